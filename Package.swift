@@ -1,0 +1,43 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Engine targets keep a single-owner mutable design (module graphs, autograd nodes): language mode 5.
+let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+let optimized: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "ckpt",
+    products: [
+        .executable(name: "ckpt", targets: ["ckpt"]),
+        .library(name: "Ckpt", targets: ["CkptCore", "CkptTensor", "CkptNN", "CkptFormats", "CkptModel", "CkptReports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "CkptCore",
+                dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
+                swiftSettings: swift5),
+        .target(name: "CkptTensor", dependencies: ["CkptCore", "CBLAS"], swiftSettings: swift5),
+        .target(name: "CkptNN", dependencies: ["CkptTensor"], swiftSettings: swift5),
+        .target(name: "CkptFormats", dependencies: ["CkptCore", "CHDF5", "CZip"], swiftSettings: swift5),
+        .target(name: "CkptModel", dependencies: ["CkptNN"], swiftSettings: swift5),
+        .target(name: "CkptReports", dependencies: ["CkptCore", "CkptNN"], swiftSettings: swift5),
+        .target(name: "CkptCLI",
+                dependencies: ["CkptCore", "CkptTensor", "CkptNN", "CkptFormats", "CkptModel", "CkptReports",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: swift5),
+        .executableTarget(name: "ckpt", dependencies: ["CkptCLI"], swiftSettings: swift5),
+        .testTarget(name: "CkptCoreTests", dependencies: ["CkptCore"], swiftSettings: swift5),
+        .testTarget(name: "CkptTensorTests", dependencies: ["CkptTensor", "CkptFormats"], swiftSettings: swift5),
+        .testTarget(name: "CkptNNTests", dependencies: ["CkptNN", "CkptFormats"], swiftSettings: swift5),
+        .testTarget(name: "CkptFormatsTests", dependencies: ["CkptFormats"], swiftSettings: swift5),
+        .testTarget(name: "CkptModelTests", dependencies: ["CkptModel", "CkptFormats"], swiftSettings: swift5),
+        .testTarget(name: "CkptReportsTests", dependencies: ["CkptReports", "CkptFormats"], swiftSettings: swift5),
+        .testTarget(name: "CkptCLITests", dependencies: ["CkptCLI"], swiftSettings: swift5),
+    ]
+)

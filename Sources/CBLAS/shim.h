@@ -1,0 +1,2 @@
+// OpenBLAS's CBLAS interface (sgemm for matmul and convolution).
+#include <cblas.h>
