@@ -1,3 +1,3 @@
 import CkptCLI
 
-CkptCommand.main()
+CkptMain.main()

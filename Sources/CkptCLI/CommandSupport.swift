@@ -1,0 +1,51 @@
+import ArgumentParser
+import CkptCore
+import Foundation
+
+/// Shared plumbing for commands: one-line errors with exit status 2, JSON output, stderr.
+enum CLI {
+    /// Runs `body`; any error becomes `ckpt: error: FILE: what is wrong` on stderr and exit status 2.
+    /// `ExitCode`s thrown by `body` (1 for a "no" answer) pass through.
+    static func guarded(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            fail(error)
+        }
+    }
+
+    /// Prints `ckpt: error: …` for `error` and exits with status 2.
+    static func fail(_ error: Error) -> Never {
+        printError(message(for: error))
+        Foundation.exit(2)
+    }
+
+    /// The one-line text for an error.
+    static func message(for error: Error) -> String {
+        switch error {
+        case let e as FileError: return e.description
+        case let e as CheckpointError: return e.description
+        case let e as CustomStringConvertible: return e.description
+        default: return String(describing: error)
+        }
+    }
+
+    static func printError(_ line: String) {
+        FileHandle.standardError.write(Data(("ckpt: error: " + line.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
+    }
+
+    static func warn(_ line: String) {
+        FileHandle.standardError.write(Data(("ckpt: " + line + "\n").utf8))
+    }
+
+    /// Writes one JSON document to stdout.
+    static func printJSON<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+}
