@@ -238,6 +238,15 @@ def sharded_fixtures(out, tensors):
     path = folder / "model.safetensors.index.json"
     path.write_text(json.dumps(index, indent=2) + "\n")
     manifest(path, "sharded", [torch_entry(k, tensors[k]) for k in order], {"total_size": str(total)})
+    # Shards in different formats: the reader detects each shard by content.
+    extra = np.arange(6, dtype="<i4").reshape(2, 3)
+    np.savez(folder / "extra.npz", counts=extra)
+    mixed = {"metadata": {"total_size": 12 + 48, "note": "mixed"},
+             "weight_map": {"counts": "extra.npz", "weight": "model-00001-of-00002.safetensors"}}
+    path = folder / "mixed.index.json"
+    path.write_text(json.dumps(mixed) + "\n")
+    manifest(path, "sharded", [np_entry("counts", extra), torch_entry("weight", tensors["weight"]),
+                               torch_entry("bias", tensors["bias"])], {"total_size": "60", "note": "mixed"})
     bad = dict(index, weight_map=dict(weight_map, extra="model-00003-of-00002.safetensors"))
     (folder / "bad_missing_shard.index.json").write_text(json.dumps(bad))
     bad = dict(index, weight_map=dict(weight_map, ghost="model-00001-of-00002.safetensors"))
