@@ -30,7 +30,9 @@ final class TorchUnpickler: PickleHost {
     func global(module: String, name: String) throws -> PickleValue {
         let (m, n) = TorchPickleGlobals.canonical(module: module, name: name)
         guard TorchPickleGlobals.isAllowed(module: m, name: n) else {
-            throw CheckpointError.unsafe("pickle imports global \(module).\(name), which torch.load(weights_only=True) refuses; ckpt never runs it")
+            // Names come from the file: keep control characters out of the one-line message.
+            let shown = String(String.UnicodeScalarView("\(module).\(name)".unicodeScalars.prefix(200).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+            throw CheckpointError.unsafe("pickle imports global \(shown), which torch.load(weights_only=True) refuses; ckpt never runs it")
         }
         return .global(module: m, name: n)
     }
