@@ -316,6 +316,9 @@ def generate(root: pathlib.Path):
     legacy.update((f"net.{k}", v) for k, v in sd.items())
     _write(folder, "legacy.pt", _legacy_renumber(_save(legacy, _use_new_zipfile_serialization=False)), legacy)
     _write(folder, "protocol4.pt", _save(sd, pickle_protocol=4), sd)
+    # Saved to a path: the archive folder is the file name without its last extension ("named.model/").
+    torch.save(sd, folder / "named.model.pt")
+    (folder / "named.model.pt.json").write_text(json.dumps(manifest(sd, "named.model.pt"), indent=1) + "\n")
     be_src = collections.OrderedDict((k, v) for k, v in dt.items() if k not in ("u16", "f8", "c64"))
     be = big_endian(_save(be_src))
     _write(folder, "bigendian.pt", be, torch.load(io.BytesIO(be), weights_only=True))

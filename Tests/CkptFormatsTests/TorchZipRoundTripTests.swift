@@ -4,7 +4,7 @@ import Testing
 @testable import CkptFormats
 
 @Suite struct TorchZipRoundTripTests {
-    static let fixtures = ["dtypes.pt", "tied.pt", "training.pt", "protocol4.pt", "bigendian.pt", "parameters.pt", "minimal.pt", "legacy.pt"]
+    static let fixtures = ["dtypes.pt", "tied.pt", "training.pt", "protocol4.pt", "bigendian.pt", "parameters.pt", "minimal.pt", "legacy.pt", "named.model.pt"]
 
     @Test(arguments: fixtures)
     func writeThenReadIsIdentical(_ name: String) throws {

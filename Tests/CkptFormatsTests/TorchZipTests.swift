@@ -4,7 +4,7 @@ import Testing
 @testable import CkptFormats
 
 @Suite struct TorchZipTests {
-    static let readable = ["dtypes.pt", "tied.pt", "training.pt", "protocol4.pt", "bigendian.pt", "parameters.pt", "minimal.pt"]
+    static let readable = ["dtypes.pt", "tied.pt", "training.pt", "protocol4.pt", "bigendian.pt", "parameters.pt", "minimal.pt", "named.model.pt"]
 
     func read(_ name: String) throws -> (MappedFile, StateDict) {
         let file = try MappedFile(path: TorchFixtures.path(name))

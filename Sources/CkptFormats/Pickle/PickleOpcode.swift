@@ -237,9 +237,16 @@ struct PickleOpcodeReader {
 
     /// A little-endian unsigned integer of `n` bytes.
     private mutating func uint(_ n: Int) throws -> UInt64 {
-        let raw = try take(n)
+        guard n <= bytes.count - position else {
+            throw CheckpointError.truncated("pickle declares \(n) bytes at byte \(position) but only \(bytes.count - position) remain")
+        }
         var v: UInt64 = 0
-        for (i, b) in raw.enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
+        var i = 0
+        while i < n {
+            v |= UInt64(bytes[position + i]) << (8 * UInt64(i))
+            i += 1
+        }
+        position += n
         return v
     }
 
