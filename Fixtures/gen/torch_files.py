@@ -327,6 +327,8 @@ def generate(root: pathlib.Path):
     weird.foo = 7                              # _rebuild_from_type_v2 with state {'foo': 7}
     params["weird"] = weird
     _write(folder, "parameters.pt", _save(params), params)
+    # A lazily conjugated complex tensor: _rebuild_tensor_v2 gets a 7th argument {'conj': True}.
+    _write(folder, "conj.pt", _save({"c": torch.tensor([1 + 2j, 3 - 1j]).conj()}))
     whole = {"w": torch.arange(10.0)}
     _write(folder, "truncated.pt", _save(whole)[:700])
     hostile(folder)

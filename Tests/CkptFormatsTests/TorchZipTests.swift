@@ -75,6 +75,15 @@ import Testing
         }
     }
 
+    @Test func refusesLazyConjugateTensors() throws {
+        #expect {
+            try Checkpoint.read(TorchFixtures.path("conj.pt"))
+        } throws: { e in
+            guard let f = e as? FileError, case .unsupported(let m) = f.underlying else { return false }
+            return m.contains("conj")
+        }
+    }
+
     @Test func globalScan() throws {
         let dtypes = try PickleGlobalScan.report(try MappedFile(path: TorchFixtures.path("dtypes.pt")), format: .torchZip)
         let names = dtypes.globals.map(\.fullName)
