@@ -116,6 +116,7 @@ extension HDF5File {
                              _ read: (hid_t, UnsafeMutableRawPointer) -> herr_t) throws -> [String] {
         guard n > 0 else { return [] }
         if H5Tis_variable_str(type) > 0 {
+            try checkGlobalHeapsOnce()
             let mem = try HDF5ID.checked(H5Tcopy(ckpt_H5T_C_S1()), "cannot read \(what)", closer: H5Tclose)
             H5Tset_size(mem.id, ckpt_H5T_VARIABLE())
             H5Tset_cset(mem.id, H5Tget_cset(type))

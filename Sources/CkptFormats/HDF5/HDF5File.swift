@@ -14,6 +14,8 @@ final class HDF5File: @unchecked Sendable {
     let size: Int
     let id: hid_t
     private let image: UnsafeMutablePointer<ckpt_h5_image>
+    /// Whether `validateGlobalHeaps` has run (it runs before the first variable-length read).
+    private var heapsChecked = false
     /// Images opened so far (guarded by the library lock), for unique names.
     nonisolated(unsafe) private static var opened = 0
 
@@ -48,6 +50,13 @@ final class HDF5File: @unchecked Sendable {
         image.deallocate()
     }
 
+    /// Validates the global heaps the first time it is called.
+    func checkGlobalHeapsOnce() throws {
+        if heapsChecked { return }
+        try validateGlobalHeaps()
+        heapsChecked = true
+    }
+
     /// One link of a group, in iteration order.
     struct Link {
         var name: String
@@ -67,7 +76,6 @@ final class HDF5File: @unchecked Sendable {
         let group = try HDF5ID.checked(H5Gopen2(id, path, ckpt_H5P_DEFAULT()), "cannot open group '\(path)'", closer: H5Gclose)
         var info = H5G_info_t()
         try HDF5Library.check(H5Gget_info(group.id, &info), "cannot read group '\(path)'")
-        let count = Int(clamping: info.nlinks)
         var order = H5_INDEX_NAME
         if let gcpl = try? HDF5ID.checked(H5Gget_create_plist(group.id), "", closer: H5Pclose) {
             var flags: UInt32 = 0
@@ -77,33 +85,39 @@ final class HDF5File: @unchecked Sendable {
             }
         }
         _ = HDF5Library.lastError()
+        // One H5Literate pass: asking for names by index rebuilds the sorted table on every call (quadratic).
+        let collector = LinkCollector()
+        var position: hsize_t = 0
+        let status = H5Literate(group.id, order, H5_ITER_INC, &position, { _, name, info, data in
+            guard let name, let info, let data else { return -1 }
+            let collector = Unmanaged<LinkCollector>.fromOpaque(data).takeUnretainedValue()
+            guard collector.items.count < LinkCollector.limit else { return -1 }
+            if info.pointee.type == H5L_TYPE_HARD {
+                collector.items.append((String(cString: name), info.pointee.u.address))
+            }
+            return 0
+        }, Unmanaged.passUnretained(collector).toOpaque())
+        guard status >= 0 else { throw HDF5Library.failure("cannot list group '\(path)'") }
         var out: [Link] = []
-        out.reserveCapacity(min(count, 4096))
-        for i in 0 ..< count {
-            let index = hsize_t(i)
-            let needed = H5Lget_name_by_idx(group.id, ".", order, H5_ITER_INC, index, nil, 0, ckpt_H5P_DEFAULT())
-            guard needed >= 0, needed < HDF5File.maxNameLength else { throw HDF5Library.failure("cannot list group '\(path)'") }
-            var buf = [CChar](repeating: 0, count: Int(needed) + 1)
-            guard H5Lget_name_by_idx(group.id, ".", order, H5_ITER_INC, index, &buf, buf.count, ckpt_H5P_DEFAULT()) >= 0 else {
-                throw HDF5Library.failure("cannot list group '\(path)'")
-            }
-            let name = String(decoding: buf.prefix(Int(needed)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            var linfo = H5L_info_t()
-            guard H5Lget_info_by_idx(group.id, ".", order, H5_ITER_INC, index, &linfo, ckpt_H5P_DEFAULT()) >= 0 else {
-                throw HDF5Library.failure("cannot read link '\(name)' in '\(path)'")
-            }
-            guard linfo.type == H5L_TYPE_HARD else { continue }
+        out.reserveCapacity(collector.items.count)
+        for (name, address) in collector.items {
             var oinfo = H5O_info_t()
-            guard H5Oget_info_by_idx2(group.id, ".", order, H5_ITER_INC, index, &oinfo, UInt32(H5O_INFO_BASIC), ckpt_H5P_DEFAULT()) >= 0 else {
+            guard H5Oget_info_by_name2(group.id, name, &oinfo, UInt32(H5O_INFO_BASIC), ckpt_H5P_DEFAULT()) >= 0 else {
                 throw HDF5Library.failure("cannot read object '\(name)' in '\(path)'")
             }
             out.append(Link(name: name, isGroup: oinfo.type == H5O_TYPE_GROUP, isDataset: oinfo.type == H5O_TYPE_DATASET,
-                            address: oinfo.addr))
+                            address: address))
         }
         if order == H5_INDEX_NAME, out.count > 1, out.allSatisfy({ HDF5File.isDecimal($0.name) }) {
             out.sort { HDF5File.numericLess($0.name, $1.name) }
         }
         return out
+    }
+
+    /// Names and addresses gathered by the `H5Literate` callback.
+    private final class LinkCollector {
+        static let limit = 10_000_000
+        var items: [(String, haddr_t)] = []
     }
 
     static func isDecimal(_ s: String) -> Bool { !s.isEmpty && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
