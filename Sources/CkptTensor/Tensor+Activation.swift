@@ -88,7 +88,8 @@ extension Tensor {
     private func softmaxFamily(dim: Int, log: Bool) throws -> Tensor {
         let (outer, size, inner) = try lanes(dim)
         let out = TensorBuffer(uninitializedCount: numel)
-        let px = buffer.pointer, py = out.pointer
+        let px = buffer.pointer
+        let py = out.pointer
         Parallel.forRanges(outer * inner, cost: size * 10) { range in
             for lane in range {
                 let base = (lane / inner) * size * inner + lane % inner
@@ -113,7 +114,8 @@ extension Tensor {
         return Tensor.makeResult(buffer: out, shape: shape, inputs: [self],
                                  name: log ? "LogSoftmaxBackward0" : "SoftmaxBackward0") { g in
             let r = TensorBuffer(uninitializedCount: g.numel)
-            let pg = g.buffer.pointer, pr = r.pointer
+            // Read the output through `out` so the closure keeps its buffer alive.
+            let pg = g.buffer.pointer, pr = r.pointer, py = out.pointer
             for lane in 0 ..< outer * inner {
                 let base = (lane / inner) * size * inner + lane % inner
                 var s: Float = 0

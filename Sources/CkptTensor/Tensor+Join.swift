@@ -58,11 +58,15 @@ extension Tensor {
         guard size > 0 || shape[d] == 0 else { throw TensorError.invalidArgument("split_size can only be 0 if dimension size is 0, but got dimension size of \(shape[d])") }
         if shape[d] == 0 { return [self] }
         let sizes = stride(from: 0, to: shape[d], by: size).map { Swift.min(size, shape[d] - $0) }
-        return try split(sizes: sizes, dim: d)
+        return try split(sizes: sizes, dim: d, name: "SplitBackward0")
     }
 
     /// Pieces of the given `sizes` along `dim`, which must add up to its length (`SplitWithSizesBackward0`).
     public func split(sizes: [Int], dim: Int = 0) throws -> [Tensor] {
+        try split(sizes: sizes, dim: dim, name: "SplitWithSizesBackward0")
+    }
+
+    private func split(sizes: [Int], dim: Int, name: String) throws -> [Tensor] {
         let d = try normalizeDim(dim)
         guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[d] else {
             throw TensorError.shapeMismatch("split_with_sizes expects split_sizes to sum exactly to \(shape[d]) (input tensor's size at dimension \(d)), but got split_sizes=\(sizes)")
@@ -70,7 +74,7 @@ extension Tensor {
         var start = 0
         return try sizes.map { n in
             defer { start += n }
-            return try narrow(dim: d, start: start, length: n).renamed("SplitBackward0")
+            return try narrow(dim: d, start: start, length: n).renamed(name)
         }
     }
 

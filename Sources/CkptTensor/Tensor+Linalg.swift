@@ -104,7 +104,8 @@ extension Tensor {
             let r = try Tensor.product(self, other.reshaped([other.shape[0], 1], name: "UnsqueezeBackward0"), name: "MvBackward0")
             return r.reshaped(Array(r.shape.dropLast()), name: rank == 2 ? "MvBackward0" : "UnsafeViewBackward0")
         default:
-            return try Tensor.product(self, other, name: "UnsafeViewBackward0")
+            // PyTorch computes matrix · batch as a transposed product and ends with a contiguous copy.
+            return try Tensor.product(self, other, name: rank == 2 ? "CloneBackward0" : "UnsafeViewBackward0")
         }
     }
 

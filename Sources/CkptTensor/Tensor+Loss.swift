@@ -102,7 +102,9 @@ extension Tensor {
         default: value = noGrad { Tensor(buffer: losses, shape: target.shape).sum() / totalWeight }
         }
         let source = input.shape
-        return makeResult(buffer: value.buffer, shape: value.shape, inputs: [input], name: "NllLossBackward0") { g in
+        // PyTorch names the node after the kernel: nll_loss2d for inputs of rank 4 (and rank 3, which it reshapes).
+        let name = input.rank >= 3 ? "NllLoss2DBackward0" : "NllLossBackward0"
+        return makeResult(buffer: value.buffer, shape: value.shape, inputs: [input], name: name) { g in
             let r = TensorBuffer(repeating: 0, count: Tensor.count(source))
             let pg = g.buffer.pointer
             for i in 0 ..< weights.count where weights[i] != 0 {
@@ -134,11 +136,10 @@ extension Tensor {
             let t = labelSmoothing > 0 ? target * (1 - labelSmoothing) + labelSmoothing / c : target
             var prod = try logp * t
             if let weightView { prod = try prod * weightView }
-            let per = try prod.sum(dim: classDim).negated()
             switch reduction {
-            case .none: return per
-            case .sum: return per.sum()
-            case .mean: return (per.sum() / (Float(input.numel) / c)).renamed("DivBackward1")
+            case .none: return try prod.sum(dim: classDim).negated()
+            case .sum: return prod.sum().negated()
+            case .mean: return (prod.sum().negated() / (Float(input.numel) / c)).renamed("DivBackward1")
             case .batchmean: throw TensorError.invalidArgument("cross_entropy: batchmean is only valid for kl_div")
             }
         }
@@ -159,7 +160,7 @@ extension Tensor {
                     return v == Float(ignoreIndex) ? acc : acc + weight.buffer.pointer[Int(v)]
                 }
             } else {
-                denominator = Float(target.numel) - ignored.sum().buffer.pointer[0]
+                denominator = Float(target.numel) - (try ignored.sum().item())
             }
             ret = per.sum() / denominator
         }

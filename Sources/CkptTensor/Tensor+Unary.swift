@@ -83,12 +83,13 @@ extension Tensor {
         }
     }
 
-    /// Clamps into `[min, max]` (either bound optional; `ClampBackward1`); the gradient passes where `min <= x <= max`.
+    /// Clamps into `[min, max]` (either bound optional; `ClampBackward1`); the gradient passes strictly
+    /// inside, `min < x < max`, as PyTorch's (0 at a bound).
     public func clamp(min lo: Float? = nil, max hi: Float? = nil) -> Tensor {
         let l = lo ?? -.infinity, h = hi ?? .infinity
         // NaN propagates (PyTorch's clamp keeps NaN); max wins when min > max.
         return Tensor.unaryOp(self, name: "ClampBackward1", { x in x.isNaN ? x : Swift.min(Swift.max(x, l), h) }) { x, _ in
-            x >= l && x <= h ? 1 : 0
+            x > l && x < h ? 1 : 0
         }
     }
 
