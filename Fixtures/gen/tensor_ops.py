@@ -260,7 +260,8 @@ def families():
         ('rsqrt', [([2, 3], 'pos')], {}), ('abs', [([2, 3], 'f')], {}), ('abs', [([2, 4], 'grid')], {}, False),
         ('square', [([2, 3], 'f')], {}), ('reciprocal', [([2, 3], 'pos')], {}), ('sin', [([2, 3], 'f')], {}),
         ('cos', [([2, 3], 'f')], {}), ('log1p', [([2, 3], 'pos')], {}),
-        ('clamp', [([3, 4], 'f')], {'min': -0.5, 'max': 0.5}), ('clamp', [([3, 4], 'f')], {'min': 0.0}),
+        ('clamp', [([3, 4], 'f')], {'min': -0.5, 'max': 0.5}), ('clamp', [([3, 4], 'f')], {'min': 0.0}, False),  # an input sits within the FD step of 0
+        
         ('clamp', [([3, 4], 'f')], {'max': 0.1}), ('clamp', [([2, 4], 'grid')], {'min': -0.5, 'max': 0.5}, False),
         ('clone', [([2, 3], 'f')], {}), ('exp', [([300, 300], 'pattern', 2)], {}),
     ]
@@ -338,7 +339,7 @@ def families():
         ('gather', [([2, 3, 4], 'f'), ([2, 3, 5], 'idx:4')], {'dim': 2}),
         ('index_select', [([4, 3], 'f'), ([5], 'idx:4')], {'dim': 0}), ('index_select', [([2, 4, 3], 'f'), ([2], 'idx:4')], {'dim': 1}),
         ('embedding', [([10, 3], 'f'), ([2, 4], 'idx:10', [1, 2, 4, 5, 4, 3, 2, 9])], {}),
-        ('embedding', [([6, 2], 'f'), ([5], 'idx:6', [0, 2, 0, 5, 2])], {'padding_idx': 0}),
+        ('embedding', [([6, 2], 'f'), ([5], 'idx:6', [0, 2, 0, 5, 2])], {'padding_idx': 0}, False),  # padding rows get no gradient by design
     ]
     fam['linalg'] = [
         ('mm', [([2, 3], 'f'), ([3, 4], 'f')], {}), ('mm', [([5, 1], 'f'), ([1, 2], 'f')], {}),
