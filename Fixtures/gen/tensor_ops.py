@@ -409,7 +409,29 @@ def generate(root: pathlib.Path):
         text = json.dumps({'family': family, 'torch': torch.__version__.split('+')[0], 'cases': records},
                           separators=(',', ':'))
         (out / f'{family}.json').write_text(text + '\n')
+    generate_mlp(out)
 
 
 if __name__ == '__main__':
     generate(pathlib.Path(__file__).resolve().parent.parent)
+
+
+def generate_mlp(out: pathlib.Path):
+    """REFERENCE_MODELS.md model 1 and its autograd behaviours, for Tests/CkptTensorTests/MLPTests.swift."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    x = torch.rand(2, 4)
+    target = torch.rand(2, 1)
+    y = net(x)
+    loss = torch.nn.MSELoss()(y, target)
+    loss.backward()
+    chain = {
+        'loss': type(loss.grad_fn).__name__,
+        'loss_next': [type(f).__name__ if f is not None else None for f, _ in loss.grad_fn.next_functions],
+        'addmm_next': [type(f).__name__ if f is not None else None
+                       for f, _ in loss.grad_fn.next_functions[0][0].next_functions],
+    }
+    record = {'x': enc(x), 'target': enc(target), 'output': enc(y), 'loss': float(loss), 'chain': chain,
+              'params': {k: enc(v) for k, v in net.state_dict().items()},
+              'grads': {k: enc(p.grad) for k, p in net.named_parameters()}}
+    (out / 'mlp.json').write_text(json.dumps(record, separators=(',', ':')) + '\n')
