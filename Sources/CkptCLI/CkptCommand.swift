@@ -5,6 +5,6 @@ public struct CkptCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "ckpt",
         abstract: "Inspect, count, diff, convert, load and verify neural-network checkpoints.",
-        subcommands: [])
+        subcommands: [DiffCommand.self])
     public init() {}
 }

@@ -28,7 +28,7 @@ extension DiffReport {
     ///
     /// Keys are renamed by the options' maps, then aligned by name. Values of common keys with equal shapes
     /// are compared one tensor at a time from the mapped files (big tensors in chunks, small ones in batches,
-    /// over all cores), so memory stays near the largest tensor. Throws the first read error, naming the key.
+    /// over all cores), so memory stays near the largest tensor. Throws the first read error as a `FileError` naming the side's name and the key.
     public static func compare(_ a: StateDict, _ b: StateDict, nameA: String, nameB: String,
                                options: DiffOptions = DiffOptions()) throws -> DiffReport {
         let tensorsA = try options.mapA.apply(to: a.tensors)
@@ -53,8 +53,14 @@ extension DiffReport {
         }
         let onlyB = tensorsB.keys.elements.filter { tensorsA[$0] == nil }
 
-        let stats: [DiffStatistics]? = options.keysOnly ? nil
-            : try DiffEngine(atol: options.atol, rtol: options.rtol).run(pairs)
+        var stats: [DiffStatistics]?
+        if !options.keysOnly {
+            do {
+                stats = try DiffEngine(atol: options.atol, rtol: options.rtol).run(pairs)
+            } catch let e as DiffEngine.ReadError {
+                throw FileError(path: e.inA ? nameA : nameB, e.error)
+            }
+        }
         var dtype: [DTypeMismatch] = [], changed: [ValueDiff] = []
         var unchanged = 0
         for (i, pair) in pairs.enumerated() {

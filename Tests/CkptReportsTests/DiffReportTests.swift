@@ -134,11 +134,14 @@ import Testing
     @Test func readErrorsNameTheKey() throws {
         let bad = try TensorEntry(dtype: .float32, shape: [4], storage: TensorStorage(
             key: "0", dtype: .float32, bytes: .loader(count: 16) { [0, 0, 0, 0] }))
-        do {
-            _ = try diff(sd(["enc.w": bad]), sd(["enc.w": try f32([1, 2, 3, 4])]))
-            Issue.record("expected an error")
-        } catch let e as CheckpointError {
-            #expect(e.description.hasPrefix("'enc.w': "))
+        for (a, b, name) in [(bad, try f32([1, 2, 3, 4]), "a.pt"), (try f32([1, 2, 3, 4]), bad, "b.pt")] {
+            do {
+                _ = try diff(sd(["enc.w": a]), sd(["enc.w": b]))
+                Issue.record("expected an error")
+            } catch let e as FileError {
+                #expect(e.path == name)
+                #expect(e.underlying == .malformed("'enc.w': data is 4 bytes, expected 16"))
+            }
         }
     }
 
