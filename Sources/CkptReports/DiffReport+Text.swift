@@ -94,7 +94,7 @@ extension DiffReport {
 
     // MARK: - Pieces
 
-    static let statsHeader = ["max abs", "mean abs", "mismatched", "rel L2"]
+    static let statsHeader = ["max |a-b|", "mean |a-b|", "mismatched", "rel L2"]
 
     static func statsCells(_ s: DiffStatistics) -> [String] {
         var mismatched = "\(s.mismatched)/\(s.count)"
