@@ -5,6 +5,7 @@ Files under Fixtures/diff/:
   base.pt, base.safetensors, base.h5   the same state_dict (torch.save / safetensors / h5py, track_order)
   finetuned.pt                         only the last layer (head.weight, head.bias) changed
   module.pt                            base with every key prefixed by `module.` (DataParallel)
+  training.pt                          {'model': base, 'epoch': 3, 'lr': 0.01} (for FILE#ENTRY)
   reshaped_cast.pt                     fc.weight reshaped (transposed shape), layers.1.weight cast to float16
   nan_a.pt, nan_b.safetensors          base with a NaN at the same place in layers.0.weight (different NaN
                                        payloads, so the files differ in bytes but not in values)
@@ -71,6 +72,7 @@ def generate(root: pathlib.Path):
     torch.save(tuned, out / 'finetuned.pt')
 
     torch.save({'module.' + k: v for k, v in base.items()}, out / 'module.pt')
+    torch.save({'model': base, 'epoch': 3, 'lr': 0.01}, out / 'training.pt')
 
     edited = {k: v.clone() for k, v in base.items()}
     edited['fc.weight'] = base['fc.weight'].reshape(16, 12).clone()
