@@ -49,7 +49,12 @@ extension DiffReport {
                 continue
             }
             kinds.append((key, ta.dtype == tb.dtype))
-            pairs.append(DiffJob(key: key, a: ta, b: tb))
+            if ta.dtype.isComplex && tb.dtype.isComplex {
+                // Real and imaginary parts compare as separate elements (torch.view_as_real).
+                pairs.append(DiffJob(key: key, a: try DiffJob.realView(ta), b: try DiffJob.realView(tb)))
+            } else {
+                pairs.append(DiffJob(key: key, a: ta, b: tb))
+            }
         }
         let onlyB = tensorsB.keys.elements.filter { tensorsA[$0] == nil }
 
@@ -97,4 +102,10 @@ struct DiffJob {
     var key: String
     var a: TensorEntry
     var b: TensorEntry
+
+    /// A complex tensor as real pairs (`torch.view_as_real`): shape + [2] of float32/float64.
+    static func realView(_ t: TensorEntry) throws -> TensorEntry {
+        try TensorEntry(dtype: t.dtype == .complex64 ? .float32 : .float64, shape: t.shape + [2],
+                        strides: t.strides.map { $0 * 2 } + [1], storageOffset: t.storageOffset * 2, storage: t.storage)
+    }
 }

@@ -102,6 +102,15 @@ import Testing
         #expect(throws: KeyMapError.self) { try diff(a, b, DiffOptions(mapA: try KeyMap(["^module\\.fc\\.\\w+=x"]))) }
     }
 
+    @Test func complexPartsBothCount() throws {
+        func c64(_ v: [Float]) throws -> TensorEntry {
+            try TensorEntry(dtype: .complex64, shape: [v.count / 2], bytes: v.withUnsafeBytes { Array($0) })
+        }
+        let r = try diff(sd(["z": try c64([1, 2, 3, 4])]), sd(["z": try c64([1, 2, 3, 5])]))
+        #expect(r.changed.first?.mismatched == 1 && r.changed.first?.statistics.count == 4)
+        #expect(try diff(sd(["z": try c64([1, 2])]), sd(["z": try c64([1, 2])])).identical)
+    }
+
     @Test func stridedViewsCompareByValue() throws {
         // A transposed 2×3 view of the storage [0..5] against its contiguous copy.
         let storage = TensorStorage(key: "0", dtype: .float32, bytes: .bytes([Float](arrayLiteral: 0, 1, 2, 3, 4, 5).withUnsafeBytes { Array($0) }))
