@@ -14,7 +14,8 @@ struct DiffCommand: ParsableCommand {
         |a - b| > atol + rtol*|b| (the default 0, 0 means exact). Unlike torch.equal, NaN against NaN at the \
         same place counts as equal, and so does an infinity against the same infinity; a NaN or infinity \
         against anything else is mismatched and left out of the max/mean/rel L2 figures, which cover the \
-        finite differences. rel L2 is ||a - b|| / ||b||, undefined (null) when B is all zeros and A is not.
+        finite differences. rel L2 is ||a - b|| / ||b||, undefined (null) when B is all zeros and A is not, \
+        or when NaN/Inf disagree.
 
         Keys are renamed with --map-a/--map-b before they are aligned; when the keys only on one side differ \
         from those only on the other by a wrapper prefix (module., _orig_mod., _fsdp_wrapped_module., model.), \

@@ -47,7 +47,7 @@ import Testing
         let r = try diff(sd(["w": try f32([nan, 1, inf, 2])]), sd(["w": try f32([1, nan, -inf, 3])]))
         let c = try #require(r.changed.first)
         #expect(c.mismatched == 4 && c.statistics.nonFinite == 3)
-        #expect(c.maxAbsDiff == 1 && c.meanAbsDiff == 0.25)
+        #expect(c.maxAbsDiff == 1 && c.meanAbsDiff == 0.25 && c.relL2 == nil)
         #expect(DiffReport.statsCells(c.statistics)[2] == "4/4 (100%), 3 NaN/Inf")
     }
 
