@@ -50,6 +50,17 @@ extension Tensor {
         return out
     }
 
+    /// `makeResult` with explicit graph edges (one per gradient the closure returns), for ops whose
+    /// inputs reach the graph through an intermediate node (linear's `TBackward0`).
+    static func makeResult(buffer: TensorBuffer, shape: [Int], inputs: [Tensor], edges: [(GradFn?, Int)],
+                           name: String, backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
+        let out = Tensor(buffer: buffer, shape: shape)
+        guard isGradEnabled, inputs.contains(where: { $0.requiresGrad }) else { return out }
+        out.requiresGrad = true
+        out.gradFn = GradFn(name: name, nextFunctions: edges, apply: backward)
+        return out
+    }
+
     /// A tensor sharing this one's elements, cut from the graph (`requiresGrad` false), as `detach()`.
     public func detach() -> Tensor {
         Tensor(buffer: buffer, shape: shape, dtype: dtype)
