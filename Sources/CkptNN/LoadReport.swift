@@ -32,8 +32,8 @@ public struct LoadReport: Sendable, Equatable {
     public func errorMessage(moduleName: String) -> String {
         var lines: [String] = []
         if strict {
-            if !unexpectedKeys.isEmpty { lines.append("Unexpected key(s) in state_dict: " + unexpectedKeys.map { "\"\($0)\"" }.joined(separator: ", ") + ". ") }
             if !missingKeys.isEmpty { lines.append("Missing key(s) in state_dict: " + missingKeys.map { "\"\($0)\"" }.joined(separator: ", ") + ". ") }
+            if !unexpectedKeys.isEmpty { lines.append("Unexpected key(s) in state_dict: " + unexpectedKeys.map { "\"\($0)\"" }.joined(separator: ", ") + ". ") }
         }
         lines += sizeMismatches.map(\.message)
         return "Error(s) in loading state_dict for \(moduleName):\n\t" + lines.joined(separator: "\n\t")
