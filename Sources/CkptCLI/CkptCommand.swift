@@ -11,6 +11,11 @@ public struct CkptCommand: ParsableCommand {
             DiffCommand.self,
             ConvertCommand.self,
             ShowCommand.self,
+            LoadIntoCommand.self,
+            VerifyCommand.self,
+            RunCommand.self,
+            InitCommand.self,
+            SummaryCommand.self,
         ])
     public init() {}
 }

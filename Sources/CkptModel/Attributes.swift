@@ -52,7 +52,7 @@ enum Attributes {
         case "named_children": return .list(m.namedChildren().map { .tuple([.string($0.0), .module($0.1)]) })
         case "modules": return .list(m.namedModules().map { .module($0.1) })
         case "parameters": return .list(m.parameters().map { .tensor($0) })
-        case "forward": return PyValue(try m.forward(try args.map { try $0.moduleValue() }))
+        case "forward": return PyValue(try m.call(try args.map { try $0.moduleValue() }))
         default: throw InterpreterError("'\(m.typeName)' object has no method '\(name)'")
         }
     }

@@ -15,7 +15,7 @@ public final class CustomModule: Module {
     public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
         if let method = forwardMethod { return try ForwardInterpreter(module: self, method: method).run(args) }
         var value = args.count == 1 ? args[0] : .tuple(args)
-        for (_, child) in namedChildren() { value = try child.forward([value]) }
+        for (_, child) in namedChildren() { value = try child.call([value]) }
         return value
     }
 }

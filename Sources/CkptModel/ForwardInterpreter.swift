@@ -161,7 +161,7 @@ final class ForwardInterpreter {
         switch f {
         case .module(let m):
             guard kwargs.isEmpty else { throw InterpreterError("\(m.typeName) is called with keyword arguments; pass them by position") }
-            return PyValue(try m.forward(try args.map { try $0.moduleValue() }))
+            return PyValue(try m.call(try args.map { try $0.moduleValue() }))
         case .function(let name): return try Builtins.call(name, args, kwargs)
         case .method(let receiver, let name):
             if case .module(let m) = receiver { return try Attributes.callModuleMethod(m, name, args) }

@@ -12,7 +12,7 @@ public final class Sequential: Module {
 
     public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
         var value = args.count == 1 ? args[0] : .tuple(args)
-        for (_, child) in namedChildren() { value = try child.forward([value]) }
+        for (_, child) in namedChildren() { value = try child.call([value]) }
         return value
     }
 }

@@ -48,12 +48,23 @@ public enum NNError: Error, CustomStringConvertible, Equatable {
     }
 }
 
+/// Called after every module call with the module and its output (PyTorch's global forward hook); `ckpt summary`
+/// uses it to record output shapes. Single-threaded use only.
+public nonisolated(unsafe) var moduleForwardHook: ((Module, ModuleValue) -> Void)?
+
 extension Module {
-    /// Runs `forward` on one tensor and returns one tensor (the common layer call, `layer(x)`).
-    public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        try forward([.tensor(x)]).asTensor("\(typeName) output")
+    /// Calls the module as PyTorch's `module(*args)` does: `forward`, then the forward hook.
+    public func call(_ args: [ModuleValue]) throws -> ModuleValue {
+        let output = try forward(args)
+        moduleForwardHook?(self, output)
+        return output
     }
 
-    /// Runs `forward` on any arguments.
-    public func callAsFunction(_ args: ModuleValue...) throws -> ModuleValue { try forward(args) }
+    /// Runs the module on one tensor and returns one tensor (the common layer call, `layer(x)`).
+    public func callAsFunction(_ x: Tensor) throws -> Tensor {
+        try call([.tensor(x)]).asTensor("\(typeName) output")
+    }
+
+    /// Runs the module on any arguments.
+    public func callAsFunction(_ args: ModuleValue...) throws -> ModuleValue { try call(args) }
 }
