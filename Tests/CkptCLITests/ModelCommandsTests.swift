@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+/// load-into, verify, run, init and summary on the model fixtures (Fixtures/gen/models.py, PyTorch-made).
+@Suite struct ModelCommandsTests {
+    func m(_ name: String) -> String { CLIRunner.fixture("models/" + name) }
+
+    func json(_ r: CLIRunner.Result) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    }
+
+    @Test(arguments: ["mlp", "tiny_regression", "tied", "tied_lm", "lenet", "cnn_tutorial", "lstm_classifier", "bn_cnn"])
+    func verifyMatchesPyTorch(name: String) throws {
+        let r = try CLIRunner.run(["verify", m(name + ".model"), m(name + ".pt"), "--input", m(name + ".input.npy"),
+                                   "--expect", m(name + ".expected.npy"), "--backward", "--json"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let doc = try json(r)
+        #expect(doc["ok"] as? Bool == true)
+        let outputs = try #require(doc["outputs"] as? [[String: Any]])
+        #expect(outputs.count == 1)
+        #expect((outputs[0]["max_abs_diff"] as? Double ?? 1) < 1e-5)
+        #expect((doc["gradients"] as? [String: Any])?["finite"] as? Bool == true)
+    }
+
+    @Test func widenedLayerFailsNamingExactlyThatMismatch() throws {
+        let r = try CLIRunner.run(["load-into", m("lenet.model"), m("lenet_wide_fc3.pt"), "--json"])
+        #expect(r.status == 1)
+        let doc = try json(r)
+        let mismatches = try #require(doc["size_mismatch"] as? [[String: Any]])
+        #expect(mismatches.map { $0["key"] as? String } == ["fc3.weight", "fc3.bias"])
+        #expect(mismatches.first?["checkpoint"] as? [Int] == [12, 84] && mismatches.first?["model"] as? [Int] == [10, 84])
+        #expect((doc["missing_keys"] as? [String])?.isEmpty == true && doc["loaded"] as? Int == 8)
+        let text = try CLIRunner.run(["load-into", m("lenet.model"), m("lenet_wide_fc3.pt")])
+        #expect(text.stdout.contains("size mismatch for fc3.weight: copying a param with shape torch.Size([12, 84]) from checkpoint, the shape in current model is torch.Size([10, 84])."))
+    }
+
+    @Test func modulePrefixIsDiagnosedAndTheSuggestedMapLoads() throws {
+        let r = try CLIRunner.run(["load-into", m("lenet.model"), m("lenet_module_prefix.pt"), "--json"])
+        #expect(r.status == 1)
+        let diagnosis = try #require(try json(r)["diagnosis"] as? [String])
+        #expect(diagnosis.contains { $0.contains("module.") && $0.contains("--map '^module\\.='") })
+        let fixed = try CLIRunner.run(["load-into", m("lenet.model"), m("lenet_module_prefix.pt"), "--map", "^module\\.=", "-q"])
+        #expect(fixed.status == 0 && fixed.stdout.isEmpty)
+        let loose = try CLIRunner.run(["load-into", m("lenet.model"), m("lenet_module_prefix.pt"), "--no-strict", "--json"])
+        #expect(loose.status == 0 && (try json(loose))["loaded"] as? Int == 0)
+    }
+
+    @Test func matchShapeLoadsLeNetIntoASequentialAndRefusesSwappableTensors() throws {
+        let plan = try CLIRunner.run(["load-into", m("lenet_sequential.model"), m("lenet.pt"), "--match", "shape", "--plan"])
+        #expect(plan.status == 0 && plan.stdout.contains("fc1.weight") && plan.stdout.contains("→ 7.weight"))
+        let v = try CLIRunner.run(["verify", m("lenet_sequential.model"), m("lenet.pt"), "--match", "shape",
+                                   "--input", m("lenet.input.npy"), "--expect", m("lenet.expected.npy")])
+        #expect(v.status == 0, "\(v.stdout)")
+        let twin = try CLIRunner.run(["load-into", m("twin.model"), m("twin_renamed.pt"), "--match", "shape", "--json"])
+        #expect(twin.status == 1)
+        let diagnosis = try #require(try json(twin)["diagnosis"] as? [String])
+        #expect(diagnosis.contains { $0.contains("1.weight, 2.weight") && $0.contains("layer1.weight, layer2.weight") && $0.contains("[8, 8]") })
+    }
+
+    @Test func trainingCheckpointEntryIsUsedWithANote() throws {
+        let r = try CLIRunner.run(["load-into", m("lenet.model"), m("lenet_training.pt"), "--json"])
+        #expect(r.status == 0)
+        #expect((try json(r)["diagnosis"] as? [String])?.first?.contains("model_state_dict") == true)
+        let explicit = try CLIRunner.run(["load-into", m("lenet.model"), m("lenet_training.pt") + "#model_state_dict", "-q"])
+        #expect(explicit.status == 0)
+    }
+
+    @Test func runWritesOutputsAndInitWritesAFreshStateDict() throws {
+        let dir = try CLIRunner.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out.npy").path
+        let r = try CLIRunner.run(["run", m("lenet.model"), m("lenet.pt"), "--input", m("lenet.input.npy"), "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let verify = try CLIRunner.run(["diff", out, m("lenet.expected.npy"), "--atol", "1e-6", "-q"])
+        #expect(verify.status == 0)
+        let fresh = dir.appendingPathComponent("init.safetensors").path
+        let i = try CLIRunner.run(["init", m("lenet.model"), "-o", fresh, "--init", "constant:1"])
+        #expect(i.status == 0, "\(i.stderr)")
+        let shown = try CLIRunner.run(["show", fresh, "conv1.bias"])
+        #expect(shown.stdout.contains("tensor([0., 0., 0., 0., 0., 0.])"), "\(shown.stdout)")
+        let load = try CLIRunner.run(["load-into", m("lenet.model"), fresh, "-q"])
+        #expect(load.status == 0)
+        let bad = try CLIRunner.run(["init", m("lenet.model"), "-o", fresh, "--init", "bogus"])
+        #expect(bad.status == 2 && bad.errorLines.count == 1)
+    }
+
+    @Test func summaryPrintsTheReprAndOutputShapes() throws {
+        let r = try CLIRunner.run(["summary", m("lenet.model"), "--input-shape", "1,1,32,32"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("Net(\n  (conv1): Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))"))
+        #expect(r.stdout.contains("[1, 16, 10, 10]") && r.stdout.contains("61,706"))
+    }
+
+    @Test func badModelFilesAreOneLineErrorsNamingTheLine() throws {
+        let dir = try CLIRunner.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.model")
+        try "Net(\n  (fc): Linear(in_features=4, out_features=2, bias=True, foo=1)\n)\n".write(to: bad, atomically: true, encoding: .utf8)
+        let r = try CLIRunner.run(["load-into", bad.path, m("lenet.pt")])
+        #expect(r.status == 2 && r.errorLines.count == 1)
+        #expect(r.stderr.contains("bad.model: line 2") && r.stderr.contains("unexpected keyword argument 'foo'"))
+    }
+}
