@@ -52,7 +52,7 @@ enum TorchFixtures {
                 #expect(t.storageOffset == row.storage_offset, "\(name) \(row.key): offset", sourceLocation: sourceLocation)
             }
             #expect(t.requiresGrad == row.requires_grad, "\(name) \(row.key): requires_grad", sourceLocation: sourceLocation)
-            #expect(SHA256.hex(try t.contiguousBytes()) == row.sha256, "\(name) \(row.key): bytes", sourceLocation: sourceLocation)
+            #expect(TorchSHA256.hex(try t.contiguousBytes()) == row.sha256, "\(name) \(row.key): bytes", sourceLocation: sourceLocation)
             #expect(shared[row.key] == row.shared_with, "\(name) \(row.key): shared_with", sourceLocation: sourceLocation)
         }
     }
@@ -65,7 +65,7 @@ enum TorchFixtures {
 }
 
 /// A small SHA-256 (FIPS 180-4) for comparing tensor bytes with the manifests' hashes.
-enum SHA256 {
+enum TorchSHA256 {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
