@@ -8,10 +8,6 @@ import Testing
                                "keras2_legacy.h5", "keras2_chunked.h5", "keras3.weights.h5", "keras3_full.h5",
                                "keras3_bf16.weights.h5"]
 
-    @Test func sha256MatchesKnownVector() {
-        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    }
-
     @Test(arguments: goodFixtures)
     func readsManifestKeysDtypesShapesAndBytes(name: String) throws {
         let manifest = try HDF5Fixtures.manifest(name)
