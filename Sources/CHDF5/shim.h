@@ -82,8 +82,9 @@ static herr_t ckpt_h5_udata_free(void *udata) { (void)udata; return 0; }
 
 /// Opens `buf[0..<len)` read-only as an HDF5 file without copying it. `img` must outlive the file
 /// (and so must the buffer). `name` must be unique among open images (libhdf5 shares open files by name)
-/// and must not exist on disk. Returns a file id or a negative value.
-static inline hid_t ckpt_h5_open_image(ckpt_h5_image *img, const char *name) {
+/// and must not exist on disk. Returns a file id, or a negative value with libhdf5's reason in `err` (512 bytes).
+static inline hid_t ckpt_h5_open_image(ckpt_h5_image *img, const char *name, char *err) {
+    err[0] = 0;
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fapl < 0) return -1;
     H5FD_file_image_callbacks_t cb = {ckpt_h5_image_malloc, ckpt_h5_image_memcpy, ckpt_h5_image_realloc,
@@ -93,6 +94,7 @@ static inline hid_t ckpt_h5_open_image(ckpt_h5_image *img, const char *name) {
         H5Pset_file_image(fapl, (void *)img->buf, img->len) >= 0) {
         file = H5Fopen(name, H5F_ACC_RDONLY, fapl);
     }
+    if (file < 0) ckpt_h5_last_error(err); // before H5Pclose, which clears the error stack
     H5Pclose(fapl);
     return file;
 }

@@ -55,10 +55,12 @@ final class HDF5File: @unchecked Sendable {
         // libhdf5 treats two core-driver files with one name as the same open file; the folder does not exist,
         // so the name never collides with a real file either.
         HDF5File.opened += 1
-        let id = ckpt_h5_open_image(image, "/nonexistent-ckpt-hdf5-image/\(getpid())-\(HDF5File.opened)")
+        var reason = [CChar](repeating: 0, count: 512)
+        let id = ckpt_h5_open_image(image, "/nonexistent-ckpt-hdf5-image/\(getpid())-\(HDF5File.opened)", &reason)
         guard id >= 0 else {
             image.deallocate()
-            throw HDF5Library.failure("not a readable HDF5 file")
+            let text = String(cString: reason)
+            throw CheckpointError.malformed(text.isEmpty ? "not a readable HDF5 file" : "not a readable HDF5 file: \(text)")
         }
         self.id = id
     }
