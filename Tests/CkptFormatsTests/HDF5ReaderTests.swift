@@ -83,7 +83,7 @@ import Testing
     }
 
     /// libhdf5 1.10 crashes on some corrupt global heaps; the reader checks them first (`validateGlobalHeaps`).
-    @Test(arguments: [("dtypes.h5", 151), ("keras3.weights.h5", 197), ("keras2_chunked.h5", 173)])
+    @Test(arguments: [("dtypes.h5", 797), ("keras3.weights.h5", 863), ("keras2_chunked.h5", 779)])
     func bitFlipsNeverCrash(name: String, step: Int) throws {
         let original = try Array(Data(contentsOf: URL(fileURLWithPath: HDF5Fixtures.path(name))))
         let path = HDF5Fixtures.temporaryPath(".h5")
@@ -101,5 +101,22 @@ import Testing
             }
         }
         #expect(flipped > 0)
+    }
+
+    /// The crash found by bit flips: a global heap object whose size runs past its collection. libhdf5 1.10
+    /// copies that many bytes; the reader must refuse the file first.
+    @Test func globalHeapObjectSizePastItsCollectionIsAnError() throws {
+        let original = try Array(Data(contentsOf: URL(fileURLWithPath: HDF5Fixtures.path("dtypes.h5"))))
+        let signature = Array("GCOL".utf8) + [1, 0, 0, 0]
+        let gcol = try #require((0 ..< original.count - 8).first { Array(original[$0 ..< $0 + 8]) == signature })
+        let path = HDF5Fixtures.temporaryPath(".h5")
+        defer { unlink(path) }
+        // Collection header: signature+version (8), collection size (8); object 1: index, refcount, reserved (8), size (8).
+        for byte in gcol + 24 + 2 ..< gcol + 32 {
+            var bytes = original
+            bytes[byte] ^= 0x10
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(throws: CheckpointError.self, "flip at \(byte)") { try HDF5Reader.read(MappedFile(path: path)) }
+        }
     }
 }
