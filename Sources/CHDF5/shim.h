@@ -176,13 +176,24 @@ static herr_t ckpt_probe_attr(hid_t loc, const char *name, const H5A_info_t *inf
     return 0;
 }
 
+static herr_t ckpt_probe_link(hid_t group, const char *name, const H5L_info_t *info, void *data) {
+    (void)group; (void)name; (void)info; (void)data;
+    return 0;
+}
+
 static herr_t ckpt_probe_object(hid_t parent, const char *name, const H5O_info_t *info, void *data) {
     hid_t o = H5Oopen(parent, name, H5P_DEFAULT);
     if (o < 0) return 0;
     H5Aiterate2(o, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, ckpt_probe_attr, data);
     if (info->type == H5O_TYPE_GROUP) {
-        H5G_info_t g;
-        H5Gget_info(o, &g);
+        // The reader lists links by creation order when the group indexes it: walk that index too.
+        hid_t gcpl = H5Gget_create_plist(o);
+        unsigned flags = 0;
+        if (gcpl >= 0 && H5Pget_link_creation_order(gcpl, &flags) >= 0 &&
+            (flags & H5P_CRT_ORDER_TRACKED) && (flags & H5P_CRT_ORDER_INDEXED)) {
+            hsize_t at = 0;
+            H5Literate(o, H5_INDEX_CRT_ORDER, H5_ITER_INC, &at, ckpt_probe_link, NULL);
+        }
     } else if (info->type == H5O_TYPE_DATASET) {
         hid_t t = H5Dget_type(o), s = H5Dget_space(o), p = H5Dget_create_plist(o);
         (void)p;

@@ -119,4 +119,27 @@ import Testing
             #expect(throws: CheckpointError.self, "flip at \(byte)") { try HDF5Reader.read(MappedFile(path: path)) }
         }
     }
+
+    /// A variable-length string's heap id (collection address, object index) whose index points past the
+    /// collection makes libhdf5 1.10 read through a wild pointer; the crash probe turns that into an error.
+    @Test func globalHeapIndexCorruptionIsAnErrorNotACrash() throws {
+        let original = try Array(Data(contentsOf: URL(fileURLWithPath: HDF5Fixtures.path("keras3.weights.h5"))))
+        let signature = Array("GCOL".utf8) + [1, 0, 0, 0]
+        let gcol = try #require((0 ..< original.count - 8).first { Array(original[$0 ..< $0 + 8]) == signature })
+        let address = (0 ..< 8).map { UInt8(truncatingIfNeeded: gcol >> (8 * $0)) }
+        func u32(_ at: Int) -> Int { (0 ..< 4).reduce(0) { $0 | Int(original[at + $1]) << (8 * $1) } }
+        // A heap id on disk: sequence length (4 bytes), collection address (8), object index (4).
+        let ids = (4 ..< original.count - 12).filter {
+            Array(original[$0 ..< $0 + 8]) == address && (1 ... 4096).contains(u32($0 - 4)) && (1 ... 4096).contains(u32($0 + 8))
+        }
+        #expect(!ids.isEmpty)
+        let path = HDF5Fixtures.temporaryPath(".h5")
+        defer { unlink(path) }
+        for id in ids.prefix(4) {
+            var bytes = original
+            bytes[id + 11] ^= 0x10  // the index's high byte
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(throws: CheckpointError.self, "heap id at \(id)") { try HDF5Reader.read(MappedFile(path: path)) }
+        }
+    }
 }
