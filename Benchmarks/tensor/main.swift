@@ -27,6 +27,10 @@ func best(_ repeats: Int = 3, _ body: () throws -> Void) rethrows -> Double {
     return result
 }
 
+if CommandLine.arguments.dropFirst().first == "ops" {
+    try elementwiseReport()
+    exit(0)
+}
 let sizes = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let generator = Generator(seed: 0)
 print("n\tckpt_mm_gflops\tckpt_linear_gflops\tblas_gflops")
