@@ -32,6 +32,8 @@ let package = Package(
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: swift5),
         .executableTarget(name: "ckpt", dependencies: ["CkptCLI"], swiftSettings: swift5),
+        .executableTarget(name: "ckpt-bench-conv", dependencies: ["CkptTensor"], path: "Benchmarks/conv/Sources",
+                          swiftSettings: swift5),
         .testTarget(name: "CkptCoreTests", dependencies: ["CkptCore"], swiftSettings: swift5),
         .testTarget(name: "CkptTensorTests", dependencies: ["CkptTensor", "CkptFormats"], swiftSettings: swift5),
         .testTarget(name: "CkptNNTests", dependencies: ["CkptNN", "CkptFormats"], swiftSettings: swift5),
