@@ -70,3 +70,21 @@ func checkDims(_ values: [Int], count: Int, minimum: Int, _ what: String) throws
 func padTo3(_ values: [Int], fill: Int) -> [Int] {
     Array(repeating: fill, count: 3 - values.count) + values
 }
+
+/// The most elements one kernel buffer may hold (4 GiB of Float): larger requests come from hostile or
+/// mistaken sizes (a padding of 10⁹ in a model file) and are refused before anything is allocated.
+let kernelElementLimit = 1 << 30
+
+/// The product of `factors`, or a thrown error when it overflows or passes `kernelElementLimit`.
+func checkedCount(_ factors: [Int], _ what: String) throws(KernelError) -> Int {
+    var total = 1
+    for f in factors {
+        guard f >= 0 else { throw .invalidArgument("\(what): negative size in \(factors)") }
+        let (p, overflow) = total.multipliedReportingOverflow(by: f)
+        guard !overflow, p <= kernelElementLimit else {
+            throw .invalidArgument("\(what) of \(factors) elements is too large")
+        }
+        total = p
+    }
+    return total
+}
