@@ -54,7 +54,12 @@ func kernelParallelFor(_ count: Int, costPerItem: Int, _ body: (Int) -> Void) {
     }
 }
 
-let kernelWorkerCount: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+/// Threads the spatial kernels split their loops over: the core count, or `CKPT_KERNEL_THREADS` when set
+/// (benchmarks use it to compare against a fixed thread count).
+let kernelWorkerCount: Int = {
+    if let text = ProcessInfo.processInfo.environment["CKPT_KERNEL_THREADS"], let n = Int(text), n >= 1 { return n }
+    return max(1, ProcessInfo.processInfo.activeProcessorCount)
+}()
 
 /// Checks a list of per-dimension integers: `count` entries, each at least `minimum`.
 func checkDims(_ values: [Int], count: Int, minimum: Int, _ what: String) throws(KernelError) {
