@@ -9,4 +9,5 @@ echo "ckpt (OpenBLAS, OPENBLAS_NUM_THREADS=$THREADS):"
 OPENBLAS_NUM_THREADS=$THREADS .build/release/ckpt-bench-conv "$RUNS" | tee /tmp/ckpt-conv.txt
 echo "PyTorch $(python3 -c 'import torch; print(torch.__version__)') (torch.set_num_threads($THREADS)):"
 OMP_NUM_THREADS=$THREADS python3 Benchmarks/conv/torch_conv.py "$RUNS" "$THREADS" | tee /tmp/torch-conv.txt
-paste /tmp/ckpt-conv.txt /tmp/torch-conv.txt | awk '{ printf "%-9s ckpt/torch time ratio %.2f\n", $1, $2 / $7 }'
+paste /tmp/ckpt-conv.txt /tmp/torch-conv.txt |
+  awk '{ printf "%-9s ckpt/torch time ratio: min %.2f, median %.2f\n", $1, $3 / $14, $6 / $17 }'

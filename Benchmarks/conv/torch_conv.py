@@ -1,5 +1,4 @@
 """PyTorch side of the conv2d benchmark (same shapes, same thread count as the Swift side)."""
-import statistics
 import sys
 import time
 
@@ -17,20 +16,22 @@ bias = torch.randn(cout, requires_grad=True)
 g = torch.randn(n, cout, h, w)
 
 
-def median_ms(fn):
+def timed_ms(fn):
+    """(fastest, median) wall milliseconds of `runs` calls after one warm-up call."""
     fn()
     times = []
-    for _ in range(runs):
+    for _ in range(max(runs, 1)):
         t = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(times)
+    times.sort()
+    return times[0], times[len(times) // 2]
 
 
 with torch.no_grad():
-    fwd = median_ms(lambda: F.conv2d(x, weight, bias, padding=1))
+    fwd = timed_ms(lambda: F.conv2d(x, weight, bias, padding=1))
 y = F.conv2d(x, weight, bias, padding=1)
-bwd = median_ms(lambda: y.backward(g, retain_graph=True))
+bwd = timed_ms(lambda: y.backward(g, retain_graph=True))
 flops = 2.0 * n * cout * h * w * cin * 9
-print(f"forward {fwd:.2f} ms ({flops / fwd / 1e6:.1f} GFLOP/s)")
-print(f"backward {bwd:.2f} ms ({2 * flops / bwd / 1e6:.1f} GFLOP/s)")
+print(f"forward min {fwd[0]:.2f} ms median {fwd[1]:.2f} ms ({flops / fwd[0] / 1e6:.1f} GFLOP/s at min)")
+print(f"backward min {bwd[0]:.2f} ms median {bwd[1]:.2f} ms ({2 * flops / bwd[0] / 1e6:.1f} GFLOP/s at min)")
