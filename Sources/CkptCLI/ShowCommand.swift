@@ -61,7 +61,8 @@ struct ShowCommand: ParsableCommand {
     static func closeMatches(_ query: String, in keys: [String], limit: Int = 5) -> [String] {
         let q = query.lowercased()
         let contains = keys.filter { $0.lowercased().contains(q) }
-        let scored = keys.filter { !$0.lowercased().contains(q) }
+        // Edit distance is quadratic: only for keys of sensible length (a hostile file may hold huge ones).
+        let scored = keys.filter { $0.count <= 256 && q.count <= 256 && !$0.lowercased().contains(q) }
             .map { ($0, editDistance(q, $0.lowercased())) }
             .filter { $0.1 <= Swift.max(2, q.count / 2) }
             .sorted { $0.1 < $1.1 }
