@@ -94,20 +94,30 @@ struct DiffEngine {
         }
     }
 
-    /// Calls `body` with both tensors' contiguous little-endian bytes; read errors name the key.
+    /// Calls `body` with both tensors' contiguous little-endian bytes; read errors name the side and the key.
     func withBytes<R>(_ job: DiffJob, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R) throws -> R {
         do {
             return try job.a.withContiguousBytes { ra in
-                try job.b.withContiguousBytes { rb in
-                    guard ra.count == job.a.byteCount, rb.count == job.b.byteCount else {
-                        throw CheckpointError.malformed("'\(job.key)': tensor data has the wrong size")
+                do {
+                    return try job.b.withContiguousBytes { rb in
+                        guard ra.count == job.a.byteCount, rb.count == job.b.byteCount else {
+                            throw CheckpointError.malformed("tensor data has the wrong size")
+                        }
+                        return try body(ra, rb)
                     }
-                    return try body(ra, rb)
+                } catch let e as CheckpointError {
+                    throw ReadError(inA: false, error: DiffEngine.naming(e, key: job.key))
                 }
             }
         } catch let e as CheckpointError {
-            throw DiffEngine.naming(e, key: job.key)
+            throw ReadError(inA: true, error: DiffEngine.naming(e, key: job.key))
         }
+    }
+
+    /// A tensor that could not be read, and from which side.
+    struct ReadError: Error {
+        var inA: Bool
+        var error: CheckpointError
     }
 
     /// True when the dtypes are equal and the elements in `r` are bit-identical.
