@@ -19,7 +19,7 @@ import Testing
         }
     }
 
-    @Test(.disabled("format writers not merged yet"), arguments: ["pt", "safetensors", "h5", "npz"])
+    @Test(arguments: ["pt", "safetensors", "h5", "npz"])
     func roundTripKeepsEverything(_ ext: String) throws {
         let dir = try CLIRunner.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -34,7 +34,7 @@ import Testing
         try expectSame(source, back, "pt → \(ext) → pt")
     }
 
-    @Test(.disabled("format writers not merged yet")) func dtypeCastsFloatingTensorsOnlyAndKeepsTies() throws {
+    @Test func dtypeCastsFloatingTensorsOnlyAndKeepsTies() throws {
         let dir = try CLIRunner.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("half.pt").path
