@@ -14,7 +14,9 @@ enum InspectText {
             parts.append(flatTable(r.tensors, stats: stats))
         }
         parts.append(footer(r))
-        if let globals = r.globals { parts.append(globalsText(globals, weightsOnly: r.weightsOnly ?? true, format: r.format)) }
+        if let globals = r.globals {
+            parts.append(globalsText(globals, opcodes: r.refusedOpcodes ?? [], weightsOnly: r.weightsOnly ?? true, format: r.format))
+        }
         return parts.joined(separator: "\n\n")
     }
 
@@ -85,13 +87,14 @@ enum InspectText {
         return one.count <= n ? one : String(one.prefix(n - 1)) + "…"
     }
 
-    static func globalsText(_ globals: [InspectReport.Global], weightsOnly: Bool, format: String) -> String {
+    static func globalsText(_ globals: [InspectReport.Global], opcodes: [String], weightsOnly: Bool, format: String) -> String {
         guard format == "torch-zip" || format == "torch-legacy" else {
             return "pickle globals: none (\(format) files hold no pickle; nothing is executed on load)"
         }
         var lines = ["pickle globals:"]
         for g in globals { lines.append("  \(g.allowed ? "ok     " : "REFUSED") \(g.name)") }
-        let refused = globals.filter { !$0.allowed }.map(\.name)
+        for o in opcodes { lines.append("  REFUSED opcode \(o)") }
+        let refused = globals.filter { !$0.allowed }.map(\.name) + opcodes.map { "opcode " + $0 }
         lines.append(weightsOnly
                      ? "torch.load(weights_only=True) would accept this file"
                      : "torch.load(weights_only=True) would refuse this file (\(refused.joined(separator: ", ")))")
