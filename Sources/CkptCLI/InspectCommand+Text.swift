@@ -13,7 +13,7 @@ enum InspectText {
         } else {
             parts.append(flatTable(r.tensors, stats: stats))
         }
-        parts.append(footer(r))
+        parts.append(readError == nil ? footer(r) : "format: \(r.format)")
         if let globals = r.globals {
             parts.append(globalsText(globals, opcodes: r.refusedOpcodes ?? [], weightsOnly: r.weightsOnly ?? true, format: r.format))
         }
