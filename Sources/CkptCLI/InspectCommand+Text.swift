@@ -30,9 +30,9 @@ enum InspectText {
 
     static func flatTable(_ rows: [InspectReport.Row], stats: Bool) -> String {
         var t = TextTable([("KEY", .left), ("DTYPE", .left), ("SHAPE", .left), ("NUMEL", .right), ("BYTES", .right),
-                           ("SHARES", .left)] + (stats ? statColumns : []))
+                           ("SHARES", .left)] + (stats ? statColumns : []), optional: [5])
         for r in rows {
-            t.add([r.key, r.dtype, Fmt.shape(r.shape), Fmt.count(r.numel), Fmt.bytes(r.bytes),
+            t.add([r.key.isEmpty ? "(root)" : r.key, r.dtype, Fmt.shape(r.shape), Fmt.count(r.numel), Fmt.bytes(r.bytes),
                    r.sharedWith.map { "= " + $0 } ?? ""] + (stats ? statCells(r.stats) : []))
         }
         return t.render()
@@ -40,7 +40,7 @@ enum InspectText {
 
     static func treeTable(_ tree: InspectTree, stats: Bool) -> String {
         var t = TextTable([("MODULE", .left), ("DTYPE", .left), ("SHAPE", .left), ("NUMEL", .right), ("BYTES", .right),
-                           ("SHARES", .left)] + (stats ? statColumns : []))
+                           ("SHARES", .left)] + (stats ? statColumns : []), optional: [2, 5])
         for (level, node) in tree.flattened() {
             let name = String(repeating: "  ", count: level) + node.name
             if let r = node.row {
