@@ -14,13 +14,15 @@ import struct
 import zipfile
 import zlib
 
+import ml_dtypes
 import numpy as np
 import torch
 from safetensors.torch import save_file, load_file
 
 NP_TO_TORCH = {"float32": "float32", "float64": "float64", "float16": "float16", "int64": "int64",
                "int32": "int32", "int16": "int16", "int8": "int8", "uint8": "uint8", "bool": "bool",
-               "complex64": "complex64", "uint16": "uint16", "uint32": "uint32", "uint64": "uint64"}
+               "complex64": "complex64", "uint16": "uint16", "uint32": "uint32", "uint64": "uint64",
+               "bfloat16": "bfloat16", "complex128": "complex128"}
 
 
 def np_entry(key, a):
@@ -118,17 +120,19 @@ def npy_fixtures(out):
         "empty.npy": np.zeros((0, 4), dtype="<f4"),
         "u1.npy": np.arange(5, dtype="u1"),
         "big_i2.npy": np.array([1, -300, 7], dtype=">i2"),
+        "bf16.npy": np.array([1.5, -2.0, 3.0e10], dtype=ml_dtypes.bfloat16),
+        "c16.npy": np.array([[1 + 2j, 3 - 4j]], dtype="<c16"),
     }
     for name, a in arrays.items():
         path = out / name
         np.save(path, a)
-        manifest(path, "npy", [np_entry("", a)])
+        manifest(path, "npy", [np_entry(path.stem, a)])
     for version in [(2, 0), (3, 0)]:
         a = np.arange(6, dtype="<i4").reshape(3, 2)
         path = out / f"v{version[0]}.npy"
         with open(path, "wb") as f:
             np.lib.format.write_array(f, a, version=version)
-        manifest(path, "npy", [np_entry("", a)])
+        manifest(path, "npy", [np_entry(path.stem, a)])
     np.save(out / "bad_npy_object.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
     good = (out / "v1_f4.npy").read_bytes()
     (out / "bad_npy_truncated.npy").write_bytes(good[:-4])
@@ -234,6 +238,15 @@ def sharded_fixtures(out, tensors):
     path = folder / "model.safetensors.index.json"
     path.write_text(json.dumps(index, indent=2) + "\n")
     manifest(path, "sharded", [torch_entry(k, tensors[k]) for k in order], {"total_size": str(total)})
+    # Shards in different formats: the reader detects each shard by content.
+    extra = np.arange(6, dtype="<i4").reshape(2, 3)
+    np.savez(folder / "extra.npz", counts=extra)
+    mixed = {"metadata": {"total_size": 12 + 48, "note": "mixed"},
+             "weight_map": {"counts": "extra.npz", "weight": "model-00001-of-00002.safetensors"}}
+    path = folder / "mixed.index.json"
+    path.write_text(json.dumps(mixed) + "\n")
+    manifest(path, "sharded", [np_entry("counts", extra), torch_entry("weight", tensors["weight"]),
+                               torch_entry("bias", tensors["bias"])], {"total_size": "60", "note": "mixed"})
     bad = dict(index, weight_map=dict(weight_map, extra="model-00003-of-00002.safetensors"))
     (folder / "bad_missing_shard.index.json").write_text(json.dumps(bad))
     bad = dict(index, weight_map=dict(weight_map, ghost="model-00001-of-00002.safetensors"))

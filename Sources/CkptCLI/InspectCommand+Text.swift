@@ -74,7 +74,7 @@ enum InspectText {
         if !r.metadata.isEmpty {
             lines.append("metadata:")
             var t = TextTable([("", .left), ("", .left)])
-            for (k, v) in r.metadata { t.add(["  " + k, clip(v.text)]) }
+            for (k, v) in r.metadataText { t.add(["  " + k, clip(v)]) }
             lines.append(t.render(header: false))
         }
         return lines.joined(separator: "\n")

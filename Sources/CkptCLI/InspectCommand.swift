@@ -65,9 +65,10 @@ struct InspectCommand: ParsableCommand {
                 let format = (try? CheckpointFormat.detect(MappedFile(path: path)))?.rawValue ?? "unknown"
                 report = try InspectReport(file: self.checkpoint, format: format, stateDict: StateDict(tensors: [:]))
             }
-            if let scanned {
-                report.globals = scanned.map { InspectReport.Global(name: $0.fullName, allowed: $0.allowed) }
-                report.weightsOnly = scanned.allSatisfy(\.allowed)
+            if globals {
+                report.globals = (scanned ?? []).map { InspectReport.Global(name: $0.fullName, allowed: $0.allowed) }
+                // Only pickle-based files are torch.load's business; other formats hold no code at all.
+                report.weightsOnly = scanned.map { $0.allSatisfy(\.allowed) }
             }
             if output.json {
                 try CLI.printJSON(report)
@@ -77,12 +78,12 @@ struct InspectCommand: ParsableCommand {
         }
     }
 
-    /// The pickle globals of a torch file; an empty list for formats that hold no pickle.
-    private func scanGlobals(_ path: String) throws -> [PickleGlobal] {
+    /// The pickle globals of a torch file; nil for formats that hold no pickle.
+    private func scanGlobals(_ path: String) throws -> [PickleGlobal]? {
         do {
             let file = try MappedFile(path: path)
             let format = try CheckpointFormat.detect(file)
-            guard format == .torchZip || format == .torchLegacy else { return [] }
+            guard format == .torchZip || format == .torchLegacy else { return nil }
             return try PickleGlobalScan.scan(file, format: format)
         } catch let e as CheckpointError {
             throw FileError(path: path, e)

@@ -39,6 +39,8 @@ public struct InspectReport: Encodable, Sendable {
     public var format: String
     public var tensors: [Row]
     public var metadata: OrderedDictionary<String, InspectValue>
+    /// The same metadata as Python would print each value (`(0.9, 0.999)`, `'adam'`), for text output.
+    public var metadataText: OrderedDictionary<String, String>
     public var totalNumel: Int
     public var uniqueNumel: Int
     public var totalBytes: Int
@@ -96,9 +98,15 @@ public struct InspectReport: Encodable, Sendable {
         }
         tensors = rows
         var meta = OrderedDictionary<String, InspectValue>()
-        for (k, v) in stateDict.attributes { meta[k] = .string(v) }
-        for (k, v) in stateDict.metadata where filter?.matches(k) ?? true { meta[k.isEmpty ? "value" : k] = InspectValue(v) }
+        var text = OrderedDictionary<String, String>()
+        for (k, v) in stateDict.attributes { meta[k] = .string(v); text[k] = v }
+        for (k, v) in stateDict.metadata where filter?.matches(k) ?? true {
+            let key = k.isEmpty ? "value" : k
+            meta[key] = InspectValue(v)
+            text[key] = v.description
+        }
         metadata = meta
+        metadataText = text
         totalNumel = rows.reduce(0) { $0 + $1.numel }
         totalBytes = rows.reduce(0) { $0 + $1.bytes }
         uniqueNumel = rows.reduce(0) { $0 + ($1.sharedWith == nil ? $1.numel : 0) }

@@ -114,9 +114,9 @@ extension Tensor {
             // Sequential on purpose: rows may add into the same targets.
             let r = shape.count
             let inner = r == 0 ? 1 : shape[r - 1]
-            var index = [Int](repeating: 0, count: max(r - 1, 0))
+            var index = [Int](repeating: 0, count: Swift.max(r - 1, 0))
             var off = 0
-            for row in 0 ..< numel / max(inner, 1) {
+            for row in 0 ..< numel / Swift.max(inner, 1) {
                 let x = p + row * inner
                 if it == 0 {
                     var s = 0.0

@@ -87,7 +87,7 @@ public final class Tensor {
 
     /// `dim` made non-negative for a tensor of `rank` (PyTorch's wrap: -1 is the last dim). Scalars accept 0 and -1.
     public static func normalizeDim(_ dim: Int, rank: Int) throws -> Int {
-        let r = max(rank, 1)
+        let r = Swift.max(rank, 1)
         guard dim >= -r, dim < r else {
             throw TensorError.invalidArgument("Dimension out of range (expected to be in range of [\(-r), \(r - 1)], but got \(dim))")
         }
@@ -126,7 +126,7 @@ extension Tensor {
     /// `[start, start + step, …)` below `end`, as `torch.arange` (an `.int64` tensor when all arguments are whole).
     public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1) throws -> Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else { throw TensorError.invalidArgument("arange: step must be nonzero and bounds finite") }
-        let n = max(0, Int(((end - start) / step).rounded(.up)))
+        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         var values = [Float](repeating: 0, count: n)
         for i in 0 ..< n { values[i] = start + Float(i) * step }
         let whole = start == start.rounded() && step == step.rounded() && end == end.rounded()
@@ -137,7 +137,7 @@ extension Tensor {
     public static func eye(_ n: Int, _ m: Int? = nil) -> Tensor {
         let cols = m ?? n
         let t = zeros([n, cols])
-        for i in 0 ..< min(n, cols) { t.buffer.pointer[i * cols + i] = 1 }
+        for i in 0 ..< Swift.min(n, cols) { t.buffer.pointer[i * cols + i] = 1 }
         return t
     }
 

@@ -18,6 +18,13 @@ enum FlatFixture {
         NSTemporaryDirectory() + "ckpt-flat-\(UUID().uuidString)\(suffix)"
     }
 
+    /// A fresh empty temporary folder.
+    static func temporaryDirectory() throws -> String {
+        let dir = temporary("")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
+        return dir
+    }
+
     struct Manifest: Decodable {
         struct Tensor: Decodable {
             var key: String

@@ -30,7 +30,9 @@ final class TorchUnpickler: PickleHost {
     func global(module: String, name: String) throws -> PickleValue {
         let (m, n) = TorchPickleGlobals.canonical(module: module, name: name)
         guard TorchPickleGlobals.isAllowed(module: m, name: n) else {
-            throw CheckpointError.unsafe("pickle imports global \(module).\(name), which torch.load(weights_only=True) refuses; ckpt never runs it")
+            // Names come from the file: keep control characters out of the one-line message.
+            let shown = String(String.UnicodeScalarView("\(module).\(name)".unicodeScalars.prefix(200).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+            throw CheckpointError.unsafe("pickle imports global \(shown), which torch.load(weights_only=True) refuses; ckpt never runs it")
         }
         return .global(module: m, name: n)
     }
@@ -91,10 +93,10 @@ final class TorchUnpickler: PickleHost {
         case "builtins.set":
             let s = arena.node(.set)
             if let first = args.first {
-                guard let items = first.node?.items, first.node?.kind != .call(name) else {
+                guard let n = first.node, [.list, .tuple, .set, .frozenSet].contains(n.kind) else {
                     throw CheckpointError.malformed("builtins.set of a \(first.typeName)")
                 }
-                s.items = items
+                s.items = n.items
             }
             return .node(s)
         default:
@@ -173,6 +175,14 @@ final class TorchUnpickler: PickleHost {
         }
         guard let offset = args[1].int else { throw CheckpointError.malformed("tensor storage offset is a \(args[1].typeName)") }
         let shape = try ints(args[2], "size"), strides = try ints(args[3], "stride")
+        // The optional metadata argument (v2: 7th, v3: 8th) carries the conjugate / negative bits: the stored
+        // values are not the tensor's values then, and ckpt has no place for the bits, so it refuses rather than mislead.
+        let metadataIndex = dtype == nil ? 6 : 7
+        if args.count > metadataIndex, let meta = args[metadataIndex].node, meta.isDict {
+            for bit in ["conj", "neg"] where meta.entries[.string(bit)].flatMap({ if case .bool(true) = $0 { return true } else { return nil } }) == true {
+                throw CheckpointError.unsupported("a tensor with the lazy \(bit) bit set (torch.\(bit)_physical() it before saving)")
+            }
+        }
         return try TensorEntry(dtype: dtype ?? storage.dtype, shape: shape, strides: strides, storageOffset: offset,
                                storage: storage, requiresGrad: requiresGrad)
     }

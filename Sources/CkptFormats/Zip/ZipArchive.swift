@@ -90,6 +90,19 @@ public struct ZipArchive: Sendable {
         return try data(e)
     }
 
+    /// The first `count` bytes of a member (at most its size), inflating only what is needed.
+    public func prefix(_ entry: Entry, count: Int) throws -> [UInt8] {
+        let n = min(max(count, 0), entry.uncompressedSize)
+        switch entry.method {
+        case ZipArchive.stored:
+            return Array(try file.bytes(offset: entry.dataOffset, count: n))
+        case ZipArchive.deflated:
+            return try ZipInflate.inflatePrefix(try file.bytes(offset: entry.dataOffset, count: entry.compressedSize), count: n, name: entry.name)
+        default:
+            return try data(entry).slice(offset: 0, count: n).load()
+        }
+    }
+
     /// Checks a member's CRC-32 against its bytes (reads them all). torch may write CRC 0, so callers opt in.
     public func verifyCRC(_ entry: Entry) throws {
         let crc = try data(entry).withUnsafeBytes { ZipCRC32.checksum($0) }

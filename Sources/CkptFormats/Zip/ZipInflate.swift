@@ -69,6 +69,39 @@ enum ZipInflate {
     }
 }
 
+extension ZipInflate {
+    /// The first `count` bytes of a DEFLATE stream (no CRC check: the rest is not decoded). Reading a member's
+    /// header this way keeps metadata commands from inflating whole members.
+    static func inflatePrefix(_ input: UnsafeRawBufferPointer, count: Int, name: String) throws -> [UInt8] {
+        var stream = z_stream()
+        guard ckpt_inflate_init_raw(&stream) == Z_OK else { throw CheckpointError.io("zlib inflateInit failed") }
+        defer { inflateEnd(&stream) }
+        var out = [UInt8](repeating: 0, count: count)
+        guard count > 0 else { return out }
+        var produced = 0
+        try out.withUnsafeMutableBytes { dst in
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: UInt8.self))
+            stream.avail_in = UInt32(min(input.count, Int(UInt32.max)))
+            while produced < count {
+                stream.next_out = (dst.baseAddress! + produced).assumingMemoryBound(to: UInt8.self)
+                stream.avail_out = UInt32(count - produced)
+                let status = CZip.inflate(&stream, Z_NO_FLUSH)
+                produced = count - Int(stream.avail_out)
+                if status == Z_STREAM_END { break }
+                guard status == Z_OK else {
+                    throw status == Z_BUF_ERROR
+                        ? CheckpointError.truncated("zip member '\(name)' ends inside its DEFLATE stream")
+                        : CheckpointError.malformed("zip member '\(name)' has corrupt DEFLATE data")
+                }
+            }
+        }
+        guard produced == count else {
+            throw CheckpointError.malformed("zip member '\(name)' inflates to fewer bytes than its declared size")
+        }
+        return out
+    }
+}
+
 /// CRC-32 (the zip/zlib polynomial) through zlib's table-driven implementation, incrementally.
 public struct ZipCRC32: Sendable {
     public private(set) var value: UInt32 = 0
