@@ -21,6 +21,7 @@ demo: build
 
 test: deps
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product ckpt
 	$(SWIFT) test --skip-build --parallel --num-workers 2
 
 clean:

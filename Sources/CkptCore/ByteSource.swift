@@ -32,6 +32,12 @@ public struct ByteSource: Sendable {
         return nil
     }
 
+    /// Drops the pages of `[offset, offset+count)` from the process's resident set when the source is a mapped
+    /// file region (see `MappedFile.adviseDontNeed`); does nothing for other sources.
+    public func releasePages(offset: Int, count: Int) {
+        if case .mapped(let file, let base) = kind { file.adviseDontNeed(offset: base + offset, count: count) }
+    }
+
     /// Calls `body` with all the bytes. Mapped and owned sources do not copy.
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         switch kind {

@@ -44,4 +44,14 @@ public final class MappedFile: @unchecked Sendable {
         let start = offset / page * page
         _ = madvise(UnsafeMutableRawPointer(mutating: base + start), count + (offset - start), MADV_SEQUENTIAL)
     }
+
+    /// Tells the kernel the range is no longer needed by this process: its pages leave the resident set
+    /// (the page cache keeps them; reading them again faults them back in). Streaming commands call it
+    /// after each chunk so that memory stays near one chunk, not the file.
+    public func adviseDontNeed(offset: Int, count: Int) {
+        guard let base, count > 0, offset >= 0, offset + count <= size else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = offset / page * page
+        _ = madvise(UnsafeMutableRawPointer(mutating: base + start), count + (offset - start), MADV_DONTNEED)
+    }
 }

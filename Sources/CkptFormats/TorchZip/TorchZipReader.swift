@@ -1,6 +1,62 @@
 import CkptCore
 
-/// Placeholder until the format lands.
+/// Reads `torch.save` zip archives (FORMATS.md 1): `<dir>/data.pkl` through the restricted unpickler,
+/// storages `<dir>/data/<key>` as mapped slices of the file (no copy), `<dir>/byteorder`.
 public enum TorchZipReader: CheckpointReader {
-    public static func read(_ file: MappedFile) throws -> StateDict { throw CheckpointError.unsupported("TorchZipReader is not implemented yet") }
+    public static func read(_ file: MappedFile) throws -> StateDict {
+        let archive = try ZipArchive(file)
+        let entries = try TorchZipReader.entries(archive)
+        let dir = try archiveFolder(entries)
+        guard let pickle = entries[dir + "data.pkl"] else {
+            throw CheckpointError.malformed("torch archive has no \(dir)data.pkl")
+        }
+        if entries[dir + "constants.pkl"] != nil {
+            throw CheckpointError.unsupported("a TorchScript archive (torch.jit.save), not a torch.save checkpoint")
+        }
+        let byteOrder = try TorchZipReader.byteOrder(archive, entries[dir + "byteorder"])
+        let unpickler = TorchUnpickler { key, dtype, numel in
+            guard let entry = entries[dir + "data/" + key] else {
+                throw CheckpointError.malformed("storage \(key) has no record \(dir)data/\(key)")
+            }
+            let item = dtype?.itemSize ?? 1
+            let (expected, overflow) = numel.multipliedReportingOverflow(by: item)
+            guard !overflow, entry.uncompressedSize == expected else {
+                throw CheckpointError.malformed("storage data/\(key) is \(entry.uncompressedSize) bytes, expected \(overflow ? "more than the file holds" : "\(expected)") (\(numel) × \(item))")
+            }
+            return TensorStorage(key: key, dtype: dtype ?? .uint8, bytes: try archive.data(entry), byteOrder: byteOrder)
+        }
+        let value = try archive.data(pickle).withUnsafeBytes { try unpickler.load($0).value }
+        return StateDict(root: value)
+    }
+
+    /// Members by name; duplicate names are refused (a reader and torch could disagree on which one counts).
+    static func entries(_ archive: ZipArchive) throws -> [String: ZipArchive.Entry] {
+        var out: [String: ZipArchive.Entry] = [:]
+        for e in archive.entries {
+            guard out.updateValue(e, forKey: e.name) == nil else { throw CheckpointError.malformed("zip holds \(e.name) twice") }
+        }
+        return out
+    }
+
+    /// The archive folder with its slash (`archive/`): the one holding `data.pkl`, preferring the first entry's as torch does.
+    static func archiveFolder(_ entries: [String: ZipArchive.Entry]) throws -> String {
+        let candidates = entries.keys.filter { $0.hasSuffix("/data.pkl") && $0.split(separator: "/", omittingEmptySubsequences: false).count == 2 }
+        if candidates.count == 1, let c = candidates.first { return String(c.dropLast("data.pkl".count)) }
+        if entries["data.pkl"] != nil { return "" }
+        guard let c = candidates.min() else { throw CheckpointError.malformed("torch archive has no <folder>/data.pkl") }
+        return String(c.dropLast("data.pkl".count))
+    }
+
+    private static func byteOrder(_ archive: ZipArchive, _ entry: ZipArchive.Entry?) throws -> ByteOrder {
+        guard let entry else { return .little }
+        guard entry.uncompressedSize <= 16 else { throw CheckpointError.malformed("byteorder record is \(entry.uncompressedSize) bytes") }
+        let text = String(decoding: try archive.data(entry).load(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        switch text {
+        case "little": return .little
+        case "big": return .big
+        default: throw CheckpointError.malformed("byteorder record says '\(text)'")
+        }
+    }
 }
+
+import Foundation

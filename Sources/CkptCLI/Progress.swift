@@ -1,0 +1,37 @@
+import Foundation
+
+/// A progress bar on stderr for long work: shown only when stderr is a terminal and the work is more than
+/// 256 MiB, so scripts and tests never see it. Redrawn at most once per percent.
+final class Progress {
+    static let minimumBytes = 256 << 20
+    private let total: Int
+    private let label: String
+    private let enabled: Bool
+    private var done = 0
+    private var shownPercent = -1
+
+    init(label: String, totalBytes: Int) {
+        self.total = totalBytes
+        self.label = label
+        self.enabled = Terminal.stderrIsTTY && totalBytes > Progress.minimumBytes
+    }
+
+    /// Records `bytes` more done.
+    func advance(_ bytes: Int) {
+        guard enabled, total > 0 else { return }
+        done = min(total, done + bytes)
+        let percent = done * 100 / total
+        guard percent != shownPercent else { return }
+        shownPercent = percent
+        let width = 30
+        let filled = percent * width / 100
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(percent)% \(Fmt.bytes(done))/\(Fmt.bytes(total))".utf8))
+    }
+
+    /// Clears the bar's line.
+    func finish() {
+        guard enabled, shownPercent >= 0 else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

@@ -1,0 +1,181 @@
+import CkptCore
+
+/// Parses model-file text: the `print(model)` tree (with ckpt's parameter, buffer and tie lines) and an optional
+/// pasted `def forward(self, ...)`.
+struct ModelFileParser {
+    private struct Line { var number: Int; var indent: Int; var text: String }
+    private var lines: [Line] = []
+    private var forwardLines: [(number: Int, text: String)] = []
+    private var index = 0
+
+    init(text: String) {
+        var inForward = false
+        var forwardIndent = 0
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = String(raw).replacingOccurrences(of: "\t", with: "    ")
+            let stripped = line.trimmingCharacters(in: .whitespaces)
+            let indent = line.prefix { $0 == " " }.count
+            if stripped.hasPrefix("def forward(") || stripped.hasPrefix("def forward (") {
+                inForward = true; forwardIndent = indent
+            } else if inForward, !stripped.isEmpty, !stripped.hasPrefix("#"), indent <= forwardIndent {
+                inForward = false
+            }
+            if inForward { forwardLines.append((i + 1, line)); continue }
+            let code = Self.stripComment(stripped)
+            if !code.isEmpty { lines.append(Line(number: i + 1, indent: indent, text: code)) }
+        }
+    }
+
+    mutating func parse() throws -> ModelFile {
+        guard !lines.isEmpty else { throw ModelFileError(line: 1, "no module: the file should hold what print(model) prints") }
+        let root = try parseModule(lines[0].text, line: lines[0].number, column: lines[0].indent + 1)
+        if index < lines.count {
+            throw ModelFileError(line: lines[index].number, column: lines[index].indent + 1, "text after the model's closing ')'")
+        }
+        let forward = forwardLines.isEmpty ? nil : try ForwardParser.parseMethod(forwardLines)
+        return ModelFile(root: root, forward: forward)
+    }
+
+    /// Parses the module whose header is `text` (the current line) and, for a container, its body; leaves
+    /// `index` on the line after the module.
+    private mutating func parseModule(_ text: String, line: Int, column: Int) throws -> ModuleSpec {
+        index += 1
+        guard let open = text.firstIndex(of: "(") else {
+            throw ModelFileError(line: line, column: column, "expected a module such as Linear(...) or Net(")
+        }
+        let className = String(text[..<open]).trimmingCharacters(in: .whitespaces)
+        guard Self.isClassName(className) else {
+            throw ModelFileError(line: line, column: column, "'\(className)' is not a module class name")
+        }
+        let inside = String(text[text.index(after: open)...])
+        let argColumn = column + text.distance(from: text.startIndex, to: open) + 1
+        var spec = ModuleSpec(className: className, line: line)
+        if PythonLexer.bracketBalance(text) == 0 {
+            guard inside.hasSuffix(")") else { throw ModelFileError(line: line, column: column, "text after the module's ')'") }
+            let body = String(inside.dropLast()).trimmingCharacters(in: .whitespaces)
+            if body.hasPrefix("(") && body.contains("): ") {
+                // ParameterList/ParameterDict with one entry print it inline: `ParameterDict(  (a): Parameter …)`.
+                spec.isContainer = true
+                let next = index
+                spec.children += try parseChild(body, line: line, column: argColumn)
+                index = next
+            } else {
+                (spec.args, spec.kwargs) = try ReprArguments.parse(body, line: line, column: argColumn)
+            }
+            return spec
+        }
+        spec.isContainer = true
+        var extra = inside.trimmingCharacters(in: .whitespaces)
+        while true {
+            guard index < lines.count else {
+                throw ModelFileError(line: line, column: column, "'\(className)(' is never closed with ')'")
+            }
+            let current = lines[index]
+            if current.text == ")" { index += 1; break }
+            if current.text.hasPrefix("("), current.text.contains("): ") || current.text.hasSuffix("):") {
+                spec.children += try parseChild(current.text, line: current.number, column: current.indent + 1)
+            } else {
+                // A container's own extra_repr lines (custom modules that print arguments and children).
+                extra += (extra.isEmpty ? "" : ", ") + current.text
+                index += 1
+            }
+        }
+        if !extra.isEmpty { (spec.args, spec.kwargs) = try ReprArguments.parse(extra, line: line, column: argColumn) }
+        return spec
+    }
+
+    /// Parses a `(name): …` line (and, for a submodule that is a container, its body).
+    private mutating func parseChild(_ text: String, line: Int, column: Int) throws -> [ChildSpec] {
+        guard let close = text.range(of: "):") else { throw ModelFileError(line: line, column: column, "expected '(name): …'") }
+        let name = String(text[text.index(after: text.startIndex)..<close.lowerBound])
+        let rest = String(text[close.upperBound...]).trimmingCharacters(in: .whitespaces)
+        let restColumn = column + text.distance(from: text.startIndex, to: close.upperBound) + 1
+        guard !name.isEmpty else { throw ModelFileError(line: line, column: column, "empty child name") }
+        if rest.hasPrefix("Parameter containing:") {
+            index += 1
+            let (shape, dtype) = try Self.tensorDescription(String(rest.dropFirst("Parameter containing:".count)), line: line, column: restColumn)
+            return [ChildSpec(name: name, entry: .parameter(shape: shape, dtype: dtype), line: line)]
+        }
+        if rest.hasPrefix("Parameter(") || rest.hasPrefix("Buffer(") {
+            index += 1
+            let isParameter = rest.hasPrefix("Parameter(")
+            let open = rest.firstIndex(of: "(").map { rest.index(after: $0) } ?? rest.endIndex
+            guard rest.hasSuffix(")") else { throw ModelFileError(line: line, column: restColumn, "expected ')' at the end") }
+            let (args, kwargs) = try ReprArguments.parse(String(rest[open..<rest.index(before: rest.endIndex)]), line: line, column: restColumn)
+            let dims = args.count == 1 && args[0].intList != nil ? args[0].intList ?? [] : args.compactMap(\.intValue)
+            guard dims.count == args.count || args.count == 1, dims.allSatisfy({ $0 >= 0 }) else {
+                throw ModelFileError(line: line, column: restColumn, "sizes must be non-negative integers")
+            }
+            var dtype = DType.float32
+            for (key, value) in kwargs {
+                guard key == "dtype", case .name(let n) = value, let d = DType(rawValue: n.replacingOccurrences(of: "torch.", with: "")) else {
+                    throw ModelFileError(line: line, column: restColumn, "unknown argument '\(key)=\(value)' (only dtype=torch.<type>)")
+                }
+                dtype = d
+            }
+            return [ChildSpec(name: name, entry: isParameter ? .parameter(shape: dims, dtype: dtype) : .buffer(shape: dims, dtype: dtype), line: line)]
+        }
+        if rest.hasPrefix("("), rest.hasSuffix(")"), !rest.dropFirst().contains("(") {
+            index += 1
+            return [ChildSpec(name: name, entry: .tie(String(rest.dropFirst().dropLast())), line: line)]
+        }
+        if let x = rest.range(of: " x "), let count = Int(rest[..<x.lowerBound]) {
+            // `(0-3): 4 x Linear(…)`: PyTorch 2 folds identical ModuleList children; they are separate copies.
+            let parts = name.split(separator: "-")
+            guard parts.count == 2, let first = Int(parts[0]), let last = Int(parts[1]), last - first + 1 == count, count > 0 else {
+                throw ModelFileError(line: line, column: column, "repeated children '(\(name)): \(count) x' do not match")
+            }
+            let module = try parseModule(String(rest[x.upperBound...]), line: line, column: restColumn)
+            return (first...last).map { ChildSpec(name: String($0), entry: .module(module), line: line) }
+        }
+        return [ChildSpec(name: name, entry: .module(try parseModule(rest, line: line, column: restColumn)), line: line)]
+    }
+
+    /// `[torch.float32 of size 3x4]` (or `[torch.FloatTensor of size 3x4]`, `[… of size ]` for 0-dim).
+    static func tensorDescription(_ text: String, line: Int, column: Int) throws -> ([Int], DType) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard t.hasPrefix("["), t.hasSuffix("]"), let of = t.range(of: " of size") else {
+            throw ModelFileError(line: line, column: column, "expected '[torch.float32 of size 3x4]'")
+        }
+        let typeName = String(t[t.index(after: t.startIndex)..<of.lowerBound])
+        var sizeText = String(t[of.upperBound..<t.index(before: t.endIndex)]).trimmingCharacters(in: .whitespaces)
+        if let paren = sizeText.firstIndex(of: "(") { sizeText = String(sizeText[..<paren]).trimmingCharacters(in: .whitespaces) }
+        var shape: [Int] = []
+        if !sizeText.isEmpty {
+            for part in sizeText.split(separator: "x") {
+                guard let n = Int(part), n >= 0 else { throw ModelFileError(line: line, column: column, "bad size '\(sizeText)'") }
+                shape.append(n)
+            }
+        }
+        guard let dtype = dtypeFromTorchName(typeName) else {
+            throw ModelFileError(line: line, column: column, "unknown tensor type '\(typeName)'")
+        }
+        return (shape, dtype)
+    }
+
+    /// `torch.float32`, `torch.FloatTensor`, `torch.cuda.HalfTensor` → a DType.
+    static func dtypeFromTorchName(_ name: String) -> DType? {
+        let short = name.replacingOccurrences(of: "torch.", with: "").replacingOccurrences(of: "cuda.", with: "")
+        if let d = DType(rawValue: short) { return d }
+        let legacy: [String: DType] = ["FloatTensor": .float32, "DoubleTensor": .float64, "HalfTensor": .float16,
+                                       "BFloat16Tensor": .bfloat16, "LongTensor": .int64, "IntTensor": .int32,
+                                       "ShortTensor": .int16, "CharTensor": .int8, "ByteTensor": .uint8, "BoolTensor": .bool]
+        return legacy[short]
+    }
+
+    static func isClassName(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, first == "_" || first.properties.isAlphabetic else { return false }
+        return s.unicodeScalars.allSatisfy { $0 == "_" || $0 == "." || $0.properties.isAlphabetic || $0.properties.numericType != nil }
+    }
+
+    /// The line without a trailing `# comment` (outside quotes).
+    static func stripComment(_ s: String) -> String {
+        var quote: Character?
+        for (offset, ch) in s.enumerated() {
+            if let q = quote { if ch == q { quote = nil }; continue }
+            if ch == "'" || ch == "\"" { quote = ch }
+            if ch == "#" { return String(s.prefix(offset)).trimmingCharacters(in: .whitespaces) }
+        }
+        return s
+    }
+}

@@ -1,0 +1,140 @@
+/// A token of the Python subset model files use (constructor arguments and the pasted forward method).
+struct PyToken: Equatable, Sendable {
+    enum Kind: Equatable, Sendable { case name, int, float, string, op, end }
+    var kind: Kind
+    var text: String
+    /// 1-based line and column in the model file.
+    var line: Int
+    var column: Int
+}
+
+/// Splits one logical line of Python into tokens. Comments (`# …`) end the line.
+enum PythonLexer {
+    /// Multi-character operators, longest first.
+    private static let operators = ["**=", "//=", "->", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=",
+                                    "%=", "@=", "&=", "|=", "^=", "<<", ">>", "...",
+                                    "(", ")", "[", "]", "{", "}", ",", ":", ".", "=", "+", "-", "*", "/", "%", "@",
+                                    "<", ">", "&", "|", "^", "~", ";"]
+
+    /// Tokens of `text`, which starts at `line`/`column`; always ends with an `.end` token.
+    static func tokenize(_ text: String, line: Int, column: Int = 1) throws -> [PyToken] {
+        let chars = Array(text.unicodeScalars)
+        var tokens: [PyToken] = []
+        var i = 0
+        func col(_ k: Int) -> Int { column + k }
+        while i < chars.count {
+            let c = chars[i]
+            if c == " " || c == "\t" || c == "\r" || c == "\n" { i += 1; continue }
+            if c == "#" { break }
+            let start = i
+            if c == "_" || c.properties.isAlphabetic {
+                while i < chars.count, chars[i] == "_" || chars[i].properties.isAlphabetic || chars[i].properties.numericType != nil { i += 1 }
+                tokens.append(PyToken(kind: .name, text: String(String.UnicodeScalarView(chars[start..<i])), line: line, column: col(start)))
+                continue
+            }
+            if isDigit(c) || (c == "." && i + 1 < chars.count && isDigit(chars[i + 1])) {
+                var isFloat = false
+                while i < chars.count, isDigit(chars[i]) || chars[i] == "_" { i += 1 }
+                if i < chars.count, chars[i] == ".", !(i + 2 < chars.count && chars[i + 1] == "." && chars[i + 2] == ".") {
+                    isFloat = true; i += 1
+                    while i < chars.count, isDigit(chars[i]) || chars[i] == "_" { i += 1 }
+                }
+                if i < chars.count, chars[i] == "e" || chars[i] == "E" {
+                    var j = i + 1
+                    if j < chars.count, chars[j] == "+" || chars[j] == "-" { j += 1 }
+                    if j < chars.count, isDigit(chars[j]) {
+                        isFloat = true; i = j
+                        while i < chars.count, isDigit(chars[i]) { i += 1 }
+                    }
+                }
+                let text = String(String.UnicodeScalarView(chars[start..<i])).replacingOccurrences(of: "_", with: "")
+                tokens.append(PyToken(kind: isFloat ? .float : .int, text: text, line: line, column: col(start)))
+                continue
+            }
+            if c == "'" || c == "\"" {
+                i += 1
+                var value = String.UnicodeScalarView()
+                var closed = false
+                while i < chars.count {
+                    if chars[i] == "\\", i + 1 < chars.count {
+                        let e = chars[i + 1]
+                        switch e { case "n": value.append("\n"); case "t": value.append("\t"); default: value.append(e) }
+                        i += 2; continue
+                    }
+                    if chars[i] == c { closed = true; i += 1; break }
+                    value.append(chars[i]); i += 1
+                }
+                guard closed else { throw ModelFileError(line: line, column: col(start), "unterminated string") }
+                tokens.append(PyToken(kind: .string, text: String(value), line: line, column: col(start)))
+                continue
+            }
+            let rest = String(String.UnicodeScalarView(chars[i..<min(chars.count, i + 3)]))
+            guard let op = operators.first(where: { rest.hasPrefix($0) }) else {
+                throw ModelFileError(line: line, column: col(start), "unexpected character '\(Character(c))'")
+            }
+            tokens.append(PyToken(kind: .op, text: op, line: line, column: col(start)))
+            i += op.unicodeScalars.count
+        }
+        tokens.append(PyToken(kind: .end, text: "", line: line, column: col(chars.count)))
+        return tokens
+    }
+
+    /// The bracket depth change of a line (ignoring strings and comments), used to join continuation lines.
+    static func bracketBalance(_ text: String) -> Int {
+        var depth = 0
+        var quote: Character?
+        var escaped = false
+        for ch in text {
+            if let q = quote {
+                if escaped { escaped = false } else if ch == "\\" { escaped = true } else if ch == q { quote = nil }
+                continue
+            }
+            switch ch {
+            case "'", "\"": quote = ch
+            case "#": return depth
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth -= 1
+            default: break
+            }
+        }
+        return depth
+    }
+
+    private static func isDigit(_ c: Unicode.Scalar) -> Bool { c >= "0" && c <= "9" }
+}
+
+/// A cursor over tokens with the small helpers both parsers need.
+struct TokenCursor {
+    var tokens: [PyToken]
+    var index = 0
+
+    init(_ tokens: [PyToken]) { self.tokens = tokens }
+
+    var current: PyToken { tokens[min(index, tokens.count - 1)] }
+    var atEnd: Bool { current.kind == .end }
+
+    func peek(_ offset: Int = 1) -> PyToken { tokens[min(index + offset, tokens.count - 1)] }
+
+    mutating func advance() -> PyToken { let t = current; if index < tokens.count - 1 { index += 1 }; return t }
+
+    /// Consumes the operator or keyword `text` if it is next.
+    mutating func accept(_ text: String) -> Bool {
+        if (current.kind == .op || current.kind == .name), current.text == text { index += 1; return true }
+        return false
+    }
+
+    mutating func expect(_ text: String) throws {
+        guard accept(text) else { throw error("expected '\(text)'") }
+    }
+
+    mutating func expectName() throws -> String {
+        guard current.kind == .name else { throw error("expected a name") }
+        return advance().text
+    }
+
+    func error(_ message: String) -> ModelFileError {
+        let t = current
+        let found = t.kind == .end ? "end of line" : "'\(t.text)'"
+        return ModelFileError(line: t.line, column: t.column, "\(message), found \(found)")
+    }
+}

@@ -1,0 +1,81 @@
+import CkptCore
+import OrderedCollections
+
+/// Parameter counts as `sum(p.numel() for p in model.parameters())` gives them, from a file alone.
+/// Buffers are tensors named `running_mean`, `running_var` or `num_batches_tracked`, and every tensor that is
+/// neither floating nor complex (`position_ids`, masks). Tensors sharing storage with an earlier key count once.
+public struct CountReport: Encodable, Sendable, Equatable {
+    /// Unique parameter elements.
+    public var parameters: Int
+    /// Unique buffer elements.
+    public var buffers: Int
+    /// Every key's numel summed (shared storage counted each time).
+    public var total: Int
+    /// Elements with shared storage counted once (`parameters + buffers`).
+    public var unique: Int
+    /// Unique elements (parameters and buffers) by dtype name.
+    public var byDtype: OrderedDictionary<String, Int>
+    /// Unique parameter elements by module prefix of `depth` components; a tensor at the root is its own prefix.
+    public var byPrefix: OrderedDictionary<String, Int>
+    /// Number of tensors, and of those that are buffers.
+    public var tensors: Int
+    public var bufferTensors: Int
+
+    enum CodingKeys: String, CodingKey {
+        case parameters, buffers, total, unique, tensors
+        case byDtype = "by_dtype", byPrefix = "by_prefix", bufferTensors = "buffer_tensors"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(buffers, forKey: .buffers)
+        try c.encode(total, forKey: .total)
+        try c.encode(unique, forKey: .unique)
+        try c.encode(InspectValue.object(byDtype.mapValues { .int($0) }), forKey: .byDtype)
+        try c.encode(InspectValue.object(byPrefix.mapValues { .int($0) }), forKey: .byPrefix)
+        try c.encode(tensors, forKey: .tensors)
+        try c.encode(bufferTensors, forKey: .bufferTensors)
+    }
+
+    /// Names of buffers PyTorch's standard layers register.
+    public static let bufferNames: Set<String> = ["running_mean", "running_var", "num_batches_tracked"]
+
+    /// True when the tensor at `key` is counted as a buffer.
+    public static func isBuffer(key: String, dtype: DType) -> Bool {
+        let last = key.split(separator: ".").last.map(String.init) ?? key
+        return bufferNames.contains(last) || !(dtype.isFloatingPoint || dtype.isComplex)
+    }
+
+    /// The module prefix of `key` with at most `depth` components (`encoder.layers` for depth 2); the key itself
+    /// for a tensor registered on the root module.
+    public static func prefix(of key: String, depth: Int) -> String {
+        let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count > 1 else { return key }
+        return parts.dropLast().prefix(max(1, depth)).joined(separator: ".")
+    }
+
+    /// Counts the tensors of `stateDict` (metadata only; no bytes are read).
+    public init(stateDict: StateDict, depth: Int = 1) {
+        let shared = stateDict.sharedWith
+        parameters = 0; buffers = 0; total = 0; unique = 0; tensors = 0; bufferTensors = 0
+        byDtype = [:]; byPrefix = [:]
+        for (key, t) in stateDict.tensors {
+            let n = t.numel
+            let buffer = CountReport.isBuffer(key: key, dtype: t.dtype)
+            tensors += 1
+            total += n
+            if buffer { bufferTensors += 1 }
+            if !buffer { byPrefix[CountReport.prefix(of: key, depth: depth), default: 0] += 0 }
+            guard shared[key] == nil else { continue }
+            unique += n
+            byDtype[t.dtype.rawValue, default: 0] += n
+            if buffer {
+                buffers += n
+            } else {
+                parameters += n
+                byPrefix[CountReport.prefix(of: key, depth: depth), default: 0] += n
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import CkptCore
+import Foundation
+
+/// Streams the value comparison of same-shape tensor pairs over the cores.
+///
+/// Tensors are taken in order: a big one is split into chunks compared in parallel; runs of small ones are
+/// compared in parallel, one tensor per task. Each chunk's pages are dropped from the resident set once
+/// compared, so memory stays near a few chunks (plus the largest tensor when a format must materialise it),
+/// not near the file. Bit-identical chunks of equal dtypes are recognised with `memcmp` and not decoded.
+/// Partial results merge in a fixed order, so the figures do not depend on scheduling.
+struct DiffEngine {
+    var atol: Double
+    var rtol: Double
+    /// Elements per chunk of a big tensor.
+    var chunkElements = 1 << 20
+    /// Bytes of small tensors gathered into one parallel batch.
+    var batchBytes = 32 << 20
+
+    /// The statistics of each pair, in order.
+    func run(_ jobs: [DiffJob]) throws -> [DiffStatistics] {
+        var results = [DiffStatistics](repeating: DiffStatistics(), count: jobs.count)
+        var i = 0
+        while i < jobs.count {
+            if jobs[i].a.numel > chunkElements {
+                results[i] = try compareChunked(jobs[i])
+                i += 1
+                continue
+            }
+            var end = i, bytes = 0
+            while end < jobs.count, jobs[end].a.numel <= chunkElements, bytes < batchBytes {
+                bytes += jobs[end].a.byteCount + jobs[end].b.byteCount
+                end += 1
+            }
+            let batch = Array(jobs[i ..< end])
+            let partial = try parallel(batch.count) { k in try compareWhole(batch[k]) }
+            results.replaceSubrange(i ..< end, with: partial)
+            i = end
+        }
+        return results
+    }
+
+    /// One small tensor, on the calling thread.
+    func compareWhole(_ job: DiffJob) throws -> DiffStatistics {
+        let n = job.a.numel
+        let stats = try withBytes(job) { ra, rb in
+            var s = DiffStatistics()
+            if sameBytes(job, ra, rb, 0 ..< n) {
+                s.count = n
+            } else {
+                s.compare(ra, job.a.dtype, rb, job.b.dtype, start: 0, count: n, atol: atol, rtol: rtol)
+            }
+            return s
+        }
+        release(job, 0 ..< n)
+        return stats
+    }
+
+    /// One big tensor, its chunks in parallel.
+    func compareChunked(_ job: DiffJob) throws -> DiffStatistics {
+        let n = job.a.numel
+        let units = (n + chunkElements - 1) / chunkElements
+        func range(_ u: Int) -> Range<Int> { u * chunkElements ..< Swift.min(n, (u + 1) * chunkElements) }
+        return try withBytes(job) { ra, rb in
+            let parts = try parallel(units) { u -> (DiffStatistics, Bool) in
+                let r = range(u)
+                var s = DiffStatistics()
+                let same = sameBytes(job, ra, rb, r)
+                if same {
+                    s.count = r.count
+                } else {
+                    s.compare(ra, job.a.dtype, rb, job.b.dtype, start: r.lowerBound, count: r.count, atol: atol, rtol: rtol)
+                }
+                release(job, r)
+                return (s, same)
+            }
+            var total = DiffStatistics()
+            guard parts.contains(where: { !$0.1 }) else {
+                total.count = n
+                return total
+            }
+            // Some chunks differ: the identical ones still count towards ‖b‖ for rel_l2.
+            let identical = parts.indices.filter { parts[$0].1 }
+            let norms = try parallel(identical.count) { k -> DiffStatistics in
+                let r = range(identical[k])
+                var s = DiffStatistics()
+                s.compare(ra, job.a.dtype, rb, job.b.dtype, start: r.lowerBound, count: r.count, atol: atol, rtol: rtol, identical: true)
+                release(job, r)
+                return s
+            }
+            var byUnit = parts.map(\.0)
+            for (k, u) in identical.enumerated() { byUnit[u] = norms[k] }
+            for s in byUnit { total.merge(s) }
+            return total
+        }
+    }
+
+    /// Calls `body` with both tensors' contiguous little-endian bytes; read errors name the side and the key.
+    func withBytes<R>(_ job: DiffJob, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R) throws -> R {
+        do {
+            return try job.a.withContiguousBytes { ra in
+                do {
+                    return try job.b.withContiguousBytes { rb in
+                        guard ra.count == job.a.byteCount, rb.count == job.b.byteCount else {
+                            throw CheckpointError.malformed("tensor data has the wrong size")
+                        }
+                        return try body(ra, rb)
+                    }
+                } catch let e as CheckpointError {
+                    throw ReadError(inA: false, error: DiffEngine.naming(e, key: job.key))
+                }
+            }
+        } catch let e as CheckpointError {
+            throw ReadError(inA: true, error: DiffEngine.naming(e, key: job.key))
+        }
+    }
+
+    /// A tensor that could not be read, and from which side.
+    struct ReadError: Error {
+        var inA: Bool
+        var error: CheckpointError
+    }
+
+    /// True when the dtypes are equal and the elements in `r` are bit-identical.
+    func sameBytes(_ job: DiffJob, _ ra: UnsafeRawBufferPointer, _ rb: UnsafeRawBufferPointer, _ r: Range<Int>) -> Bool {
+        guard job.a.dtype == job.b.dtype else { return false }
+        let item = job.a.dtype.itemSize
+        guard !r.isEmpty, let pa = ra.baseAddress, let pb = rb.baseAddress else { return true }
+        return memcmp(pa + r.lowerBound * item, pb + r.lowerBound * item, r.count * item) == 0
+    }
+
+    /// Drops the compared elements' pages of both mapped files from the resident set.
+    func release(_ job: DiffJob, _ r: Range<Int>) {
+        for t in [job.a, job.b] {
+            let item = t.dtype.itemSize
+            if t.isContiguous {
+                t.storage.bytes.releasePages(offset: (t.storageOffset + r.lowerBound) * item, count: r.count * item)
+            } else if r.upperBound == t.numel {
+                let span = t.storageByteRange
+                t.storage.bytes.releasePages(offset: span.lowerBound, count: span.count)
+            }
+        }
+    }
+
+    /// Runs `body(0..<n)` over the cores; results in index order; rethrows the first error.
+    func parallel<T>(_ n: Int, _ body: (Int) throws -> T) throws -> [T] {
+        if n == 0 { return [] }
+        if n == 1 { return [try body(0)] }
+        let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: n)
+        slots.initialize(repeating: nil)
+        defer { slots.deinitialize(); slots.deallocate() }
+        let failure = FirstError()
+        DispatchQueue.concurrentPerform(iterations: n) { k in
+            guard !failure.isSet else { return }
+            do { slots[k] = try body(k) } catch { failure.set(error) }
+        }
+        if let e = failure.error { throw e }
+        let out = slots.compactMap { $0 }
+        guard out.count == n else { throw CheckpointError.io("a comparison task did not finish") }
+        return out
+    }
+
+    static func naming(_ e: CheckpointError, key: String) -> CheckpointError {
+        switch e {
+        case .truncated(let m): return .truncated("'\(key)': \(m)")
+        case .malformed(let m) where !m.hasPrefix("'"): return .malformed("'\(key)': \(m)")
+        case .io(let m): return .io("'\(key)': \(m)")
+        default: return e
+        }
+    }
+}
+
+/// The first error thrown by parallel tasks.
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+    var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
+    var isSet: Bool { error != nil }
+    func set(_ e: Error) {
+        lock.lock()
+        if stored == nil { stored = e }
+        lock.unlock()
+    }
+}

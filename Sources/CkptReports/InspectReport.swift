@@ -1,0 +1,132 @@
+import CkptCore
+import OrderedCollections
+
+/// What `ckpt inspect` reports: one row per tensor in file order, metadata, and totals. The JSON form is
+/// CLI.md's inspect document. Built from tensor metadata only; bytes are read only for `stats`.
+public struct InspectReport: Encodable, Sendable {
+    /// One tensor row.
+    public struct Row: Encodable, Sendable {
+        public var key: String
+        public var dtype: String
+        public var shape: [Int]
+        public var numel: Int
+        public var bytes: Int
+        /// The first earlier key whose tensor shares this one's storage region.
+        public var sharedWith: String?
+        public var stats: TensorStats?
+
+        enum CodingKeys: String, CodingKey {
+            case key, dtype, shape, numel, bytes, stats
+            case sharedWith = "shared_with"
+        }
+    }
+
+    /// Totals for one dtype (footer).
+    public struct DTypeTotal: Encodable, Sendable, Equatable {
+        public var tensors: Int
+        public var numel: Int
+        public var bytes: Int
+    }
+
+    /// A pickle global the file imports, for `--globals`.
+    public struct Global: Encodable, Sendable, Equatable {
+        public var name: String
+        public var allowed: Bool
+        public init(name: String, allowed: Bool) { self.name = name; self.allowed = allowed }
+    }
+
+    public var file: String
+    public var format: String
+    public var tensors: [Row]
+    public var metadata: OrderedDictionary<String, InspectValue>
+    /// The same metadata as Python would print each value (`(0.9, 0.999)`, `'adam'`), for text output.
+    public var metadataText: OrderedDictionary<String, String>
+    public var totalNumel: Int
+    public var uniqueNumel: Int
+    public var totalBytes: Int
+    public var uniqueBytes: Int
+    public var byDtype: OrderedDictionary<String, DTypeTotal>
+    /// The module tree with subtotals, when asked for (`--tree`).
+    public var tree: InspectTree?
+    /// The pickle globals, when asked for (`--globals`).
+    public var globals: [Global]?
+    /// Whether `torch.load(weights_only=True)` would accept the file (with `globals`).
+    public var weightsOnly: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case file, format, tensors, metadata, tree, globals
+        case totalNumel = "total_numel", uniqueNumel = "unique_numel", totalBytes = "total_bytes"
+        case uniqueBytes = "unique_bytes", byDtype = "by_dtype", weightsOnly = "weights_only"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(format, forKey: .format)
+        try c.encode(tensors, forKey: .tensors)
+        try c.encode(InspectValue.object(metadata), forKey: .metadata)
+        try c.encode(totalNumel, forKey: .totalNumel)
+        try c.encode(uniqueNumel, forKey: .uniqueNumel)
+        try c.encode(totalBytes, forKey: .totalBytes)
+        try c.encode(uniqueBytes, forKey: .uniqueBytes)
+        try c.encode(InspectDTypeTotals(byDtype), forKey: .byDtype)
+        try c.encodeIfPresent(tree, forKey: .tree)
+        try c.encodeIfPresent(globals, forKey: .globals)
+        try c.encodeIfPresent(weightsOnly, forKey: .weightsOnly)
+    }
+
+    /// Builds the report for `stateDict` read from `file` in `format` (a format id such as `torch-zip`).
+    /// - Parameters:
+    ///   - filter: keep only keys matching this glob (totals are over the kept keys).
+    ///   - stats: compute `TensorStats` for each kept tensor (reads its bytes); `progress` is told the bytes done.
+    public init(file: String, format: String, stateDict: StateDict, filter: KeyGlob? = nil, stats: Bool = false,
+                progress: ((Int) -> Void)? = nil) throws {
+        self.file = file
+        self.format = format
+        let shared = stateDict.sharedWith
+        var rows: [Row] = []
+        for (key, t) in stateDict.tensors where filter?.matches(key) ?? true {
+            var row = Row(key: key, dtype: t.dtype.rawValue, shape: t.shape, numel: t.numel, bytes: t.byteCount,
+                          sharedWith: shared[key])
+            if stats {
+                do { row.stats = try TensorStats.compute(t) } catch let e as CheckpointError {
+                    throw CheckpointError.malformed("\(key): \(e.description)")
+                }
+                progress?(t.byteCount)
+            }
+            rows.append(row)
+        }
+        tensors = rows
+        var meta = OrderedDictionary<String, InspectValue>()
+        var text = OrderedDictionary<String, String>()
+        for (k, v) in stateDict.attributes { meta[k] = .string(v); text[k] = v }
+        for (k, v) in stateDict.metadata where filter?.matches(k) ?? true {
+            let key = k.isEmpty ? "value" : k
+            meta[key] = InspectValue(v)
+            text[key] = v.description
+        }
+        metadata = meta
+        metadataText = text
+        totalNumel = rows.reduce(0) { $0 + $1.numel }
+        totalBytes = rows.reduce(0) { $0 + $1.bytes }
+        uniqueNumel = rows.reduce(0) { $0 + ($1.sharedWith == nil ? $1.numel : 0) }
+        uniqueBytes = rows.reduce(0) { $0 + ($1.sharedWith == nil ? $1.bytes : 0) }
+        var byDtype = OrderedDictionary<String, DTypeTotal>()
+        for r in rows {
+            var d = byDtype[r.dtype] ?? DTypeTotal(tensors: 0, numel: 0, bytes: 0)
+            d.tensors += 1; d.numel += r.numel; d.bytes += r.bytes
+            byDtype[r.dtype] = d
+        }
+        self.byDtype = byDtype
+    }
+}
+
+/// Encodes the per-dtype totals as a JSON object in first-seen order.
+struct InspectDTypeTotals: Encodable {
+    let totals: OrderedDictionary<String, InspectReport.DTypeTotal>
+    init(_ t: OrderedDictionary<String, InspectReport.DTypeTotal>) { totals = t }
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: InspectValue.Key.self)
+        for (k, v) in totals { try c.encode(v, forKey: InspectValue.Key(stringValue: k)) }
+    }
+}

@@ -1,0 +1,148 @@
+import CkptCore
+import Foundation
+
+/// Summary statistics of a tensor's values, computed in Float64 over any dtype: `min`, `max`, `mean` and
+/// `std` (unbiased, as `torch.std`) over the finite elements, and the counts of NaN and ±Inf elements.
+/// A statistic with no finite elements to describe (or `std` of fewer than two) is `nil` (`null` in JSON).
+/// Complex tensors are described by their real parts.
+public struct TensorStats: Codable, Sendable, Equatable {
+    public var min: Double?
+    public var max: Double?
+    public var mean: Double?
+    public var std: Double?
+    public var nan: Int
+    public var inf: Int
+
+    enum CodingKeys: String, CodingKey { case min, max, mean, std, nan, inf }
+
+    public init(min: Double?, max: Double?, mean: Double?, std: Double?, nan: Int, inf: Int) {
+        self.min = min; self.max = max; self.mean = mean; self.std = std; self.nan = nan; self.inf = inf
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(min, forKey: .min)
+        try c.encode(max, forKey: .max)
+        try c.encode(mean, forKey: .mean)
+        try c.encode(std, forKey: .std)
+        try c.encode(nan, forKey: .nan)
+        try c.encode(inf, forKey: .inf)
+    }
+
+    /// Elements per chunk; chunks are reduced in parallel past `parallelThreshold` elements.
+    static let chunk = 1 << 20
+    static let parallelThreshold = 1 << 22
+
+    /// The statistics of `t`, streaming over its bytes once per chunk (no Float64 copy of the tensor).
+    public static func compute(_ t: TensorEntry) throws -> TensorStats {
+        try compute(t, chunk: chunk, parallelThreshold: parallelThreshold)
+    }
+
+    static func compute(_ t: TensorEntry, chunk: Int, parallelThreshold: Int) throws -> TensorStats {
+        let n = t.numel
+        let dtype = t.dtype
+        let acc: Accumulator = try t.withContiguousBytes { raw in
+            let chunks = (n + chunk - 1) / chunk
+            if chunks <= 1 || n < parallelThreshold {
+                var total = Accumulator()
+                var start = 0
+                while start < n {
+                    total.merge(Accumulator(raw, dtype: dtype, range: start ..< Swift.min(n, start + chunk)))
+                    start += chunk
+                }
+                return total
+            }
+            var parts = [Accumulator](repeating: Accumulator(), count: chunks)
+            parts.withUnsafeMutableBufferPointer { out in
+                let base = out.baseAddress
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let r = c * chunk ..< Swift.min(n, (c + 1) * chunk)
+                    base?[c] = Accumulator(raw, dtype: dtype, range: r)
+                }
+            }
+            return parts.reduce(into: Accumulator()) { $0.merge($1) }
+        }
+        return acc.stats
+    }
+}
+
+/// Partial moments of a run of elements; merged with Chan et al.'s pairwise update.
+struct Accumulator {
+    var count = 0
+    var mean = 0.0
+    var m2 = 0.0
+    var lo = Double.infinity
+    var hi = -Double.infinity
+    var nan = 0
+    var inf = 0
+
+    init() {}
+
+    /// Two passes over `range` (in cache): the mean, then squared deviations from it.
+    init(_ raw: UnsafeRawBufferPointer, dtype: DType, range: Range<Int>) {
+        var sum = 0.0
+        Accumulator.forEach(raw, dtype: dtype, range: range) { v in
+            if v.isNaN { nan += 1 } else if v.isInfinite { inf += 1 } else {
+                count += 1
+                sum += v
+                if v < lo { lo = v }
+                if v > hi { hi = v }
+            }
+        }
+        guard count > 0 else { return }
+        mean = sum / Double(count)
+        var m2 = 0.0
+        let mu = mean
+        Accumulator.forEach(raw, dtype: dtype, range: range) { v in
+            if v.isFinite { m2 += (v - mu) * (v - mu) }
+        }
+        self.m2 = m2
+    }
+
+    mutating func merge(_ o: Accumulator) {
+        nan += o.nan
+        inf += o.inf
+        guard o.count > 0 else { return }
+        if count == 0 { let (n, i) = (nan, inf); self = o; nan = n; inf = i; return }
+        let n = Double(count + o.count)
+        let delta = o.mean - mean
+        m2 += o.m2 + delta * delta * Double(count) * Double(o.count) / n
+        mean += delta * Double(o.count) / n
+        count += o.count
+        lo = Swift.min(lo, o.lo)
+        hi = Swift.max(hi, o.hi)
+    }
+
+    var stats: TensorStats {
+        TensorStats(min: count > 0 ? lo : nil, max: count > 0 ? hi : nil, mean: count > 0 ? mean : nil,
+                    std: count > 1 ? (m2 / Double(count - 1)).squareRoot() : nil, nan: nan, inf: inf)
+    }
+
+    /// Calls `body` with each element of `range` (element indices into contiguous little-endian bytes) as Double.
+    @inline(__always)
+    static func forEach(_ raw: UnsafeRawBufferPointer, dtype: DType, range: Range<Int>, _ body: (Double) -> Void) {
+        let item = dtype.itemSize
+        func each<T>(_ t: T.Type, stride: Int = item, _ f: (T) -> Double) {
+            for i in range { body(f(raw.loadUnaligned(fromByteOffset: i * stride, as: T.self))) }
+        }
+        switch dtype {
+        case .float32: each(Float.self) { Double($0) }
+        case .float64: each(Double.self) { $0 }
+        case .float16: each(UInt16.self) { Double(HalfConversion.float(fromHalf: $0)) }
+        case .bfloat16: each(UInt16.self) { Double(HalfConversion.float(fromBFloat16: $0)) }
+        case .float8_e4m3fn: each(UInt8.self) { Double(HalfConversion.float(fromE4M3: $0)) }
+        case .float8_e5m2: each(UInt8.self) { Double(HalfConversion.float(fromE5M2: $0)) }
+        case .int64: each(Int64.self) { Double($0) }
+        case .int32: each(Int32.self) { Double($0) }
+        case .int16: each(Int16.self) { Double($0) }
+        case .int8: each(Int8.self) { Double($0) }
+        case .uint8: each(UInt8.self) { Double($0) }
+        case .uint16: each(UInt16.self) { Double($0) }
+        case .uint32: each(UInt32.self) { Double($0) }
+        case .uint64: each(UInt64.self) { Double($0) }
+        case .bool: each(UInt8.self) { $0 != 0 ? 1 : 0 }
+        case .complex64: each(Float.self) { Double($0) }
+        case .complex128: each(Double.self) { $0 }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+/// A node of the backward graph, as PyTorch's `grad_fn`: the op's backward rule plus edges to the
+/// nodes of its inputs.
+///
+/// `name` is PyTorch's class name (`AddmmBackward0`, `ReluBackward0`, `AccumulateGrad`, …) and
+/// `nextFunctions` lists one `(node, outputIndex)` per differentiable input, in PyTorch's order;
+/// `nil` marks an input that needs no gradient. So `loss.gradFn?.nextFunctions[0].0?.name` walks the
+/// graph as `loss.grad_fn.next_functions[0][0]` does.
+public class GradFn: CustomStringConvertible {
+    /// PyTorch's name for the node.
+    public let name: String
+    /// Edges to the inputs' nodes, `(node, outputIndex)`; the index is always 0 here (one output per node).
+    public let nextFunctions: [(GradFn?, Int)]
+    /// Maps the gradient of the node's output to one gradient per `nextFunctions` entry (nil: none).
+    /// Cleared after a backward pass without `retainGraph`, which frees the tensors it captured.
+    var apply: ((Tensor) throws -> [Tensor?])?
+
+    init(name: String, nextFunctions: [(GradFn?, Int)], apply: ((Tensor) throws -> [Tensor?])?) {
+        self.name = name
+        self.nextFunctions = nextFunctions
+        self.apply = apply
+    }
+
+    /// `<MseLossBackward0>`, like PyTorch's repr without the address.
+    public var description: String { "<\(name)>" }
+
+    /// True while the node can still run backward (false after a backward pass without `retainGraph`).
+    public var isAvailable: Bool { apply != nil }
+}
+
+/// The sink node of a leaf tensor: adds the incoming gradient into the leaf's `grad`.
+public final class AccumulateGrad: GradFn {
+    /// The leaf (weak: the leaf owns this node, not the other way round).
+    public private(set) weak var variable: Tensor?
+
+    init(variable: Tensor) {
+        self.variable = variable
+        super.init(name: "AccumulateGrad", nextFunctions: [], apply: nil)
+    }
+}

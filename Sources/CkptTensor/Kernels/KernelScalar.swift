@@ -1,0 +1,72 @@
+import CBLAS
+import Foundation
+
+/// A floating-point element type the spatial kernels run on: `Float` for the engine, `Double` for
+/// finite-difference gradient checks. Supplies the BLAS GEMM of its precision.
+public protocol KernelScalar: BinaryFloatingPoint {
+    /// Row-major `C = alpha * op(A) * op(B) + beta * C` with `op(A)` of shape `m × k` and `op(B)` `k × n`.
+    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+                     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+                     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+}
+
+extension Float: KernelScalar {
+    public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+extension Double: KernelScalar {
+    public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+                            a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+                            beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}
+
+/// Bad arguments to a spatial kernel (shapes, sizes, options), in PyTorch's words where it has them.
+public enum KernelError: Error, CustomStringConvertible, Equatable, Sendable {
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case .invalidArgument(let message): return message
+        }
+    }
+}
+
+/// Splits `count` independent items over the cores when the total work (`count * costPerItem`
+/// elementary operations) is worth a thread hop; runs inline otherwise.
+@inline(__always)
+func kernelParallelFor(_ count: Int, costPerItem: Int, _ body: (Int) -> Void) {
+    let workers = min(count, kernelWorkerCount)
+    if workers < 2 || count * costPerItem < 1 << 16 {
+        for i in 0..<count { body(i) }
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let lo = count * w / workers, hi = count * (w + 1) / workers
+        for i in lo..<hi { body(i) }
+    }
+}
+
+let kernelWorkerCount: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+/// Checks a list of per-dimension integers: `count` entries, each at least `minimum`.
+func checkDims(_ values: [Int], count: Int, minimum: Int, _ what: String) throws(KernelError) {
+    guard values.count == count else {
+        throw .invalidArgument("expected \(count) values for \(what), got \(values.count)")
+    }
+    for v in values where v < minimum {
+        throw .invalidArgument("\(what) must be at least \(minimum), got \(values)")
+    }
+}
+
+/// Pads a 1- to 3-element spatial list at the front to three entries (`fill` for the missing leading dims).
+func padTo3(_ values: [Int], fill: Int) -> [Int] {
+    Array(repeating: fill, count: 3 - values.count) + values
+}

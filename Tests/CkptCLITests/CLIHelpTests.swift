@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// `--help` for the root and every command, and argument errors (exit 2, one stderr line).
+@Suite struct CLIHelpTests {
+    @Test func binaryIsBuilt() {
+        #expect(FileManager.default.isExecutableFile(atPath: CLIRunner.binary.path),
+                "build it first: swift build --build-tests (or swift build --product ckpt)")
+    }
+
+    @Test func rootHelpListsCommands() throws {
+        let r = try CLIRunner.run(["--help"])
+        #expect(r.status == 0)
+        for c in ["inspect", "count", "convert", "show"] { #expect(r.stdout.contains(c), "missing \(c)") }
+    }
+
+    @Test(arguments: [
+        ("inspect", ["--tree", "--depth", "--filter", "--stats", "--globals", "--json"]),
+        ("count", ["--depth", "--json"]),
+        ("convert", ["--to", "--dtype", "--quiet"]),
+        ("show", ["--max", "--json"]),
+    ])
+    func commandHelpListsOptions(_ command: String, _ options: [String]) throws {
+        let r = try CLIRunner.run([command, "--help"])
+        #expect(r.status == 0)
+        #expect(r.stderr.isEmpty)
+        for o in options { #expect(r.stdout.contains(o), "\(command) --help lacks \(o)") }
+    }
+
+    @Test(arguments: [
+        ["inspect"], ["inspect", "a.pt", "--depth", "0"], ["inspect", "a.pt", "--bogus"], ["count", "a.pt", "--depth", "x"],
+        ["convert", "a.pt"], ["convert", "a.pt", "b.h5", "--dtype", "int64"], ["convert", "a.pt", "b.h5", "--to", "xls"],
+        ["show", "a.pt"], ["show", "a.pt", "k", "--max", "-1"], ["frobnicate"],
+    ])
+    func badArgumentsExitTwoWithOneLine(_ args: [String]) throws {
+        let r = try CLIRunner.run(args)
+        #expect(r.status == 2, "\(args): status \(r.status)")
+        #expect(r.errorLines.count == 1, "\(args): \(r.stderr)")
+        #expect(r.stderr.hasPrefix("ckpt: error: "))
+        #expect(r.stdout.isEmpty)
+    }
+}

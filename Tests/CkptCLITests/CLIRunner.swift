@@ -1,0 +1,58 @@
+import Foundation
+
+/// Runs the built `ckpt` binary (`.build/debug/ckpt`, found from this file's path) and captures everything.
+enum CLIRunner {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        /// stderr's lines (no trailing empty line).
+        var errorLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+        /// True when the process ended normally (not killed by a signal: no crash, no trap).
+        var exitedNormally = true
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = root.appendingPathComponent("Fixtures")
+    static let binary = root.appendingPathComponent(".build/debug/ckpt")
+
+    /// The path of a committed fixture.
+    static func fixture(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
+
+    /// True when the fixture exists (reference fixtures land from another branch).
+    static func has(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: fixture(relative)) }
+
+    /// A fresh temporary folder for one test.
+    static func tempDir() throws -> URL {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    /// Runs `ckpt args…` with `NO_COLOR` set, stdout and stderr captured through files (no pipe deadlocks).
+    static func run(_ args: [String], environment: [String: String] = [:]) throws -> Result {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+        p.standardOutput = outHandle
+        p.standardError = errHandle
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        try outHandle.close(); try errHandle.close()
+        return Result(status: p.terminationStatus,
+                      stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "",
+                      exitedNormally: p.terminationReason == .exit)
+    }
+}

@@ -1,0 +1,109 @@
+import CkptCore
+import Foundation
+import Testing
+@testable import CkptFormats
+
+@Suite struct HDF5ReaderTests {
+    static let goodFixtures = ["flat_tracked.h5", "flat_untracked.h5", "nested.h5", "dtypes.h5", "userblock.h5",
+                               "keras2_legacy.h5", "keras2_chunked.h5", "keras3.weights.h5", "keras3_full.h5",
+                               "keras3_bf16.weights.h5"]
+
+    @Test func sha256MatchesKnownVector() {
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    @Test(arguments: goodFixtures)
+    func readsManifestKeysDtypesShapesAndBytes(name: String) throws {
+        let manifest = try HDF5Fixtures.manifest(name)
+        let stateDict = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path(name)))
+        let got = try HDF5Fixtures.describe(stateDict)
+        #expect(got.map(\.key) == manifest.tensors.map(\.key))
+        #expect(got == manifest.tensors)
+        for (k, v) in manifest.attributes ?? [:] { #expect(stateDict.attributes[k] == v, "attribute \(k)") }
+    }
+
+    @Test func detectsFormatFromBytes() throws {
+        for name in HDF5ReaderTests.goodFixtures {
+            #expect(try CheckpointFormat.detect(MappedFile(path: HDF5Fixtures.path(name))) == .hdf5)
+        }
+    }
+
+    @Test func contiguousDatasetsAreMappedInPlaceAndChunkedOnesLoaded() throws {
+        let file = try MappedFile(path: HDF5Fixtures.path("dtypes.h5"))
+        let tensors = try HDF5Reader.read(file).tensors
+        let f32 = try #require(tensors["f32"])
+        #expect(f32.storage.bytes.mappedFile === file)
+        let gzip = try #require(tensors["gzip"])
+        #expect(gzip.storage.bytes.mappedFile == nil)
+        #expect(try #require(tensors["compact"]).storage.bytes.mappedFile == nil)
+        #expect(try #require(tensors["be_f32"]).storage.byteOrder == .big)
+        #expect(try #require(tensors["be_f32"]).floatValues() == [1.0, -2.5, 3.25])
+    }
+
+    @Test func userblockOffsetsPointAtTheData() throws {
+        let file = try MappedFile(path: HDF5Fixtures.path("userblock.h5"))
+        let a = try #require(HDF5Reader.read(file).tensors["a"])
+        #expect(a.storage.bytes.mappedFile === file)
+        #expect(try a.floatValues() == [0, 1, 2, 3, 4, 5])
+    }
+
+    @Test func stringDatasetsAndAttributesAreMetadata() throws {
+        let sd = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path("dtypes.h5")))
+        guard case .string(let title)? = sd.metadata["title"] else { Issue.record("no title metadata"); return }
+        #expect(title == "a string dataset")
+        #expect(sd.attributes["epoch"] == "3")
+        let nested = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path("nested.h5")))
+        #expect(nested.attributes["note"] == "nested groups")
+        #expect(nested.attributes["enc@kind"] == "encoder")
+        let keras = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path("keras3.weights.h5")))
+        #expect(keras.attributes["layers/dense@name"] == nil)
+        #expect(keras.attributes["layers/dense/vars@name"] == "dense_a")
+    }
+
+    @Test func nestedGroupsSelectAsEntries() throws {
+        let sd = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path("nested.h5")))
+        let enc = try sd.entry("enc.block.0")
+        #expect(Array(enc.tensors.keys) == ["b", "w"])
+    }
+
+    @Test(arguments: ["bad_truncated.h5", "bad_garbage.h5", "bad_huge.h5", "bad_huge_chunked.h5"])
+    func hostileFilesThrowOneLineErrors(name: String) throws {
+        do {
+            _ = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path(name)))
+            Issue.record("\(name) was accepted")
+        } catch let e as CheckpointError {
+            #expect(!e.description.isEmpty && !e.description.contains("\n"), "\(e)")
+        }
+    }
+
+    @Test func everyTruncationIsAnError() throws {
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: HDF5Fixtures.path("flat_tracked.h5"))))
+        let path = HDF5Fixtures.temporaryPath(".h5")
+        defer { unlink(path) }
+        for cut in stride(from: 0, to: bytes.count, by: 97) {
+            try Data(bytes[..<cut]).write(to: URL(fileURLWithPath: path))
+            #expect(throws: CheckpointError.self, "cut at \(cut)") { try HDF5Reader.read(MappedFile(path: path)) }
+        }
+    }
+
+    /// libhdf5 1.10 crashes on some corrupt global heaps; the reader checks them first (`validateGlobalHeaps`).
+    @Test(arguments: [("dtypes.h5", 151), ("keras3.weights.h5", 197), ("keras2_chunked.h5", 173)])
+    func bitFlipsNeverCrash(name: String, step: Int) throws {
+        let original = try Array(Data(contentsOf: URL(fileURLWithPath: HDF5Fixtures.path(name))))
+        let path = HDF5Fixtures.temporaryPath(".h5")
+        defer { unlink(path) }
+        var flipped = 0
+        for position in stride(from: 0, to: original.count, by: step) {
+            var bytes = original
+            bytes[position] ^= 0x10
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                let sd = try HDF5Reader.read(MappedFile(path: path))
+                for (_, t) in sd.tensors { _ = try? t.contiguousBytes() }
+            } catch is CheckpointError {
+                flipped += 1
+            }
+        }
+        #expect(flipped > 0)
+    }
+}

@@ -1,0 +1,31 @@
+import CkptCore
+import Foundation
+import Testing
+@testable import CkptFormats
+
+@Suite struct TorchLegacyTests {
+    @Test func readsLegacyFileLikeTorch() throws {
+        let file = try MappedFile(path: TorchFixtures.path("legacy.pt"))
+        #expect(try CheckpointFormat.detect(file) == .torchLegacy)
+        let sd = try TorchLegacyReader.read(file)
+        try TorchFixtures.expectMatches(sd, "legacy.pt")
+        let t = sd.tensors
+        // Views share the storage object; storages are slices of the mapped file.
+        let base = try #require(t["f32"]), transposed = try #require(t["f32_t"])
+        #expect(base.storage === transposed.storage)
+        #expect(base.storage.bytes.mappedFile === file)
+        #expect(t["net.lin.weight"]?.storage === t["net.emb.weight"]?.storage)
+    }
+
+    @Test func truncatedLegacyFilesFail() throws {
+        let full = try TorchFixtures.bytes("legacy.pt")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-legacy-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for n in stride(from: 16, to: full.count - 1, by: 37) {
+            let path = dir.appendingPathComponent("cut.pt").path
+            try Data(full[..<n]).write(to: URL(fileURLWithPath: path))
+            #expect(throws: CheckpointError.self) { try TorchLegacyReader.read(try MappedFile(path: path)) }
+        }
+    }
+}
