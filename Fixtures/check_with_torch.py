@@ -78,9 +78,20 @@ def load_h5(path):
     return out
 
 
+NOTES = set()
+
+
+def numpy_dtype(a):
+    if a.dtype.kind == 'V' and a.dtype.itemsize == 2:
+        # numpy has no bfloat16: ckpt writes it as raw 2-byte void ('<V2', what ml_dtypes arrays save as).
+        NOTES.add('npz: bfloat16 read back by numpy as |V2 (numpy has no bfloat16); its bytes are compared')
+        return 'bfloat16'
+    return str(a.dtype)
+
+
 def load_npz(path):
     with np.load(path, allow_pickle=False) as z:
-        return [{'key': k, 'dtype': str(z[k].dtype), 'shape': list(z[k].shape), 'sha256': sha_numpy(z[k])} for k in z.files]
+        return [{'key': k, 'dtype': numpy_dtype(z[k]), 'shape': list(z[k].shape), 'sha256': sha_numpy(z[k])} for k in z.files]
 
 
 def load_safetensors(path):
@@ -182,6 +193,8 @@ def main():
                 tally[status] = tally.get(status, 0) + 1
                 if status != 'ok' or args.verbose:
                     print(f'{status:7} {name} -> {fmt}: {detail}')
+    for note in sorted(NOTES):
+        print(f'note: {note}')
     print(' '.join(f'{k}={v}' for k, v in sorted(tally.items())))
     return 1 if tally.get('FAIL') else 0
 
