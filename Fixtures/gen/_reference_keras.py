@@ -29,6 +29,9 @@ def keras_version():
 
 def _build():
     import keras
+    # Auto-generated names (input_layer, input_layer_1, ...) count up per process: start from a clean session so
+    # the files do not depend on what other generators built before.
+    keras.backend.clear_session()
     keras.utils.set_random_seed(1234)
     model = keras.Sequential([
         keras.Input((4,)),
