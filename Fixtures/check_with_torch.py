@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""By hand, not CI: converts every reference fixture to each writable format with `ckpt convert` and loads the
-results with the real libraries, comparing with the manifest bit for bit.
+"""By hand, not CI: checks `ckpt inspect --json` / `ckpt count --json` on every reference fixture against the
+manifest, converts every fixture to each writable format with `ckpt convert` and loads the results with the
+real libraries, comparing with the manifest bit for bit.
 
     python3 Fixtures/check_with_torch.py .build/release/ckpt [--only NAME_SUBSTRING] [-v]
 
@@ -139,6 +140,40 @@ def compare(expected, actual, exact_keys, sharing):
     return problems
 
 
+def check_inspect(ckpt, name, entry):
+    """`ckpt inspect --json` and `ckpt count --json` on the fixture itself against the manifest (acceptance:
+    exactly the manifest's keys in order, dtypes, shapes, shared_with; count figures)."""
+    problems = []
+    run = subprocess.run([ckpt, 'inspect', str(REF / name), '--json'], capture_output=True, text=True, timeout=120)
+    if run.returncode != 0:
+        return 'FAIL', f'inspect exit {run.returncode}: {run.stderr.strip()[:200]}'
+    doc = json.loads(run.stdout)
+    got = doc['tensors']
+    exact = entry.get('keys') != 'reader-defined'
+    if doc['format'] != entry['format']:
+        problems.append(f"format {doc['format']} != {entry['format']}")
+    if exact and [t['key'] for t in got] != [r['key'] for r in entry['tensors']]:
+        problems.append('keys or order differ')
+    if len(got) != len(entry['tensors']):
+        problems.append(f"{len(got)} tensors, expected {len(entry['tensors'])}")
+    for r, t in zip(entry['tensors'], got):
+        if (t['dtype'], t['shape']) != (r['dtype'], r['shape']):
+            problems.append(f"{r['key']}: {t['dtype']} {t['shape']} != {r['dtype']} {r['shape']}")
+        if exact and t.get('shared_with') != r.get('shared_with'):
+            problems.append(f"{r['key']}: shared_with {t.get('shared_with')} != {r.get('shared_with')}")
+    run = subprocess.run([ckpt, 'count', str(REF / name), '--json'], capture_output=True, text=True, timeout=120)
+    if run.returncode != 0:
+        problems.append(f'count exit {run.returncode}: {run.stderr.strip()[:200]}')
+    else:
+        count = json.loads(run.stdout)
+        for field, want in entry.get('count', {}).items():
+            if count.get(field) != want:
+                problems.append(f'count {field} {count.get(field)} != {want}')
+    if problems:
+        return 'FAIL', '; '.join(problems[:4])
+    return 'ok', ''
+
+
 def check(ckpt, name, entry, fmt, tmp, verbose):
     src = REF / name
     out = pathlib.Path(tmp) / f'{name.replace("/", "_")}.{FORMATS[fmt]}'
@@ -188,6 +223,10 @@ def main():
         for name, entry in sorted(manifest['files'].items()):
             if args.only and args.only not in name:
                 continue
+            status, detail = check_inspect(os.path.abspath(args.ckpt), name, entry)
+            tally[status] = tally.get(status, 0) + 1
+            if status != 'ok' or args.verbose:
+                print(f'{status:7} {name} inspect/count: {detail}')
             for fmt in FORMATS:
                 status, detail = check(os.path.abspath(args.ckpt), name, entry, fmt, tmp, args.verbose)
                 tally[status] = tally.get(status, 0) + 1
