@@ -52,7 +52,7 @@ enum TorchFixtures {
                 #expect(t.storageOffset == row.storage_offset, "\(name) \(row.key): offset", sourceLocation: sourceLocation)
             }
             #expect(t.requiresGrad == row.requires_grad, "\(name) \(row.key): requires_grad", sourceLocation: sourceLocation)
-            #expect(TorchSHA256.hex(try t.contiguousBytes()) == row.sha256, "\(name) \(row.key): bytes", sourceLocation: sourceLocation)
+            #expect(SHA256.hex(try t.contiguousBytes()) == row.sha256, "\(name) \(row.key): bytes", sourceLocation: sourceLocation)
             #expect(shared[row.key] == row.shared_with, "\(name) \(row.key): shared_with", sourceLocation: sourceLocation)
         }
     }
