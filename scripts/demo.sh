@@ -1,6 +1,75 @@
 #!/bin/sh
-# Runs ckpt on the committed fixtures: the tour the README shows.
-set -e
+# A tour of ckpt on the committed fixtures: inspect, count, convert, show.
+# Run through `make demo` (which builds .build/release/ckpt), or with CKPT=path/to/ckpt sh scripts/demo.sh.
+set -u
+cd "$(dirname "$0")/.."
 CKPT=${CKPT:-.build/release/ckpt}
-run() { echo; echo "\$ ckpt $*"; $CKPT "$@" || true; }
-run --help
+REF=Fixtures/reference
+SHOW=Fixtures/show
+OUT=$(mktemp -d "${TMPDIR:-/tmp}/ckpt-demo.XXXXXX")
+trap 'rm -rf "$OUT"' EXIT INT TERM
+failed=0
+
+if [ ! -x "$CKPT" ]; then
+    echo "demo: $CKPT is not built (run: make demo)" >&2
+    exit 2
+fi
+
+# Prints the command as a user would type it, then runs it; a failing step is reported and the tour goes on.
+step() {
+    printf '\n$ ckpt'
+    for a in "$@"; do printf ' %s' "$a"; done
+    printf '\n'
+    "$CKPT" "$@" || { echo "(exit status $?)"; failed=$((failed + 1)); }
+}
+
+# Prefer the reference models; fall back to the show fixtures.
+pick() {
+    for f in "$@"; do [ -e "$f" ] && { echo "$f"; return; }; done
+    echo "$1"
+}
+
+LENET=$(pick $REF/lenet.pt $SHOW/tensors.pt)
+TIED=$(pick $REF/tied.pt $SHOW/views.pt)
+MLP=$(pick $REF/mlp.pt $SHOW/views.pt)
+
+echo "== inspect: one row per tensor, read from metadata only"
+step inspect "$LENET"
+step inspect "$LENET" --tree --depth 1
+step inspect "$TIED" --filter '*.weight' --stats
+[ -e $REF/keras_mlp.keras ] && step inspect $REF/keras_mlp.keras
+[ -e $REF/mlp.shards/model.safetensors.index.json ] && step inspect $REF/mlp.shards/model.safetensors.index.json
+step inspect "$MLP" --globals
+
+echo
+echo "== count: parameters as sum(p.numel() for p in model.parameters()) gives them"
+step count "$LENET"
+step count "$TIED"
+[ -e $REF/seqnet.pt ] && step count $REF/seqnet.pt
+
+echo
+echo "== convert: same keys, order, dtypes and bytes in another format"
+step convert "$MLP" "$OUT/mlp.safetensors"
+step convert "$OUT/mlp.safetensors" "$OUT/mlp.h5"
+step convert "$OUT/mlp.h5" "$OUT/mlp.npz"
+step convert "$MLP" "$OUT/mlp-half.pt" --dtype float16
+step inspect "$OUT/mlp-half.pt"
+
+echo
+echo "== show: values as PyTorch prints them"
+if [ "$MLP" = "$REF/mlp.pt" ]; then
+    step show "$MLP" 0.weight
+    step show "$OUT/mlp-half.pt" 2.weight
+else
+    step show "$MLP" transposed
+fi
+step show $SHOW/tensors.pt summarized_50x40
+step show $SHOW/tensors.pt arange_10
+step show $SHOW/tensors.pt float16_4
+
+echo
+if [ "$failed" -ne 0 ]; then
+    echo "demo: $failed step(s) failed" >&2
+    exit 1
+fi
+echo "demo: all steps ran"

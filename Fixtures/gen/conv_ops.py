@@ -14,6 +14,9 @@ import torch.nn.functional as F
 from safetensors.torch import save_file
 
 
+LAST_GRAD_FN = [None]
+
+
 class Family:
     def __init__(self):
         self.tensors = {}
@@ -21,6 +24,7 @@ class Family:
 
     def add(self, case, args, **tensors):
         assert case not in self.cases
+        args.setdefault("grad_fn", LAST_GRAD_FN[0])
         self.cases[case] = args
         for k, v in tensors.items():
             if v is None:
@@ -42,6 +46,7 @@ def run(fn, x, params=()):
             p.grad = None
     out = fn(x)
     main = out[0] if isinstance(out, tuple) else out
+    LAST_GRAD_FN[0] = type(main.grad_fn).__name__
     g = torch.randn_like(main)
     (main * g).sum().backward()
     return out, g, x.grad, [None if p is None else p.grad for p in params]
@@ -123,7 +128,8 @@ def pool_family():
     un = unpool(u, idx)
     g = torch.randn_like(un)
     (un * g).sum().backward()
-    f.add("max_unpool2d_catalogue", dict(op="max_unpool", dims=2, kernel=[2, 2], stride=[2, 2]),
+    f.add("max_unpool2d_catalogue", dict(op="max_unpool", dims=2, kernel=[2, 2], stride=[2, 2],
+                                         grad_fn=type(un.grad_fn).__name__),
           x=x, pooled=pooled, indices=idx, out=un, g=g, gx=u.grad)
 
     def avgpool(case, dims, shape, kernel, stride=None, padding=0, ceil=False, include=True, divisor=None):

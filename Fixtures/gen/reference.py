@@ -304,7 +304,10 @@ def reference_models(man, out):
         if x is not None:
             with torch.no_grad():
                 y = model(x)
-            np.savez(out / f'{name}.io.npz', input=x.numpy(), output=y.numpy())
+            io_path = out / f'{name}.io.npz'
+            np.savez(io_path, input=x.numpy(), output=y.numpy())
+            io_recs = records([('input', x), ('output', y)])
+            man.add(io_path, 'npz', io_recs, counts(io_recs))
             info['io'] = f'{name}.io.npz'
         if small:
             write_all_formats(man, out, name, items, model)
@@ -361,7 +364,7 @@ def torch_special_fixtures(man, out):
     recs = records(tensors)
     p = out / 'train.pt'
     write_pt(p, ckpt)
-    man.add(p, 'torch-zip', recs, counts(recs), metadata=dict(meta),
+    man.add(p, 'torch-zip', recs, counts(recs), metadata=[{'key': k, 'repr': v} for k, v in meta],
             entries={'model': {'parameters': sum(q.numel() for q in model.parameters()), 'buffers': 0}})
 
     # DataParallel prefixes every key with "module.".

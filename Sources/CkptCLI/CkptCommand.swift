@@ -8,6 +8,7 @@ public struct CkptCommand: ParsableCommand {
         subcommands: [
             InspectCommand.self,
             CountCommand.self,
+            DiffCommand.self,
             ConvertCommand.self,
             ShowCommand.self,
         ])

@@ -79,21 +79,29 @@ struct ConvertCommand: ParsableCommand {
         }
     }
 
-    /// Casts floating tensors to `target`; tensors that shared one view still share one converted storage.
+    /// Casts floating tensors to `target`. Each storage is converted once and every view of it is rebuilt on the
+    /// converted storage, so tied weights and views still share storage in the output.
     static func cast(_ sd: StateDict, to target: DType, progress: Progress) throws -> StateDict {
-        struct ViewKey: Hashable { let storage: ObjectIdentifier; let offset: Int; let shape: [Int]; let strides: [Int] }
-        var done: [ViewKey: TensorEntry] = [:]
+        var converted: [ObjectIdentifier: TensorStorage] = [:]
         return try sd.mapTensors { key, t in
             guard t.dtype.isFloatingPoint, t.dtype != target else { return t }
-            let k = ViewKey(storage: ObjectIdentifier(t.storage), offset: t.storageOffset, shape: t.shape, strides: t.strides)
-            if let hit = done[k] { return hit }
-            let converted: TensorEntry
-            do { converted = try t.converted(to: target) } catch let e as CheckpointError {
+            do {
+                guard t.storage.dtype == t.dtype else { return try t.converted(to: target) }
+                let id = ObjectIdentifier(t.storage)
+                let storage: TensorStorage
+                if let hit = converted[id] {
+                    storage = hit
+                } else {
+                    let whole = try TensorEntry(dtype: t.dtype, shape: [t.storage.elementCount], storage: t.storage)
+                    storage = try whole.converted(to: target).storage
+                    converted[id] = storage
+                    progress.advance(t.storage.bytes.count)
+                }
+                return try TensorEntry(dtype: target, shape: t.shape, strides: t.strides, storageOffset: t.storageOffset,
+                                       storage: storage, requiresGrad: t.requiresGrad, isParameter: t.isParameter)
+            } catch let e as CheckpointError {
                 throw CheckpointError.malformed("\(key): \(e.description)")
             }
-            progress.advance(t.byteCount)
-            done[k] = converted
-            return converted
         }
     }
 

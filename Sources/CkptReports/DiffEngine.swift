@@ -11,6 +11,8 @@ import Foundation
 struct DiffEngine {
     var atol: Double
     var rtol: Double
+    /// Told the bytes compared after each tensor or batch, on the calling thread.
+    var progress: ((Int) -> Void)?
     /// Elements per chunk of a big tensor.
     var chunkElements = 1 << 20
     /// Bytes of small tensors gathered into one parallel batch.
@@ -23,6 +25,7 @@ struct DiffEngine {
         while i < jobs.count {
             if jobs[i].a.numel > chunkElements {
                 results[i] = try compareChunked(jobs[i])
+                progress?(jobs[i].a.byteCount + jobs[i].b.byteCount)
                 i += 1
                 continue
             }
@@ -34,6 +37,7 @@ struct DiffEngine {
             let batch = Array(jobs[i ..< end])
             let partial = try parallel(batch.count) { k in try compareWhole(batch[k]) }
             results.replaceSubrange(i ..< end, with: partial)
+            progress?(bytes)
             i = end
         }
         return results
@@ -94,20 +98,30 @@ struct DiffEngine {
         }
     }
 
-    /// Calls `body` with both tensors' contiguous little-endian bytes; read errors name the key.
+    /// Calls `body` with both tensors' contiguous little-endian bytes; read errors name the side and the key.
     func withBytes<R>(_ job: DiffJob, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> R) throws -> R {
         do {
             return try job.a.withContiguousBytes { ra in
-                try job.b.withContiguousBytes { rb in
-                    guard ra.count == job.a.byteCount, rb.count == job.b.byteCount else {
-                        throw CheckpointError.malformed("'\(job.key)': tensor data has the wrong size")
+                do {
+                    return try job.b.withContiguousBytes { rb in
+                        guard ra.count == job.a.byteCount, rb.count == job.b.byteCount else {
+                            throw CheckpointError.malformed("tensor data has the wrong size")
+                        }
+                        return try body(ra, rb)
                     }
-                    return try body(ra, rb)
+                } catch let e as CheckpointError {
+                    throw ReadError(inA: false, error: DiffEngine.naming(e, key: job.key))
                 }
             }
         } catch let e as CheckpointError {
-            throw DiffEngine.naming(e, key: job.key)
+            throw ReadError(inA: true, error: DiffEngine.naming(e, key: job.key))
         }
+    }
+
+    /// A tensor that could not be read, and from which side.
+    struct ReadError: Error {
+        var inA: Bool
+        var error: CheckpointError
     }
 
     /// True when the dtypes are equal and the elements in `r` are bit-identical.

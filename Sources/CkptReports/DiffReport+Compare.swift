@@ -13,8 +13,12 @@ public struct DiffOptions: Sendable {
     /// Renames applied to A's and B's keys before aligning them.
     public var mapA = KeyMap()
     public var mapB = KeyMap()
+    /// Called on the calling thread with the bytes (A's plus B's) compared since the last call.
+    public var progress: ((Int) -> Void)?
 
-    public init(atol: Double = 0, rtol: Double = 0, keysOnly: Bool = false, mapA: KeyMap? = nil, mapB: KeyMap? = nil) {
+    public init(atol: Double = 0, rtol: Double = 0, keysOnly: Bool = false, mapA: KeyMap? = nil, mapB: KeyMap? = nil,
+                progress: ((Int) -> Void)? = nil) {
+        self.progress = progress
         self.atol = atol
         self.rtol = rtol
         self.keysOnly = keysOnly
@@ -28,7 +32,7 @@ extension DiffReport {
     ///
     /// Keys are renamed by the options' maps, then aligned by name. Values of common keys with equal shapes
     /// are compared one tensor at a time from the mapped files (big tensors in chunks, small ones in batches,
-    /// over all cores), so memory stays near the largest tensor. Throws the first read error, naming the key.
+    /// over all cores), so memory stays near the largest tensor. Throws the first read error as a `FileError` naming the side's name and the key.
     public static func compare(_ a: StateDict, _ b: StateDict, nameA: String, nameB: String,
                                options: DiffOptions = DiffOptions()) throws -> DiffReport {
         let tensorsA = try options.mapA.apply(to: a.tensors)
@@ -49,12 +53,23 @@ extension DiffReport {
                 continue
             }
             kinds.append((key, ta.dtype == tb.dtype))
-            pairs.append(DiffJob(key: key, a: ta, b: tb))
+            if ta.dtype.isComplex && tb.dtype.isComplex {
+                // Real and imaginary parts compare as separate elements (torch.view_as_real).
+                pairs.append(DiffJob(key: key, a: try DiffJob.realView(ta), b: try DiffJob.realView(tb)))
+            } else {
+                pairs.append(DiffJob(key: key, a: ta, b: tb))
+            }
         }
         let onlyB = tensorsB.keys.elements.filter { tensorsA[$0] == nil }
 
-        let stats: [DiffStatistics]? = options.keysOnly ? nil
-            : try DiffEngine(atol: options.atol, rtol: options.rtol).run(pairs)
+        var stats: [DiffStatistics]?
+        if !options.keysOnly {
+            do {
+                stats = try DiffEngine(atol: options.atol, rtol: options.rtol, progress: options.progress).run(pairs)
+            } catch let e as DiffEngine.ReadError {
+                throw FileError(path: e.inA ? nameA : nameB, e.error)
+            }
+        }
         var dtype: [DTypeMismatch] = [], changed: [ValueDiff] = []
         var unchanged = 0
         for (i, pair) in pairs.enumerated() {
@@ -91,4 +106,10 @@ struct DiffJob {
     var key: String
     var a: TensorEntry
     var b: TensorEntry
+
+    /// A complex tensor as real pairs (`torch.view_as_real`): shape + [2] of float32/float64.
+    static func realView(_ t: TensorEntry) throws -> TensorEntry {
+        try TensorEntry(dtype: t.dtype == .complex64 ? .float32 : .float64, shape: t.shape + [2],
+                        strides: t.strides.map { $0 * 2 } + [1], storageOffset: t.storageOffset * 2, storage: t.storage)
+    }
 }

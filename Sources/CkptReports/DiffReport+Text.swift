@@ -22,7 +22,8 @@ extension DiffReport {
 
         let dtypeTitle = "dtype mismatch (\(dtypeMismatch.count)):", changedTitle = "changed (\(changed.count)):"
         let width = min(56, ([onlyA, onlyB, shapeGroups, dtypeGroups].flatMap { $0.map(\.pattern.count) }
-            + changedGroups.map(\.pattern.count) + [dtypeTitle.count - 2, changedTitle.count - 2]).max() ?? 0)
+            + changedGroups.map(\.pattern.count)
+            + (dtypeGroups.isEmpty ? [] : [dtypeTitle.count - 2]) + (changedGroups.isEmpty ? [] : [changedTitle.count - 2])).max() ?? 0)
         func key(_ s: String) -> String { "  " + s.padding(toLength: max(width, s.count), withPad: " ", startingAt: 0) }
         func title(_ s: String) -> String { s.padding(toLength: max(width + 2, s.count), withPad: " ", startingAt: 0) }
 
@@ -94,7 +95,7 @@ extension DiffReport {
 
     // MARK: - Pieces
 
-    static let statsHeader = ["max abs", "mean abs", "mismatched", "rel L2"]
+    static let statsHeader = ["max |a-b|", "mean |a-b|", "mismatched", "rel L2"]
 
     static func statsCells(_ s: DiffStatistics) -> [String] {
         var mismatched = "\(s.mismatched)/\(s.count)"
@@ -104,7 +105,7 @@ extension DiffReport {
             mismatched += " (\(p)%)"
         }
         if s.nonFinite > 0 { mismatched += ", \(s.nonFinite) NaN/Inf" }
-        return [number(s.maxAbs), number(s.meanAbs), mismatched, s.relL2.map(number) ?? "n/a (B is 0)"]
+        return [number(s.maxAbs), number(s.meanAbs), mismatched, s.relL2.map(number) ?? (s.nonFinite > 0 ? "n/a (NaN/Inf)" : "n/a (B is 0)")]
     }
 
     /// `0`, or three significant digits in exponent form (`1.235e-02`).

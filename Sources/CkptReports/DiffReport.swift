@@ -59,7 +59,7 @@ public struct DiffReport: Codable, Sendable, Equatable {
         public var maxAbsDiff: Double
         public var meanAbsDiff: Double
         public var mismatched: Int
-        /// `‖a − b‖ / ‖b‖`; null when B is all zeros and A is not.
+        /// `‖a − b‖ / ‖b‖`; null when B is all zeros and A is not, or when NaN/Inf disagree.
         public var relL2: Double?
         /// The full accumulator (element count, sums, NaN/Inf disagreements), for grouping in the text report.
         public var statistics: DiffStatistics

@@ -30,8 +30,10 @@ public struct DiffStatistics: Sendable, Equatable {
     /// `sum|a − b| / count` (0 for an empty tensor).
     public var meanAbs: Double { count == 0 ? 0 : sumAbs / Double(count) }
 
-    /// `‖a − b‖ / ‖b‖`. When `‖b‖ = 0` it is 0 if `a` equals `b` too, and nil (undefined) otherwise.
+    /// `‖a − b‖ / ‖b‖`. When `‖b‖ = 0` it is 0 if `a` equals `b` too, and nil (undefined) otherwise;
+    /// nil too when a NaN/Inf disagreement makes `‖a − b‖` undefined.
     public var relL2: Double? {
+        if nonFinite > 0 { return nil }
         if sumSquaredDiff == 0 { return 0 }
         guard sumSquaredB > 0 else { return nil }
         let r = (sumSquaredDiff / sumSquaredB).squareRoot()

@@ -50,17 +50,4 @@ public indirect enum InspectValue: Encodable, Sendable, Equatable {
             for (k, x) in o { try c.encode(x, forKey: Key(stringValue: k)) }
         }
     }
-
-    /// Short text for the table footer: Python's repr of the original value.
-    public var text: String {
-        switch self {
-        case .null: return "None"
-        case .bool(let b): return b ? "True" : "False"
-        case .int(let i): return String(i)
-        case .double(let d): return CheckpointValue.pythonFloat(d)
-        case .string(let s): return s
-        case .array(let xs): return "[" + xs.map(\.text).joined(separator: ", ") + "]"
-        case .object(let o): return "{" + o.map { "\($0.key): \($0.value.text)" }.joined(separator: ", ") + "}"
-        }
-    }
 }

@@ -39,6 +39,8 @@ public struct InspectReport: Encodable, Sendable {
     public var format: String
     public var tensors: [Row]
     public var metadata: OrderedDictionary<String, InspectValue>
+    /// The same metadata as Python would print each value (`(0.9, 0.999)`, `'adam'`), for text output.
+    public var metadataText: OrderedDictionary<String, String>
     public var totalNumel: Int
     public var uniqueNumel: Int
     public var totalBytes: Int
@@ -48,6 +50,8 @@ public struct InspectReport: Encodable, Sendable {
     public var tree: InspectTree?
     /// The pickle globals, when asked for (`--globals`).
     public var globals: [Global]?
+    /// Pickle opcodes `torch.load(weights_only=True)` would refuse (with `globals`).
+    public var refusedOpcodes: [String]?
     /// Whether `torch.load(weights_only=True)` would accept the file (with `globals`).
     public var weightsOnly: Bool?
 
@@ -55,6 +59,7 @@ public struct InspectReport: Encodable, Sendable {
         case file, format, tensors, metadata, tree, globals
         case totalNumel = "total_numel", uniqueNumel = "unique_numel", totalBytes = "total_bytes"
         case uniqueBytes = "unique_bytes", byDtype = "by_dtype", weightsOnly = "weights_only"
+        case refusedOpcodes = "refused_opcodes"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -70,6 +75,7 @@ public struct InspectReport: Encodable, Sendable {
         try c.encode(InspectDTypeTotals(byDtype), forKey: .byDtype)
         try c.encodeIfPresent(tree, forKey: .tree)
         try c.encodeIfPresent(globals, forKey: .globals)
+        try c.encodeIfPresent(refusedOpcodes, forKey: .refusedOpcodes)
         try c.encodeIfPresent(weightsOnly, forKey: .weightsOnly)
     }
 
@@ -96,9 +102,15 @@ public struct InspectReport: Encodable, Sendable {
         }
         tensors = rows
         var meta = OrderedDictionary<String, InspectValue>()
-        for (k, v) in stateDict.attributes { meta[k] = .string(v) }
-        for (k, v) in stateDict.metadata where filter?.matches(k) ?? true { meta[k.isEmpty ? "value" : k] = InspectValue(v) }
+        var text = OrderedDictionary<String, String>()
+        for (k, v) in stateDict.attributes { meta[k] = .string(v); text[k] = v }
+        for (k, v) in stateDict.metadata where filter?.matches(k) ?? true {
+            let key = k.isEmpty ? "value" : k
+            meta[key] = InspectValue(v)
+            text[key] = v.description
+        }
         metadata = meta
+        metadataText = text
         totalNumel = rows.reduce(0) { $0 + $1.numel }
         totalBytes = rows.reduce(0) { $0 + $1.bytes }
         uniqueNumel = rows.reduce(0) { $0 + ($1.sharedWith == nil ? $1.numel : 0) }

@@ -40,13 +40,25 @@ extension Tensor {
     /// and returns one gradient per input, shaped like that input, in `inputs` order; it may return
     /// nil for an input that does not need one (check `input.requiresGrad`). Capture inputs and
     /// buffers, never the result `Tensor` itself (that would be a reference cycle): to reuse the
-    /// output, capture `out` (the buffer) and wrap it with `Tensor(buffer:shape:)`.
+    /// output, capture `out` (the buffer) and wrap it with `Tensor(buffer:shape:)`. Never capture a
+    /// raw `pointer` taken outside the closure: only the `TensorBuffer` keeps the memory alive.
     public static func makeResult(buffer: TensorBuffer, shape: [Int], dtype: DType = .float32, inputs: [Tensor],
                                   name: String, backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
         let out = Tensor(buffer: buffer, shape: shape, dtype: dtype)
         guard isGradEnabled, dtype == .float32, inputs.contains(where: { $0.requiresGrad }) else { return out }
         out.requiresGrad = true
         out.gradFn = GradFn(name: name, nextFunctions: inputs.map { $0.gradEdge }, apply: backward)
+        return out
+    }
+
+    /// `makeResult` with explicit graph edges (one per gradient the closure returns), for ops whose
+    /// inputs reach the graph through an intermediate node (linear's `TBackward0`).
+    static func makeResult(buffer: TensorBuffer, shape: [Int], inputs: [Tensor], edges: [(GradFn?, Int)],
+                           name: String, backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
+        let out = Tensor(buffer: buffer, shape: shape)
+        guard isGradEnabled, inputs.contains(where: { $0.requiresGrad }) else { return out }
+        out.requiresGrad = true
+        out.gradFn = GradFn(name: name, nextFunctions: edges, apply: backward)
         return out
     }
 

@@ -137,4 +137,17 @@ import Testing
         #expect(PickleBigInt.twosComplement(decimal: "-129") == [0x7F, 0xFF])
         #expect(PickleBigInt.twosComplement(decimal: "12a") == nil)
     }
+
+    @Test func scannerListsGlobalsWithoutRunning() throws {
+        // GLOBAL, INST and STACK_GLOBAL (operands via memo) are all listed; nothing is refused or executed.
+        var p: [UInt8] = [0x80, 0x04, 0x63] + Array("collections\nOrderedDict\n".utf8)
+        p += [0x8C, 5] + Array("posix".utf8) + [0x94, 0x8C, 6] + Array("system".utf8) + [0x94, 0x68, 0, 0x68, 1, 0x93]
+        p += [0x28, 0x69] + Array("subprocess\nPopen\n".utf8) + [0x2E]
+        var scanner = PickleGlobalScan.Scanner()
+        let end = p.withUnsafeBytes { scanner.scan($0, from: 0) }
+        #expect(end == p.count)
+        #expect(scanner.globals.map(\.fullName) == ["collections.OrderedDict", "posix.system", "subprocess.Popen"])
+        #expect(scanner.globals.map(\.allowed) == [true, false, false])
+        #expect(scanner.refused == ["SHORT_BINUNICODE", "MEMOIZE", "STACK_GLOBAL", "INST"])
+    }
 }

@@ -47,7 +47,7 @@ import Testing
         let r = try diff(sd(["w": try f32([nan, 1, inf, 2])]), sd(["w": try f32([1, nan, -inf, 3])]))
         let c = try #require(r.changed.first)
         #expect(c.mismatched == 4 && c.statistics.nonFinite == 3)
-        #expect(c.maxAbsDiff == 1 && c.meanAbsDiff == 0.25)
+        #expect(c.maxAbsDiff == 1 && c.meanAbsDiff == 0.25 && c.relL2 == nil)
         #expect(DiffReport.statsCells(c.statistics)[2] == "4/4 (100%), 3 NaN/Inf")
     }
 
@@ -102,6 +102,15 @@ import Testing
         #expect(throws: KeyMapError.self) { try diff(a, b, DiffOptions(mapA: try KeyMap(["^module\\.fc\\.\\w+=x"]))) }
     }
 
+    @Test func complexPartsBothCount() throws {
+        func c64(_ v: [Float]) throws -> TensorEntry {
+            try TensorEntry(dtype: .complex64, shape: [v.count / 2], bytes: v.withUnsafeBytes { Array($0) })
+        }
+        let r = try diff(sd(["z": try c64([1, 2, 3, 4])]), sd(["z": try c64([1, 2, 3, 5])]))
+        #expect(r.changed.first?.mismatched == 1 && r.changed.first?.statistics.count == 4)
+        #expect(try diff(sd(["z": try c64([1, 2])]), sd(["z": try c64([1, 2])])).identical)
+    }
+
     @Test func stridedViewsCompareByValue() throws {
         // A transposed 2×3 view of the storage [0..5] against its contiguous copy.
         let storage = TensorStorage(key: "0", dtype: .float32, bytes: .bytes([Float](arrayLiteral: 0, 1, 2, 3, 4, 5).withUnsafeBytes { Array($0) }))
@@ -134,11 +143,14 @@ import Testing
     @Test func readErrorsNameTheKey() throws {
         let bad = try TensorEntry(dtype: .float32, shape: [4], storage: TensorStorage(
             key: "0", dtype: .float32, bytes: .loader(count: 16) { [0, 0, 0, 0] }))
-        do {
-            _ = try diff(sd(["enc.w": bad]), sd(["enc.w": try f32([1, 2, 3, 4])]))
-            Issue.record("expected an error")
-        } catch let e as CheckpointError {
-            #expect(e.description.hasPrefix("'enc.w': "))
+        for (a, b, name) in [(bad, try f32([1, 2, 3, 4]), "a.pt"), (try f32([1, 2, 3, 4]), bad, "b.pt")] {
+            do {
+                _ = try diff(sd(["enc.w": a]), sd(["enc.w": b]))
+                Issue.record("expected an error")
+            } catch let e as FileError {
+                #expect(e.path == name)
+                #expect(e.underlying == .malformed("'enc.w': data is 4 bytes, expected 16"))
+            }
         }
     }
 

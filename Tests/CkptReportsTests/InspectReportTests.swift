@@ -91,3 +91,37 @@ import Testing
         #expect(two == ["enc=16", "enc.layers=12", "enc.norm=4", "head=5", "head.w=5", "scale=1"])
     }
 }
+
+/// Metadata-only reports never touch tensor bytes: a storage whose loader fails would make them throw.
+@Suite struct MetadataOnlyTests {
+    struct Touched: Error {}
+
+    func untouchable(_ shape: [Int]) throws -> TensorEntry {
+        let n = shape.reduce(1, *)
+        let storage = TensorStorage(key: "0", dtype: .float32, bytes: .loader(count: n * 4) { throw Touched() })
+        return try TensorEntry(dtype: .float32, shape: shape, storage: storage)
+    }
+
+    @Test func inspectTreeAndCountReadNoBytes() throws {
+        let w = try untouchable([4, 4])
+        let sd = ReportsTestSupport.stateDict([("a.weight", w), ("b.weight", w), ("c.bias", try untouchable([4]))])
+        let r = try InspectReport(file: "f", format: "torch-zip", stateDict: sd, filter: KeyGlob("*"))
+        #expect(r.uniqueNumel == 20 && r.tensors[1].sharedWith == "a.weight")
+        #expect(InspectTree(rows: r.tensors, depth: 1).numel == 36)
+        #expect(CountReport(stateDict: sd).parameters == 20)
+        // And asking for values does read them (so the loader above really is the tripwire).
+        #expect(throws: Touched.self) { _ = try InspectReport(file: "f", format: "torch-zip", stateDict: sd, stats: true) }
+    }
+}
+
+@Suite struct InspectTreeLimitsTests {
+    @Test func veryDeepKeysAreCappedNotRecursed() throws {
+        let key = (0 ..< 10_000).map(String.init).joined(separator: ".")
+        let sd = ReportsTestSupport.stateDict([(key, try ReportsTestSupport.ramp([2]))])
+        let r = try InspectReport(file: "f", format: "npz", stateDict: sd)
+        let flat = InspectTree(rows: r.tensors).flattened()
+        #expect(flat.count == InspectTree.maxLevels)
+        #expect(flat.last?.node.row?.key == key)
+        #expect(flat.last?.node.path == key)
+    }
+}

@@ -56,4 +56,14 @@ import Testing
     @Test func differentLengthsDoNotMerge() {
         #expect(KeyRanges.patterns(["a.0", "a.1.b", "a.2"]) == ["a.{0,2}", "a.1.b"])
     }
+
+    @Test func transformerSizedKeyLists() {
+        let names = (0..<20).map { "p\($0).weight" }
+        var keys = ["embed.weight"]
+        for l in 0..<48 { for n in names { keys.append("h.\(l).\(n)") } }
+        keys.append("ln_f.weight")
+        let groups = KeyRanges.group(keys)
+        #expect(groups.map(\.pattern) == ["embed.weight"] + names.map { "h.{0..47}.\($0)" } + ["ln_f.weight"])
+        #expect(groups.map(\.keys.count).reduce(0, +) == keys.count)
+    }
 }

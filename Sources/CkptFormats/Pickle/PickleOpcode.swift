@@ -20,6 +20,80 @@ enum PickleOpcode: UInt8 {
     // protocol 5
     case byteArray8 = 0x96, nextBuffer = 0x97, readonlyBuffer = 0x98
 
+    /// Python's name for the opcode (`pickletools`): `STACK_GLOBAL`, `BINUNICODE`.
+    var name: String {
+        switch self {
+        case .mark: return "MARK"
+        case .stop: return "STOP"
+        case .pop: return "POP"
+        case .popMark: return "POP_MARK"
+        case .dup: return "DUP"
+        case .float: return "FLOAT"
+        case .int: return "INT"
+        case .binInt: return "BININT"
+        case .binInt1: return "BININT1"
+        case .long: return "LONG"
+        case .binInt2: return "BININT2"
+        case .none: return "NONE"
+        case .persId: return "PERSID"
+        case .binPersId: return "BINPERSID"
+        case .reduce: return "REDUCE"
+        case .string: return "STRING"
+        case .binString: return "BINSTRING"
+        case .shortBinString: return "SHORT_BINSTRING"
+        case .unicode: return "UNICODE"
+        case .binUnicode: return "BINUNICODE"
+        case .append: return "APPEND"
+        case .build: return "BUILD"
+        case .global: return "GLOBAL"
+        case .dict: return "DICT"
+        case .emptyDict: return "EMPTY_DICT"
+        case .appends: return "APPENDS"
+        case .get: return "GET"
+        case .binGet: return "BINGET"
+        case .inst: return "INST"
+        case .longBinGet: return "LONG_BINGET"
+        case .list: return "LIST"
+        case .emptyList: return "EMPTY_LIST"
+        case .obj: return "OBJ"
+        case .put: return "PUT"
+        case .binPut: return "BINPUT"
+        case .longBinPut: return "LONG_BINPUT"
+        case .setItem: return "SETITEM"
+        case .tuple: return "TUPLE"
+        case .emptyTuple: return "EMPTY_TUPLE"
+        case .setItems: return "SETITEMS"
+        case .binFloat: return "BINFLOAT"
+        case .proto: return "PROTO"
+        case .newObj: return "NEWOBJ"
+        case .ext1: return "EXT1"
+        case .ext2: return "EXT2"
+        case .ext4: return "EXT4"
+        case .tuple1: return "TUPLE1"
+        case .tuple2: return "TUPLE2"
+        case .tuple3: return "TUPLE3"
+        case .newTrue: return "NEWTRUE"
+        case .newFalse: return "NEWFALSE"
+        case .long1: return "LONG1"
+        case .long4: return "LONG4"
+        case .binBytes: return "BINBYTES"
+        case .shortBinBytes: return "SHORT_BINBYTES"
+        case .shortBinUnicode: return "SHORT_BINUNICODE"
+        case .binUnicode8: return "BINUNICODE8"
+        case .binBytes8: return "BINBYTES8"
+        case .emptySet: return "EMPTY_SET"
+        case .addItems: return "ADDITEMS"
+        case .frozenSet: return "FROZENSET"
+        case .newObjEx: return "NEWOBJ_EX"
+        case .stackGlobal: return "STACK_GLOBAL"
+        case .memoize: return "MEMOIZE"
+        case .frame: return "FRAME"
+        case .byteArray8: return "BYTEARRAY8"
+        case .nextBuffer: return "NEXT_BUFFER"
+        case .readonlyBuffer: return "READONLY_BUFFER"
+        }
+    }
+
     /// The opcodes `torch.load(weights_only=True)` accepts (FORMATS.md 1.8); anything else makes it fail.
     var weightsOnlyAccepts: Bool {
         switch self {
@@ -55,9 +129,13 @@ struct PickleOpcodeReader {
     /// Largest LONG4 integer accepted, in bytes (Python ints in checkpoints are tiny).
     static let maxLongBytes = 1024
 
-    init(_ bytes: UnsafeRawBufferPointer, position: Int = 0) {
+    /// When scanning (never executing), INST is decoded as the global it names instead of refused.
+    let scanning: Bool
+
+    init(_ bytes: UnsafeRawBufferPointer, position: Int = 0, scanning: Bool = false) {
         self.bytes = bytes
         self.position = position
+        self.scanning = scanning
     }
 
     var isAtEnd: Bool { position >= bytes.count }
@@ -140,9 +218,12 @@ struct PickleOpcodeReader {
         case .newObj: return .newObj
         case .newObjEx: return .newObjEx
         case .binPersId: return .binPersId
+        case .inst where scanning:
+            let module = try line(at: at), name = try line(at: at)
+            return .global(module: module, name: name)
         case .float, .int, .long, .string, .unicode, .get, .put, .persId, .inst, .obj, .ext1, .ext2, .ext4,
              .nextBuffer, .readonlyBuffer:
-            throw CheckpointError.unsafe("pickle uses opcode \(op) (0x\(String(op.rawValue, radix: 16))) at byte \(at), which ckpt refuses")
+            throw CheckpointError.unsafe("pickle uses opcode \(op.name) (0x\(String(op.rawValue, radix: 16))) at byte \(at), which ckpt refuses")
         }
     }
 
@@ -156,9 +237,16 @@ struct PickleOpcodeReader {
 
     /// A little-endian unsigned integer of `n` bytes.
     private mutating func uint(_ n: Int) throws -> UInt64 {
-        let raw = try take(n)
+        guard n <= bytes.count - position else {
+            throw CheckpointError.truncated("pickle declares \(n) bytes at byte \(position) but only \(bytes.count - position) remain")
+        }
         var v: UInt64 = 0
-        for (i, b) in raw.enumerated() { v |= UInt64(b) << (8 * UInt64(i)) }
+        var i = 0
+        while i < n {
+            v |= UInt64(bytes[position + i]) << (8 * UInt64(i))
+            i += 1
+        }
+        position += n
         return v
     }
 

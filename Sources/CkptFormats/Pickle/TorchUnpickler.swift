@@ -15,7 +15,7 @@ final class TorchUnpickler: PickleHost {
     }
 
     /// Runs the pickle at `position` in `bytes` and returns its value and the offset after its STOP.
-    /// The value tree may hold at most `budget` nodes after shared references are expanded.
+    /// The value tree may hold at most 1M + 16 × (pickle bytes) nodes (16M at most) once shared references are expanded.
     func load(_ bytes: UnsafeRawBufferPointer, position: Int = 0) throws -> (value: CheckpointValue, end: Int) {
         let arena = PickleArena()
         defer { arena.clear() }
@@ -30,7 +30,9 @@ final class TorchUnpickler: PickleHost {
     func global(module: String, name: String) throws -> PickleValue {
         let (m, n) = TorchPickleGlobals.canonical(module: module, name: name)
         guard TorchPickleGlobals.isAllowed(module: m, name: n) else {
-            throw CheckpointError.unsafe("pickle imports global \(module).\(name), which torch.load(weights_only=True) refuses; ckpt never runs it")
+            // Names come from the file: keep control characters out of the one-line message.
+            let shown = String(String.UnicodeScalarView("\(module).\(name)".unicodeScalars.prefix(200).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+            throw CheckpointError.unsafe("pickle imports global \(shown), which torch.load(weights_only=True) refuses; ckpt never runs it")
         }
         return .global(module: m, name: n)
     }
@@ -73,7 +75,12 @@ final class TorchUnpickler: PickleHost {
                 throw CheckpointError.unsafe("\(name) of \(args[0].typeName), which ckpt refuses")
             }
             // The state (Python attributes on the tensor) has no place in a TensorEntry and is left out.
-            return try call(args[0], args: inner, arena: arena)
+            let rebuilt = try call(args[0], args: inner, arena: arena)
+            if tn == "Parameter", case .tensor(var t) = rebuilt {
+                t.isParameter = true
+                return .tensor(t)
+            }
+            return rebuilt
         case "_codecs.encode":
             guard args.count == 2, let text = args[0].string, let enc = args[1].string, ["latin1", "latin-1"].contains(enc) else {
                 throw CheckpointError.unsafe("_codecs.encode with arguments other than (str, 'latin1')")
@@ -91,10 +98,10 @@ final class TorchUnpickler: PickleHost {
         case "builtins.set":
             let s = arena.node(.set)
             if let first = args.first {
-                guard let items = first.node?.items, first.node?.kind != .call(name) else {
+                guard let n = first.node, [.list, .tuple, .set, .frozenSet].contains(n.kind) else {
                     throw CheckpointError.malformed("builtins.set of a \(first.typeName)")
                 }
-                s.items = items
+                s.items = n.items
             }
             return .node(s)
         default:
@@ -173,6 +180,14 @@ final class TorchUnpickler: PickleHost {
         }
         guard let offset = args[1].int else { throw CheckpointError.malformed("tensor storage offset is a \(args[1].typeName)") }
         let shape = try ints(args[2], "size"), strides = try ints(args[3], "stride")
+        // The optional metadata argument (v2: 7th, v3: 8th) carries the conjugate / negative bits: the stored
+        // values are not the tensor's values then, and ckpt has no place for the bits, so it refuses rather than mislead.
+        let metadataIndex = dtype == nil ? 6 : 7
+        if args.count > metadataIndex, let meta = args[metadataIndex].node, meta.isDict {
+            for bit in ["conj", "neg"] where meta.entries[.string(bit)].flatMap({ if case .bool(true) = $0 { return true } else { return nil } }) == true {
+                throw CheckpointError.unsupported("a tensor with the lazy \(bit) bit set (torch.\(bit)_physical() it before saving)")
+            }
+        }
         return try TensorEntry(dtype: dtype ?? storage.dtype, shape: shape, strides: strides, storageOffset: offset,
                                storage: storage, requiresGrad: requiresGrad)
     }

@@ -1,0 +1,166 @@
+"""Model files (print(model) + pasted forward) with PyTorch-made checkpoints, inputs and expected outputs, for
+`ckpt load-into`, `verify`, `run`, `count MODEL` and `summary`. Each model NAME gives:
+NAME.model (the model file), NAME.pt (state_dict), NAME.input.npy, NAME.expected.npy (eval-mode output), and
+models.json (parameter counts, keys)."""
+import inspect
+import json
+import pathlib
+import textwrap
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):  # lenet
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, 5)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        # Max pooling over a (2, 2) window
+        x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
+        # If the size is a square you can only specify a single number
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = x.view(-1, 16 * 5 * 5)
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        x = self.fc3(x)
+        return x
+
+
+class CNNTutorial(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, kernel_size=5)
+        self.conv2 = nn.Conv2d(32, 64, kernel_size=5)
+        self.fc1 = nn.Linear(256, 200)
+        self.fc2 = nn.Linear(200, 10)
+
+    def forward(self, x):
+        x = F.relu(F.max_pool2d(self.conv1(x), kernel_size=3, stride=3))
+        x = F.relu(F.max_pool2d(self.conv2(x), kernel_size=2, stride=2))
+        x = x.view(-1, 256)
+        x = F.relu(self.fc1(x))
+        x = self.fc2(x)
+        return x
+
+
+class LSTMClassifier(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(20, 8)
+        self.lstm = nn.LSTM(8, 16, num_layers=2, batch_first=True)
+        self.fc = nn.Linear(16, 3)
+
+    def forward(self, x):
+        x = self.embed(x)
+        out, (h, c) = self.lstm(x)
+        return self.fc(out[:, -1, :])
+
+
+class BNCNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(), nn.MaxPool2d(2),
+                                      nn.Conv2d(8, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
+                                      nn.AdaptiveAvgPool2d(1))
+        self.classifier = nn.Linear(16, 5)
+
+    def forward(self, x):
+        x = self.features(x)
+        x = torch.flatten(x, 1)
+        return self.classifier(x)
+
+
+class TiedLM(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(12, 6)
+        self.proj = nn.Linear(6, 6)
+        self.head = nn.Linear(6, 12, bias=False)
+        self.head.weight = self.embed.weight
+
+    def forward(self, x):
+        h = torch.tanh(self.proj(self.embed(x)))
+        return self.head(h)
+
+
+def model_text(model, extra_lines=(), forward=True):
+    """print(model), plus ckpt's additions inserted before the closing parenthesis, plus the pasted forward."""
+    text = str(model)
+    if extra_lines:
+        lines = text.split("\n")
+        text = "\n".join(lines[:-1] + ["  " + l for l in extra_lines] + lines[-1:])
+    if forward and "forward" in type(model).__dict__:
+        text += "\n\n" + textwrap.indent(textwrap.dedent(inspect.getsource(type(model).forward)), "    ")
+    return text.rstrip() + "\n"
+
+
+def save(out, name, model, x, extra_lines=(), info=None):
+    model.eval()
+    (out / f"{name}.model").write_text(model_text(model, extra_lines))
+    torch.save(model.state_dict(), out / f"{name}.pt")
+    np.save(out / f"{name}.input.npy", x.numpy())
+    with torch.no_grad():
+        y = model(x)
+    np.save(out / f"{name}.expected.npy", y.numpy())
+    entry = {"parameters": sum(p.numel() for p in model.parameters()),
+             "buffers": sum(b.numel() for b in model.buffers()),
+             "keys": [[k, list(v.shape)] for k, v in model.state_dict().items()]}
+    entry.update(info or {})
+    return entry
+
+
+def generate(root: pathlib.Path):
+    out = root / "models"
+    out.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(0)
+    info = {}
+    lenet = Net()
+    info["lenet"] = save(out, "lenet", lenet, torch.randn(1, 1, 32, 32))
+    info["cnn_tutorial"] = save(out, "cnn_tutorial", CNNTutorial(), torch.randn(2, 1, 28, 28))
+    info["lstm_classifier"] = save(out, "lstm_classifier", LSTMClassifier(), torch.randint(0, 20, (3, 7)))
+    bn = BNCNN()
+    with torch.no_grad():  # non-trivial running statistics, as after training
+        for m in bn.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.5, 0.5); m.running_var.uniform_(0.5, 1.5); m.num_batches_tracked.fill_(7)
+    info["bn_cnn"] = save(out, "bn_cnn", bn, torch.randn(2, 3, 8, 8))
+    mlp = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1))
+    info["mlp"] = save(out, "mlp", mlp, torch.rand(2, 4))
+    info["tiny_regression"] = save(out, "tiny_regression", nn.Sequential(nn.Linear(1, 13), nn.Linear(13, 1)), torch.rand(5, 1))
+    shared = nn.Linear(8, 8)
+    tied = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), shared, nn.ReLU(), shared, nn.ReLU(), nn.Linear(8, 1))
+    text = str(tied).split("\n")
+    tied_entry = save(out, "tied", tied, torch.rand(2, 4))
+    text[5] = "  (4): (2)"
+    (out / "tied.model").write_text("# net[2] and net[4] are one Linear (shared weights)\n" + "\n".join(text) + "\n")
+    info["tied"] = tied_entry
+    lm = TiedLM()
+    info["tied_lm"] = save(out, "tied_lm", lm, torch.randint(0, 12, (2, 5)), extra_lines=["(head.weight): (embed.weight)"])
+
+    # Checkpoints that do not fit lenet as it is, for load-into's reports.
+    sd = lenet.state_dict()
+    torch.save({"module." + k: v for k, v in sd.items()}, out / "lenet_module_prefix.pt")
+    wide = dict(sd)
+    wide["fc3.weight"] = torch.randn(12, 84)
+    wide["fc3.bias"] = torch.randn(12)
+    torch.save(wide, out / "lenet_wide_fc3.pt")
+    torch.save({"model_state_dict": sd, "epoch": 4, "optimizer_state_dict": {"state": {}, "param_groups": [{"lr": 0.01, "params": list(range(10))}]}},
+               out / "lenet_training.pt")
+    # The same layers as a Sequential (keys 0.weight …): --match shape maps lenet's checkpoint onto it.
+    seq = nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+                        nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+    (out / "lenet_sequential.model").write_text(str(seq) + "\n")
+    # Two Linear(8, 8) layers: shape matching cannot tell their weights apart.
+    twin = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 8), nn.Linear(8, 8), nn.Linear(8, 1))
+    (out / "twin.model").write_text(str(twin) + "\n")
+    torch.save({f"layer{i}.{k}": v for i, m in enumerate(twin) for k, v in m.state_dict().items()}, out / "twin_renamed.pt")
+
+    (out / "models.json").write_text(json.dumps(info, indent=1) + "\n")

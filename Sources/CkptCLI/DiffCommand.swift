@@ -1,0 +1,84 @@
+import ArgumentParser
+import CkptCore
+import CkptFormats
+import CkptReports
+import Foundation
+
+/// `ckpt diff A B`: keys only on one side, shape and dtype mismatches, and value differences.
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Compare two checkpoints: keys, shapes, dtypes and values.",
+        discussion: """
+        Works across formats and dtypes (values are compared as float64). An element is mismatched when \
+        |a - b| > atol + rtol*|b| (the default 0, 0 means exact). Unlike torch.equal, NaN against NaN at the \
+        same place counts as equal, and so does an infinity against the same infinity; a NaN or infinity \
+        against anything else is mismatched and left out of the max/mean/rel L2 figures, which cover the \
+        finite differences. rel L2 is ||a - b|| / ||b||, undefined (null) when B is all zeros and A is not, \
+        or when NaN/Inf disagree.
+
+        Keys are renamed with --map-a/--map-b before they are aligned; when the keys only on one side differ \
+        from those only on the other by a wrapper prefix (module., _orig_mod., _fsdp_wrapped_module., model.), \
+        the report says which --map fixes it.
+
+        Tensors are read one at a time from the mapped files, so memory stays near the largest tensor.
+
+        Exit status: 0 identical (within tolerance), 1 different, 2 unreadable file or bad arguments.
+        """)
+
+    @Argument(help: "The first checkpoint (FILE or FILE#ENTRY).")
+    var a: String
+
+    @Argument(help: "The second checkpoint (FILE or FILE#ENTRY).")
+    var b: String
+
+    @Option(help: "Absolute tolerance (0: exact).")
+    var atol: Double = 0
+
+    @Option(help: "Relative tolerance, relative to B.")
+    var rtol: Double = 0
+
+    @Flag(help: "Compare keys, shapes and dtypes only; read no tensor data.")
+    var keysOnly = false
+
+    @Option(name: .customLong("map-a"), help: ArgumentHelp("Rename A's keys first: REGEX=REPLACEMENT (repeatable; \\1 or $1 for groups).", valueName: "regex=replacement"))
+    var mapA: [String] = []
+
+    @Option(name: .customLong("map-b"), help: ArgumentHelp("Rename B's keys first: REGEX=REPLACEMENT (repeatable).", valueName: "regex=replacement"))
+    var mapB: [String] = []
+
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: [.short, .long], help: "Print nothing; the exit status answers.")
+    var quiet = false
+
+    func validate() throws {
+        guard atol >= 0, rtol >= 0, !atol.isNaN, !rtol.isNaN else {
+            throw ValidationError("--atol and --rtol must be non-negative numbers")
+        }
+    }
+
+    func run() throws {
+        var identical = false
+        try CLI.guarded {
+            var options = DiffOptions(atol: atol, rtol: rtol, keysOnly: keysOnly,
+                                      mapA: try KeyMap(mapA), mapB: try KeyMap(mapB))
+            let left = try Checkpoint.read(reference: a)
+            let right = try Checkpoint.read(reference: b)
+            let total = keysOnly ? 0 : (left.stateDict.tensors.values.reduce(0) { $0 + $1.byteCount }
+                + right.stateDict.tensors.values.reduce(0) { $0 + $1.byteCount })
+            let progress = Progress(label: "diff", totalBytes: total)
+            options.progress = progress.advance
+            let report = try DiffReport.compare(left.stateDict, right.stateDict, nameA: a, nameB: b, options: options)
+            progress.finish()
+            identical = report.identical
+            if quiet { return }
+            if output.json {
+                try CLI.printJSON(report)
+            } else {
+                print(report.textLines().joined(separator: "\n"))
+            }
+        }
+        if !identical { throw ExitCode(1) }
+    }
+}

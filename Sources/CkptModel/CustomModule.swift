@@ -1,0 +1,37 @@
+import CkptNN
+import CkptTensor
+
+/// A module of a class ckpt knows only from its printout (`Net(`, `BertEncoder(`): it holds what the model file
+/// registers on it and runs the pasted `forward`, or its children in order when there is none.
+public final class CustomModule: Module {
+    private let className: String
+    /// The pasted forward method (root module only).
+    public var forwardMethod: ForwardMethod?
+
+    public init(className: String) { self.className = className; super.init() }
+
+    public override var typeName: String { className }
+
+    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
+        if let method = forwardMethod { return try ForwardInterpreter(module: self, method: method).run(args) }
+        var value = args.count == 1 ? args[0] : .tuple(args)
+        for (_, child) in namedChildren() { value = try child.forward([value]) }
+        return value
+    }
+}
+
+/// A leaf whose class ckpt does not implement but which prints no arguments (`GELUActivation()`): accepted so
+/// any `print(model)` loads; running it is an error naming it.
+public final class OpaqueModule: Module {
+    private let className: String
+    /// 1-based line in the model file.
+    public let line: Int
+
+    public init(className: String, line: Int) { self.className = className; self.line = line; super.init() }
+
+    public override var typeName: String { className }
+
+    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
+        throw NNError.notImplemented("\(className) (model file line \(line)) is not a layer ckpt implements, so it cannot run")
+    }
+}

@@ -1,0 +1,154 @@
+import CkptNN
+import CkptTensor
+
+/// Python operators over interpreter values: numbers with numbers, tensors with tensors or numbers.
+enum Operators {
+    static func number(_ v: PyValue) throws -> Double {
+        switch v {
+        case .int(let i): return Double(i)
+        case .float(let f): return f
+        case .bool(let b): return b ? 1 : 0
+        case .tensor(let t) where t.numel == 1: return Double(try t.item())
+        default: throw InterpreterError("expected a number, got \(v.typeName)")
+        }
+    }
+
+    static func int(_ v: PyValue) throws -> Int {
+        switch v {
+        case .int(let i): return i
+        case .bool(let b): return b ? 1 : 0
+        case .tensor(let t) where t.numel == 1 && t.dtype != .float32: return Int(try t.item())
+        default: throw InterpreterError("expected an integer, got \(v.typeName)")
+        }
+    }
+
+    /// The items of a tuple, list, module container (its children) or 1-d-or-more tensor (its rows).
+    static func iterate(_ v: PyValue) throws -> [PyValue] {
+        switch v {
+        case .tuple(let items), .list(let items): return items
+        case .module(let m): return m.namedChildren().map { .module($0.1) }
+        case .tensor(let t):
+            guard t.rank > 0 else { throw InterpreterError("iteration over a 0-d tensor") }
+            return try (0 ..< t.shape[0]).map { .tensor(try t.select(dim: 0, index: $0)) }
+        default: throw InterpreterError("'\(v.typeName)' object is not iterable")
+        }
+    }
+
+    static func binary(_ op: String, _ a: PyValue, _ b: PyValue) throws -> PyValue {
+        switch (a, b) {
+        case (.tensor(let x), .tensor(let y)): return .tensor(try tensorOp(op, x, y))
+        case (.tensor(let x), _): return .tensor(try tensorOp(op, x, scalar(b, like: x)))
+        case (_, .tensor(let y)): return .tensor(try tensorOp(op, scalar(a, like: y), y))
+        case (.tuple(let x), .tuple(let y)) where op == "+": return .tuple(x + y)
+        case (.list(let x), .list(let y)) where op == "+": return .list(x + y)
+        case (.string(let x), .string(let y)) where op == "+": return .string(x + y)
+        default: break
+        }
+        if case .int(let x) = a, case .int(let y) = b {
+            switch op {
+            case "+": return .int(x &+ y)
+            case "-": return .int(x &- y)
+            case "*": return .int(x &* y)
+            case "//": guard y != 0 else { throw InterpreterError("integer division by zero") }; return .int(Int((Double(x) / Double(y)).rounded(.down)))
+            case "%": guard y != 0 else { throw InterpreterError("integer modulo by zero") }; return .int(((x % y) + y) % y)
+            case "**" where y >= 0: return .int(Int(pow(Double(x), Double(y))))
+            default: break
+            }
+        }
+        let x = try number(a), y = try number(b)
+        switch op {
+        case "+": return .float(x + y)
+        case "-": return .float(x - y)
+        case "*": return .float(x * y)
+        case "/": return .float(x / y)
+        case "//": return .float((x / y).rounded(.down))
+        case "%": return .float(x - y * (x / y).rounded(.down))
+        case "**": return .float(pow(x, y))
+        default: throw InterpreterError("unsupported operand types for \(op): '\(a.typeName)' and '\(b.typeName)'")
+        }
+    }
+
+    private static func scalar(_ v: PyValue, like t: Tensor) throws -> Tensor {
+        Tensor(scalar: Float(try number(v)))
+    }
+
+    private static func tensorOp(_ op: String, _ x: Tensor, _ y: Tensor) throws -> Tensor {
+        switch op {
+        case "+": return try x + y
+        case "-": return try x - y
+        case "*": return try x * y
+        case "/": return try x / y
+        case "@": return try x.matmul(y)
+        case "**": return try x.pow(y)
+        default: throw InterpreterError("operator \(op) is not supported on tensors")
+        }
+    }
+
+    static func unary(_ op: String, _ a: PyValue) throws -> PyValue {
+        switch (op, a) {
+        case ("not", _): return .bool(!(try a.truth()))
+        case ("-", .tensor(let t)): return .tensor(t.negated())
+        case ("+", .tensor): return a
+        case ("-", .int(let i)): return .int(-i)
+        case ("+", .int), ("+", .float): return a
+        case ("-", _): return .float(-(try number(a)))
+        default: throw InterpreterError("bad operand type for unary \(op): '\(a.typeName)'")
+        }
+    }
+
+    static func compare(_ op: String, _ a: PyValue, _ b: PyValue) throws -> PyValue {
+        if op == "is" || op == "is not" {
+            let same: Bool
+            switch (a, b) {
+            case (.none, .none): same = true
+            case (.none, _), (_, .none): same = false
+            case (.tensor(let x), .tensor(let y)): same = x === y
+            case (.module(let x), .module(let y)): same = x === y
+            case (.bool(let x), .bool(let y)): same = x == y
+            default: same = false
+            }
+            return .bool(op == "is" ? same : !same)
+        }
+        if op == "in" || op == "not in" {
+            let items = try iterate(b)
+            let found = try items.contains { try compare("==", a, $0).truth() }
+            return .bool(op == "in" ? found : !found)
+        }
+        if case .tensor(let x) = a {
+            let y: Tensor
+            if case .tensor(let t) = b { y = t } else { y = Tensor(scalar: Float(try number(b))) }
+            switch op {
+            case "<": return .tensor(try x.lt(y))
+            case "<=": return .tensor(try x.le(y))
+            case ">": return .tensor(try x.gt(y))
+            case ">=": return .tensor(try x.ge(y))
+            case "==": return .tensor(try x.eq(y))
+            case "!=": return .tensor(try x.ne(y))
+            default: break
+            }
+        }
+        if case .string(let x) = a, case .string(let y) = b {
+            return .bool(op == "==" ? x == y : op == "!=" ? x != y : false)
+        }
+        if op == "==" || op == "!=" {
+            switch (a, b) {
+            case (.tuple(let x), .tuple(let y)), (.list(let x), .list(let y)):
+                let equal = try x.count == y.count && zip(x, y).allSatisfy { try compare("==", $0, $1).truth() }
+                return .bool(op == "==" ? equal : !equal)
+            default: break
+            }
+        }
+        let x = try number(a), y = try number(b)
+        switch op {
+        case "<": return .bool(x < y)
+        case "<=": return .bool(x <= y)
+        case ">": return .bool(x > y)
+        case ">=": return .bool(x >= y)
+        case "==": return .bool(x == y)
+        case "!=": return .bool(x != y)
+        default: throw InterpreterError("unsupported comparison \(op)")
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,48 @@
+import CkptCore
+import CkptTensor
+import OrderedCollections
+
+extension Module {
+    /// PyTorch's `state_dict()`: own parameters, own persistent buffers, then each child's, with dotted keys.
+    /// A tied parameter or shared module appears under every name, as in PyTorch.
+    public func stateDict(prefix: String = "") -> OrderedDictionary<String, Tensor> {
+        var result: OrderedDictionary<String, Tensor> = [:]
+        func visit(_ m: Module, _ p: String) {
+            for (name, t) in m.parameterSlots { if let t { result[p + name] = t } }
+            for (name, t) in m.bufferSlots where !m.nonPersistentBuffers.contains(name) { if let t { result[p + name] = t } }
+            for (name, child) in m.namedChildren() { visit(child, p + name + ".") }
+        }
+        visit(self, prefix)
+        return result
+    }
+
+    /// The state dict as checkpoint entries (`dtype` per key when given, else float32 / the buffer's kind).
+    public func stateDictEntries(dtypes: [String: DType] = [:]) throws -> OrderedDictionary<String, TensorEntry> {
+        var result: OrderedDictionary<String, TensorEntry> = [:]
+        for (key, t) in stateDict() { result[key] = try t.entry(dtype: dtypes[key], key: key) }
+        return result
+    }
+
+    /// PyTorch's `load_state_dict`: copies every matching tensor in place (ties stay tied), converting dtypes, and
+    /// collects every missing key, unexpected key and size mismatch before reporting. Nothing is copied into a
+    /// tensor whose shape differs.
+    public func load(_ stateDict: OrderedDictionary<String, TensorEntry>, strict: Bool = true) throws -> LoadReport {
+        var report = LoadReport(strict: strict)
+        let own = self.stateDict()
+        for (key, target) in own {
+            guard let entry = stateDict[key] else { report.missingKeys.append(key); continue }
+            guard entry.shape == target.shape else {
+                report.sizeMismatches.append(.init(key: key, checkpoint: entry.shape, model: target.shape))
+                continue
+            }
+            let values = try entry.floatValues()
+            values.withUnsafeBufferPointer { src in
+                guard let base = src.baseAddress else { return }
+                target.buffer.pointer.update(from: base, count: min(src.count, target.numel))
+            }
+            report.loaded.append(key)
+        }
+        report.unexpectedKeys = stateDict.keys.filter { own[$0] == nil }
+        return report
+    }
+}

@@ -1,0 +1,94 @@
+/// Joining and splitting along a dim: cat, stack, split, chunk.
+extension Tensor {
+    /// Tensors joined along `dim` (`CatBackward0`); all other dims must match.
+    public static func cat(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
+        guard let first = tensors.first else { throw TensorError.invalidArgument("torch.cat(): expected a non-empty list of Tensors") }
+        let d = try first.normalizeDim(dim)
+        guard first.rank > 0 else { throw TensorError.invalidArgument("zero-dimensional tensor cannot be concatenated") }
+        for t in tensors {
+            guard t.rank == first.rank, (0 ..< t.rank).allSatisfy({ $0 == d || t.shape[$0] == first.shape[$0] }) else {
+                throw TensorError.shapeMismatch("Sizes of tensors must match except in dimension \(d). Expected \(first.shape), got \(t.shape)")
+            }
+        }
+        return join(tensors, dim: d, shapes: tensors.map(\.shape), name: "CatBackward0")
+    }
+
+    /// Tensors of one shape stacked along a new dim `dim` (`StackBackward0`).
+    public static func stack(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
+        guard let first = tensors.first else { throw TensorError.invalidArgument("stack expects a non-empty TensorList") }
+        let d = try normalizeDim(dim, rank: first.rank + 1)
+        for t in tensors where t.shape != first.shape {
+            throw TensorError.shapeMismatch("stack expects each tensor to be equal size, but got \(first.shape) at entry 0 and \(t.shape)")
+        }
+        var s = first.shape
+        s.insert(1, at: d)
+        return join(tensors, dim: d, shapes: Array(repeating: s, count: tensors.count), name: "StackBackward0")
+    }
+
+    /// Copies `tensors` (viewed with `shapes`) side by side along `dim`.
+    private static func join(_ tensors: [Tensor], dim d: Int, shapes: [[Int]], name: String) -> Tensor {
+        var outShape = shapes[0]
+        outShape[d] = shapes.map { $0[d] }.reduce(0, +)
+        let outer = outShape[..<d].reduce(1, *), inner = outShape[(d + 1)...].reduce(1, *)
+        let out = TensorBuffer(uninitializedCount: count(outShape))
+        let rowLength = outShape[d] * inner
+        var at = 0
+        for (t, s) in zip(tensors, shapes) {
+            let block = s[d] * inner
+            for o in 0 ..< outer {
+                (out.pointer + o * rowLength + at).update(from: t.buffer.pointer + o * block, count: block)
+            }
+            at += block
+        }
+        let sizes = shapes.map { $0[d] }
+        let allInts = tensors.allSatisfy { $0.dtype == .int64 }
+        return makeResult(buffer: out, shape: outShape, dtype: allInts ? .int64 : .float32, inputs: tensors, name: name) { g in
+            var start = 0
+            return try zip(tensors, sizes).map { t, n in
+                defer { start += n }
+                guard t.requiresGrad else { return nil }
+                return try g.narrow(dim: d, start: start, length: n).reshape(t.shape)
+            }
+        }
+    }
+
+    /// Pieces of `size` along `dim` (the last may be shorter) (`SplitBackward0`).
+    public func split(_ size: Int, dim: Int = 0) throws -> [Tensor] {
+        let d = try normalizeDim(dim)
+        guard size > 0 || shape[d] == 0 else { throw TensorError.invalidArgument("split_size can only be 0 if dimension size is 0, but got dimension size of \(shape[d])") }
+        if shape[d] == 0 { return [self] }
+        let sizes = stride(from: 0, to: shape[d], by: size).map { Swift.min(size, shape[d] - $0) }
+        return try split(sizes: sizes, dim: d, name: "SplitBackward0")
+    }
+
+    /// Pieces of the given `sizes` along `dim`, which must add up to its length (`SplitWithSizesBackward0`).
+    public func split(sizes: [Int], dim: Int = 0) throws -> [Tensor] {
+        try split(sizes: sizes, dim: dim, name: "SplitWithSizesBackward0")
+    }
+
+    private func split(sizes: [Int], dim: Int, name: String) throws -> [Tensor] {
+        let d = try normalizeDim(dim)
+        guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[d] else {
+            throw TensorError.shapeMismatch("split_with_sizes expects split_sizes to sum exactly to \(shape[d]) (input tensor's size at dimension \(d)), but got split_sizes=\(sizes)")
+        }
+        var start = 0
+        return try sizes.map { n in
+            defer { start += n }
+            return try narrow(dim: d, start: start, length: n).renamed(name)
+        }
+    }
+
+    /// `chunks` nearly equal pieces along `dim` (each `ceil(n / chunks)` long, as PyTorch; maybe fewer pieces).
+    public func chunk(_ chunks: Int, dim: Int = 0) throws -> [Tensor] {
+        guard chunks > 0 else { throw TensorError.invalidArgument("chunk expects `chunks` to be greater than 0, got: \(chunks)") }
+        let d = try normalizeDim(dim)
+        return try split((shape[d] + chunks - 1) / chunks, dim: d)
+    }
+
+    /// This tensor with its node renamed (for ops built from another op's kernel).
+    func renamed(_ name: String) -> Tensor {
+        guard let fn = gradFn else { return self }
+        gradFn = GradFn(name: name, nextFunctions: fn.nextFunctions, apply: fn.apply)
+        return self
+    }
+}

@@ -1,0 +1,118 @@
+import CkptCore
+
+/// Normalisation ops recorded for autograd: `batch_norm` (`NativeBatchNormBackward0`), `layer_norm`
+/// (`NativeLayerNormBackward0`), `group_norm` (`NativeGroupNormBackward0`). Inputs are listed as
+/// PyTorch's nodes list them: input, weight, bias (absent ones as `nil` edges).
+extension Tensor {
+    /// `F.batch_norm` on `[N, C, *]`. Training normalises with batch statistics and, when given, moves
+    /// `runningMean`/`runningVar` in place (`momentum`, unbiased variance); evaluation uses them.
+    public func batchNorm(runningMean: Tensor?, runningVar: Tensor?, weight: Tensor? = nil, bias: Tensor? = nil,
+                          training: Bool, momentum: Double = 0.1, eps: Double = 1e-5) throws -> Tensor {
+        guard dtype == .float32, rank >= 2 else {
+            throw TensorError.shapeMismatch("batch_norm expects a float input of at least 2 dims, got \(shape)")
+        }
+        let s = BatchNormKernel.Shape(batch: shape[0], channels: shape[1], spatial: shape.dropFirst(2).reduce(1, *))
+        for (t, what) in [(runningMean, "running_mean"), (runningVar, "running_var"), (weight, "weight"), (bias, "bias")] {
+            if let t { try t.requireVector(s.channels, op: "batch_norm \(what)") }
+        }
+        let out = TensorBuffer(uninitializedCount: numel)
+        var mean = [Float](repeating: 0, count: s.channels), invstd = mean
+        if training {
+            try kernelCall {
+                try BatchNormKernel.forwardTraining(s, input: buffer.pointer, weight: weight?.buffer.pointer,
+                                                    bias: bias?.buffer.pointer, eps: eps, momentum: momentum,
+                                                    runningMean: runningMean?.buffer.pointer,
+                                                    runningVar: runningVar?.buffer.pointer, output: out.pointer,
+                                                    saveMean: &mean, saveInvstd: &invstd)
+            }
+        } else {
+            guard let runningMean, let runningVar else {
+                throw TensorError.invalidArgument("running_mean and running_var must be defined in evaluation mode")
+            }
+            BatchNormKernel.forwardInference(s, input: buffer.pointer, weight: weight?.buffer.pointer,
+                                             bias: bias?.buffer.pointer, eps: eps,
+                                             runningMean: runningMean.buffer.pointer,
+                                             runningVar: runningVar.buffer.pointer, output: out.pointer,
+                                             saveMean: &mean, saveInvstd: &invstd)
+        }
+        let x = self
+        return Tensor.makeResult(buffer: out, shape: shape, inputs: [x, weight ?? .absentInput, bias ?? .absentInput],
+                                 name: "NativeBatchNormBackward0") { g in
+            let gx = x.requiresGrad ? TensorBuffer(uninitializedCount: x.numel) : nil
+            let gw = weight?.requiresGrad == true ? TensorBuffer(uninitializedCount: s.channels) : nil
+            let gb = bias?.requiresGrad == true ? TensorBuffer(uninitializedCount: s.channels) : nil
+            BatchNormKernel.backward(s, training: training, input: x.buffer.pointer, gradOutput: g.buffer.pointer,
+                                     weight: weight?.buffer.pointer, saveMean: mean, saveInvstd: invstd,
+                                     gradInput: gx?.pointer, gradWeight: gw?.pointer, gradBias: gb?.pointer)
+            return Tensor.normGradients(gx, gw, gb, x.shape, [s.channels])
+        }
+    }
+
+    /// `F.layer_norm` over the trailing `normalizedShape` dims; `weight`/`bias` have that shape.
+    public func layerNorm(normalizedShape: [Int], weight: Tensor? = nil, bias: Tensor? = nil,
+                          eps: Double = 1e-5) throws -> Tensor {
+        guard dtype == .float32, !normalizedShape.isEmpty, rank >= normalizedShape.count,
+              Array(shape.suffix(normalizedShape.count)) == normalizedShape else {
+            throw TensorError.shapeMismatch("Given normalized_shape=\(normalizedShape), expected input with shape [*, \(normalizedShape.map(String.init).joined(separator: ", "))], but got input of size\(shape)")
+        }
+        for (t, what) in [(weight, "weight"), (bias, "bias")] {
+            if let t, t.shape != normalizedShape {
+                throw TensorError.shapeMismatch("layer_norm \(what) must have shape \(normalizedShape), got \(t.shape)")
+            }
+        }
+        let size = normalizedShape.reduce(1, *), rows = size == 0 ? 0 : numel / size
+        let out = TensorBuffer(uninitializedCount: numel)
+        var mean = [Float](repeating: 0, count: rows), rstd = mean
+        LayerNormKernel.forward(rows: rows, size: size, input: buffer.pointer, weight: weight?.buffer.pointer,
+                                bias: bias?.buffer.pointer, eps: eps, output: out.pointer, mean: &mean, rstd: &rstd)
+        let x = self
+        return Tensor.makeResult(buffer: out, shape: shape, inputs: [x, weight ?? .absentInput, bias ?? .absentInput],
+                                 name: "NativeLayerNormBackward0") { g in
+            let gx = x.requiresGrad ? TensorBuffer(uninitializedCount: x.numel) : nil
+            let gw = weight?.requiresGrad == true ? TensorBuffer(uninitializedCount: size) : nil
+            let gb = bias?.requiresGrad == true ? TensorBuffer(uninitializedCount: size) : nil
+            LayerNormKernel.backward(rows: rows, size: size, input: x.buffer.pointer, gradOutput: g.buffer.pointer,
+                                     weight: weight?.buffer.pointer, mean: mean, rstd: rstd, gradInput: gx?.pointer,
+                                     gradWeight: gw?.pointer, gradBias: gb?.pointer)
+            return Tensor.normGradients(gx, gw, gb, x.shape, normalizedShape)
+        }
+    }
+
+    /// `F.group_norm` on `[N, C, *]` with `numGroups` groups; `weight`/`bias` have `C` elements.
+    public func groupNorm(numGroups: Int, weight: Tensor? = nil, bias: Tensor? = nil, eps: Double = 1e-5) throws -> Tensor {
+        guard dtype == .float32, rank >= 2 else {
+            throw TensorError.shapeMismatch("group_norm expects a float input of at least 2 dims, got \(shape)")
+        }
+        let (n, c, spatial) = (shape[0], shape[1], shape.dropFirst(2).reduce(1, *))
+        for (t, what) in [(weight, "weight"), (bias, "bias")] {
+            if let t { try t.requireVector(c, op: "group_norm \(what)") }
+        }
+        let out = TensorBuffer(uninitializedCount: numel)
+        let groups = max(numGroups, 1)
+        var mean = [Float](repeating: 0, count: n * groups), rstd = mean
+        try kernelCall {
+            guard numGroups >= 1 else { throw KernelError.invalidArgument("num_groups must be positive, got \(numGroups)") }
+            try GroupNormKernel.forward(batch: n, channels: c, spatial: spatial, groups: numGroups, input: buffer.pointer,
+                                        weight: weight?.buffer.pointer, bias: bias?.buffer.pointer, eps: eps,
+                                        output: out.pointer, mean: &mean, rstd: &rstd)
+        }
+        let x = self
+        return Tensor.makeResult(buffer: out, shape: shape, inputs: [x, weight ?? .absentInput, bias ?? .absentInput],
+                                 name: "NativeGroupNormBackward0") { g in
+            let gx = x.requiresGrad ? TensorBuffer(uninitializedCount: x.numel) : nil
+            let gw = weight?.requiresGrad == true ? TensorBuffer(uninitializedCount: c) : nil
+            let gb = bias?.requiresGrad == true ? TensorBuffer(uninitializedCount: c) : nil
+            try GroupNormKernel.backward(batch: n, channels: c, spatial: spatial, groups: numGroups,
+                                         input: x.buffer.pointer, gradOutput: g.buffer.pointer,
+                                         weight: weight?.buffer.pointer, mean: mean, rstd: rstd,
+                                         gradInput: gx?.pointer, gradWeight: gw?.pointer, gradBias: gb?.pointer)
+            return Tensor.normGradients(gx, gw, gb, x.shape, [c])
+        }
+    }
+
+    static func normGradients(_ gx: TensorBuffer?, _ gw: TensorBuffer?, _ gb: TensorBuffer?, _ inputShape: [Int],
+                              _ paramShape: [Int]) -> [Tensor?] {
+        [gx.map { Tensor(buffer: $0, shape: inputShape) }, gw.map { Tensor(buffer: $0, shape: paramShape) },
+         gb.map { Tensor(buffer: $0, shape: paramShape) }]
+    }
+}
