@@ -11,10 +11,15 @@ public enum InterpolateMode: String, Sendable, CaseIterable {
 /// Resampling of the last 1 to 3 dims of `[planes, spatial…]`, with PyTorch's source-index rules
 /// (`area_pixel_compute_source_index`, `nearest_idx`), computed in Float as PyTorch does for float input.
 public struct InterpolateGeometry: Equatable, Sendable {
+    /// Independent planes (`batch · channels`).
     public let planes: Int
+    /// Spatial input size.
     public let inputSize: [Int]
+    /// Spatial output size.
     public let outputSize: [Int]
+    /// Nearest, nearest-exact or (bi/tri)linear.
     public let mode: InterpolateMode
+    /// Linear modes: map corner pixel centres onto each other.
     public let alignCorners: Bool
     /// The user's scale factors when given (and not recomputed): they set the source step `1 / scale`.
     public let scales: [Double]?
