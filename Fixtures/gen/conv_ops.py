@@ -303,11 +303,16 @@ def norm_family():
 def generate(root: pathlib.Path):
     out = root / "conv_ops"
     out.mkdir(parents=True, exist_ok=True)
+    threads = torch.get_num_threads()
+    # One thread: reductions sum in a fixed order, so the goldens are the same on any machine.
     torch.set_num_threads(1)
-    for name, family in [("conv", conv_family), ("pool", pool_family), ("pad", pad_family),
-                         ("resample", resample_family), ("norm", norm_family)]:
-        torch.manual_seed(1234)
-        family().save(out / f"{name}.safetensors")
+    try:
+        for name, family in [("conv", conv_family), ("pool", pool_family), ("pad", pad_family),
+                             ("resample", resample_family), ("norm", norm_family)]:
+            torch.manual_seed(1234)
+            family().save(out / f"{name}.safetensors")
+    finally:
+        torch.set_num_threads(threads)
 
 
 if __name__ == "__main__":
