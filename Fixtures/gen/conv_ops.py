@@ -300,6 +300,51 @@ def norm_family():
     return f
 
 
+def formula_fill(t, k):
+    """Deterministic weights a test can rebuild without the file: 0.1 * sin(0.37 * i + k), rounded to f32."""
+    i = torch.arange(t.numel(), dtype=torch.float64)
+    t.data.copy_((0.1 * torch.sin(0.37 * i + k)).float().reshape(t.shape))
+
+
+def lenet_family():
+    """The tutorial LeNet (conv → relu → max_pool twice, then three Linear) on formula weights."""
+    f = Family()
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 6, 5)
+            self.conv2 = nn.Conv2d(6, 16, 5)
+            self.fc1 = nn.Linear(16 * 5 * 5, 120)
+            self.fc2 = nn.Linear(120, 84)
+            self.fc3 = nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
+            x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+            x = x.view(-1, 400)
+            x = F.relu(self.fc1(x))
+            x = F.relu(self.fc2(x))
+            return self.fc3(x)
+
+    net = Net()
+    for k, p in enumerate(net.parameters()):
+        formula_fill(p, k)
+    x = torch.randn(1, 1, 32, 32)
+    out, g, gx, grads = run(net, x, list(net.parameters()))
+    names = [n for n, _ in net.named_parameters()]
+    chain = []
+    node = out.grad_fn
+    while node is not None and type(node).__name__ != "AccumulateGrad":
+        chain.append(type(node).__name__)
+        nxt = [n for n, _ in node.next_functions if n is not None and type(n).__name__ != "AccumulateGrad"]
+        node = nxt[0] if nxt else None
+    keep = {"conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc3.weight", "fc3.bias"}
+    tensors = {f"grad.{n}": gr for n, gr in zip(names, grads) if n in keep}
+    f.add("lenet", dict(op="lenet", chain=chain), x=x, out=out, g=g, gx=gx, **tensors)
+    return f
+
+
 def generate(root: pathlib.Path):
     out = root / "conv_ops"
     out.mkdir(parents=True, exist_ok=True)
@@ -308,7 +353,7 @@ def generate(root: pathlib.Path):
     torch.set_num_threads(1)
     try:
         for name, family in [("conv", conv_family), ("pool", pool_family), ("pad", pad_family),
-                             ("resample", resample_family), ("norm", norm_family)]:
+                             ("resample", resample_family), ("norm", norm_family), ("lenet", lenet_family)]:
             torch.manual_seed(1234)
             family().save(out / f"{name}.safetensors")
     finally:
