@@ -297,6 +297,35 @@ def norm_family():
     groupnorm("group_norm2d", 3, 6, (2, 6, 4, 5))
     groupnorm("group_norm_no_spatial", 2, 4, (3, 4))
     groupnorm("group_norm_no_affine", 1, 3, (2, 3, 5), affine=False)
+
+    def instancenorm(case, module, shape, train=True):
+        if module.affine:
+            with torch.no_grad():
+                module.weight.uniform_(0.5, 1.5)
+                module.bias.uniform_(-0.5, 0.5)
+        tracked = module.track_running_stats
+        if tracked:
+            with torch.no_grad():
+                module.running_mean.uniform_(-0.2, 0.2)
+                module.running_var.uniform_(0.5, 1.5)
+        rm0 = module.running_mean.clone() if tracked else None
+        rv0 = module.running_var.clone() if tracked else None
+        module.train(train)
+        x = torch.randn(*shape) * 2 + 0.5
+        w = module.weight if module.affine else None
+        b = module.bias if module.affine else None
+        out, g, gx, (gw, gb) = run(module, x, (w, b))
+        f.add(case, dict(op="instance_norm", use_input_stats=train or not tracked, eps=module.eps,
+                         momentum=module.momentum, affine=module.affine),
+              x=x, w=w, b=b, running_mean=rm0, running_var=rv0,
+              running_mean_after=module.running_mean if tracked else None,
+              running_var_after=module.running_var if tracked else None, out=out, g=g, gx=gx, gw=gw, gb=gb)
+
+    instancenorm("instance_norm2d", nn.InstanceNorm2d(3), (2, 3, 4, 5))
+    instancenorm("instance_norm2d_affine_tracked", nn.InstanceNorm2d(3, affine=True, track_running_stats=True),
+                 (2, 3, 4, 5))
+    instancenorm("instance_norm1d_eval_tracked", nn.InstanceNorm1d(4, affine=True, track_running_stats=True),
+                 (3, 4, 6), train=False)
     return f
 
 
