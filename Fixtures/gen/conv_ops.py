@@ -230,6 +230,7 @@ def resample_family():
     interp("trilinear3d_size", (1, 1, 2, 3, 4), size=(3, 5, 3), mode="trilinear", align=False)
     interp("nearest1d_size", (1, 2, 5), size=8)
     interp("nearest3d_scale", (1, 1, 2, 2, 3), scale=2.0)
+    interp("area2d_size", (1, 2, 7, 9), size=(3, 4), mode="area")
     return f
 
 
