@@ -34,6 +34,8 @@ let package = Package(
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: swift5),
         .executableTarget(name: "ckpt", dependencies: ["CkptCLI"], swiftSettings: swift5),
+        .executableTarget(name: "TensorBench", dependencies: ["CkptTensor", "CBLAS"], path: "Benchmarks/tensor",
+                          exclude: ["bench_torch.py", "run.sh"], swiftSettings: swift5 + optimized),
         .executableTarget(name: "ckpt-bench-conv", dependencies: ["CkptTensor"], path: "Benchmarks/conv/Sources",
                           swiftSettings: swift5),
         .testTarget(name: "CkptCoreTests", dependencies: ["CkptCore"], swiftSettings: swift5),

@@ -101,8 +101,8 @@ extension Tensor {
         guard size.count == dims, size.allSatisfy({ $0 >= 1 }) else {
             throw TensorError.invalidArgument("max_unpool\(dims)d: invalid output size \(size)")
         }
-        _ = try kernelCall { try checkedCount(lead + size, "max_unpool\(dims)d output") }
-        let outPlane = try kernelCall { try checkedCount(size, "max_unpool\(dims)d output plane") }
+        _ = try kernelCall { try checkedProduct(lead + size, "max_unpool\(dims)d output") }
+        let outPlane = try kernelCall { try checkedProduct(size, "max_unpool\(dims)d output plane") }
         let planes = lead.reduce(1, *), inPlane = spatial.reduce(1, *)
         var idx = [Int](repeating: 0, count: indices.numel)
         let ip = indices.buffer.pointer

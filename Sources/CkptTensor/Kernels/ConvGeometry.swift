@@ -87,10 +87,10 @@ public struct ConvGeometry: Equatable, Sendable {
 
     /// Refuses geometries whose output or im2col buffer would be unreasonably large (or overflow).
     func checkSizes() throws(KernelError) {
-        _ = try checkedCount([batch, outChannels] + outputSize, "convolution output")
-        _ = try checkedCount([batch, inChannels] + inputSize, "convolution input")
-        _ = try checkedCount(inputSize, "convolution input plane")
-        _ = try checkedCount([inChannels / groups] + kernelSize + outputSize, "convolution column buffer")
+        _ = try checkedProduct([batch, outChannels] + outputSize, "convolution output")
+        _ = try checkedProduct([batch, inChannels] + inputSize, "convolution input")
+        _ = try checkedProduct(inputSize, "convolution input plane")
+        _ = try checkedProduct([inChannels / groups] + kernelSize + outputSize, "convolution column buffer")
     }
 
     init(batch: Int, inChannels: Int, outChannels: Int, groups: Int, inputSize: [Int], kernelSize: [Int],

@@ -61,9 +61,9 @@ public struct InterpolateGeometry: Equatable, Sendable {
         default:
             throw .invalidArgument("only one of size or scale_factor should be defined")
         }
-        _ = try checkedCount([planes] + output, "interpolate output")
-        _ = try checkedCount(output, "interpolate output plane")
-        _ = try checkedCount(inputSize, "interpolate input plane")
+        _ = try checkedProduct([planes] + output, "interpolate output")
+        _ = try checkedProduct(output, "interpolate output plane")
+        _ = try checkedProduct(inputSize, "interpolate input plane")
         self.planes = planes; self.inputSize = inputSize; self.outputSize = output; self.mode = mode
         self.alignCorners = alignCorners ?? false; self.scales = scales
     }

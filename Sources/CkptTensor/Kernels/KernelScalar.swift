@@ -81,7 +81,7 @@ func padTo3(_ values: [Int], fill: Int) -> [Int] {
 let kernelElementLimit = 1 << 30
 
 /// The product of `factors`, or a thrown error when it overflows or passes `kernelElementLimit`.
-func checkedCount(_ factors: [Int], _ what: String) throws(KernelError) -> Int {
+func checkedProduct(_ factors: [Int], _ what: String) throws(KernelError) -> Int {
     var total = 1
     for f in factors {
         guard f >= 0 else { throw .invalidArgument("\(what): negative size in \(factors)") }

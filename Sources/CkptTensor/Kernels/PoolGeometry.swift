@@ -52,8 +52,8 @@ public struct PoolGeometry: Equatable, Sendable {
             }
             output.append(size)
         }
-        _ = try checkedCount([planes] + output, "pooling output")
-        _ = try checkedCount(inputSize, "pooling input plane")
+        _ = try checkedProduct([planes] + output, "pooling output")
+        _ = try checkedProduct(inputSize, "pooling input plane")
         self.planes = planes; self.inputSize = inputSize; self.kernelSize = kernelSize; self.stride = stride
         self.padding = padding; self.dilation = dilation; self.ceilMode = ceilMode; self.outputSize = output
     }
