@@ -64,6 +64,7 @@ struct InspectCommand: ParsableCommand {
             } else {
                 let format = (try? CheckpointFormat.detect(MappedFile(path: path)))?.rawValue ?? "unknown"
                 report = try InspectReport(file: self.checkpoint, format: format, stateDict: StateDict(tensors: [:]))
+                report.error = readError.map(CLI.message)
             }
             if globals {
                 report.globals = (scanned?.globals ?? []).map { InspectReport.Global(name: $0.fullName, allowed: $0.allowed) }
