@@ -5,9 +5,10 @@ Files: keras_mlp.weights.h5 (save_weights), keras_mlp.keras (model.save), keras_
 full-model HDF5: /model_weights with layer_names / weight_names) and keras_mlp.legacy_weights.h5 (the Keras 2
 save_weights layout: layer_names on the root group).
 
-Key names for Keras files are the HDF5 reader's choice; the manifest records the HDF5 path of each tensor, in the
-order CLI.md prescribes (layer_names / weight_names for legacy files; name order with numeric vars/N for Keras 3),
-and marks the file with "keys": "reader-defined".
+The manifest records the HDF5 path of each tensor, in the order CLI.md prescribes (layer_names / weight_names for
+legacy files; name order with numeric vars/N for Keras 3), and its key: the group path joined with '.' for Keras 3,
+the scheme documented on ckpt's KerasLegacyLayout for legacy files. The .keras zip is marked
+"keys": "reader-defined" (only order, dtypes, shapes and bytes checked) until its reader lands.
 """
 import hashlib
 import io
@@ -28,6 +29,9 @@ def keras_version():
 
 def _build():
     import keras
+    # Auto-generated names (input_layer, input_layer_1, ...) count up per process: start from a clean session so
+    # the files do not depend on what other generators built before.
+    keras.backend.clear_session()
     keras.utils.set_random_seed(1234)
     model = keras.Sequential([
         keras.Input((4,)),
@@ -43,13 +47,13 @@ def _build():
     return model
 
 
-def _records(h5, paths):
+def _records(h5, paths, keys=None):
     import numpy as np
     out = []
-    for p in paths:
+    for i, p in enumerate(paths):
         a = np.asarray(h5[p][()])
         dtype = {'float32': 'float32', 'int64': 'int64', 'int32': 'int32', 'float64': 'float64'}[str(a.dtype)]
-        out.append({'key': p.replace('/', '.'), 'hdf5_path': p, 'dtype': dtype, 'shape': list(a.shape),
+        out.append({'key': keys[i] if keys else p.replace('/', '.'), 'hdf5_path': p, 'dtype': dtype, 'shape': list(a.shape),
                     'sha256': hashlib.sha256(np.ascontiguousarray(a).astype(a.dtype.newbyteorder('<')).tobytes()).hexdigest()})
     return out
 
@@ -78,15 +82,20 @@ def _keras3_paths(h5):
 
 
 def _legacy_paths(h5, root):
-    """Datasets of a legacy Keras weights group, in layer_names / weight_names order."""
+    """Datasets of a legacy Keras weights group, in layer_names / weight_names order, and their keys as ckpt's
+    HDF5 reader names them (KerasLegacyLayout: `<layer>.<weight path after the layer name>`, `/` → `.`,
+    a `:0` suffix dropped)."""
     g = h5[root] if root else h5
-    out = []
+    paths, keys = [], []
     for layer in g.attrs['layer_names']:
         layer = layer.decode() if isinstance(layer, bytes) else str(layer)
         for w in g[layer].attrs['weight_names']:
             w = w.decode() if isinstance(w, bytes) else str(w)
-            out.append(f'{root}/{layer}/{w}' if root else f'{layer}/{w}')
-    return out
+            paths.append(f'{root}/{layer}/{w}' if root else f'{layer}/{w}')
+            parts = w.removesuffix(':0').split('/')
+            rest = parts[parts.index(layer) + 1:] if layer in parts else parts
+            keys.append('.'.join([layer] + rest))
+    return paths, keys
 
 
 def _normalise_keras_zip(path):
@@ -124,7 +133,7 @@ def generate(man, out, records, counts):
     model.save_weights(str(p))
     with h5py.File(p, 'r') as h5:
         recs = _records(h5, _keras3_paths(h5))
-    man.add(p, 'hdf5', recs, counts(recs), layout='keras3', keys='reader-defined')
+    man.add(p, 'hdf5', recs, counts(recs), layout='keras3')
 
     p = out / 'keras_mlp.keras'
     model.save(str(p))
@@ -139,12 +148,12 @@ def generate(man, out, records, counts):
     # Without the optimizer: which keys a reader takes from /optimizer_weights is its own choice.
     model.save(str(p), include_optimizer=False)
     with h5py.File(p, 'r') as h5:
-        recs = _records(h5, _legacy_paths(h5, 'model_weights'))
-    man.add(p, 'hdf5', recs, counts(recs), layout='keras2', keys='reader-defined')
+        recs = _records(h5, *_legacy_paths(h5, 'model_weights'))
+    man.add(p, 'hdf5', recs, counts(recs), layout='keras2')
 
     p = out / 'keras_mlp.legacy_weights.h5'
     with h5py.File(p, 'w') as h5:
         legacy_h5_format.save_weights_to_hdf5_group(h5, model)
     with h5py.File(p, 'r') as h5:
-        recs = _records(h5, _legacy_paths(h5, ''))
-    man.add(p, 'hdf5', recs, counts(recs), layout='keras2', keys='reader-defined')
+        recs = _records(h5, *_legacy_paths(h5, ''))
+    man.add(p, 'hdf5', recs, counts(recs), layout='keras2')

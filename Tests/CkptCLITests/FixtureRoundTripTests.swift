@@ -10,13 +10,7 @@ import Testing
 /// The one combination a format cannot express: bfloat16 in `.npz` (numpy has no bfloat16 dtype). The writer
 /// may refuse it with an error; if it writes the file, the round trip must still be exact.
 @Suite struct FixtureRoundTripTests {
-    /// Fixtures whose reader has landed.
-    static var readableFiles: [String] {
-        Fixtures.allFiles.filter { name in
-            guard let raw = Fixtures.manifest?.files[name]?.format, let f = CheckpointFormat(rawValue: raw) else { return false }
-            return !Fixtures.pendingReaders.contains(f) && !(f == .sharded && Fixtures.pendingReaders.contains(.safetensors))
-        }
-    }
+    static var readableFiles: [String] { Fixtures.readableFiles }
 
     static func pending(_ format: CheckpointFormat) -> Bool {
         Fixtures.pendingReaders.contains(format) || Fixtures.pendingWriters.contains(format)
