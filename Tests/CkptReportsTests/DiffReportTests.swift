@@ -149,6 +149,15 @@ import Testing
         #expect(r.map(\.mismatched) == [11, 1, 0])
     }
 
+    @Test func progressCountsComparedBytes() throws {
+        final class Total { var bytes = 0 }
+        let total = Total()
+        let a = sd(["w": try f32([1, 2, 3]), "only": try f32([1]), "h": try f32([1, 2])])
+        let b = sd(["w": try f32([1, 2, 4]), "h": try f32([1, 2]).converted(to: .float16)])
+        _ = try diff(a, b, DiffOptions(progress: { total.bytes += $0 }))
+        #expect(total.bytes == 12 + 12 + 8 + 4)
+    }
+
     @Test func readErrorsNameTheKey() throws {
         let bad = try TensorEntry(dtype: .float32, shape: [4], storage: TensorStorage(
             key: "0", dtype: .float32, bytes: .loader(count: 16) { [0, 0, 0, 0] }))
