@@ -247,6 +247,15 @@ def sharded_fixtures(out, tensors):
     path.write_text(json.dumps(mixed) + "\n")
     manifest(path, "sharded", [np_entry("counts", extra), torch_entry("weight", tensors["weight"]),
                                torch_entry("bias", tensors["bias"])], {"total_size": "60", "note": "mixed"})
+    # transformers' torch.save shards: pytorch_model-0000N-of-0000M.bin with pytorch_model.bin.index.json.
+    torch.save({k: tensors[k] for k in ["weight", "idx"]}, folder / "pytorch_model-00001-of-00002.bin")
+    torch.save({k: tensors[k] for k in ["bf", "mask"]}, folder / "pytorch_model-00002-of-00002.bin")
+    bin_map = {"weight": "pytorch_model-00001-of-00002.bin", "bf": "pytorch_model-00002-of-00002.bin",
+               "mask": "pytorch_model-00002-of-00002.bin", "idx": "pytorch_model-00001-of-00002.bin"}
+    total = sum(tensors[k].numel() * tensors[k].element_size() for k in bin_map)
+    path = folder / "pytorch_model.bin.index.json"
+    path.write_text(json.dumps({"metadata": {"total_size": total}, "weight_map": bin_map}, indent=2) + "\n")
+    manifest(path, "sharded", [torch_entry(k, tensors[k]) for k in bin_map], {"total_size": str(total)})
     bad = dict(index, weight_map=dict(weight_map, extra="model-00003-of-00002.safetensors"))
     (folder / "bad_missing_shard.index.json").write_text(json.dumps(bad))
     bad = dict(index, weight_map=dict(weight_map, ghost="model-00001-of-00002.safetensors"))

@@ -8,8 +8,10 @@ import hashlib
 import json
 import os
 import pathlib
+import re
 import shutil
 import tempfile
+import zipfile
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
@@ -134,7 +136,9 @@ def _dtypes(out: pathlib.Path):
         tid.set_size(2)
         tid.set_ebias(127)
         space = h5py.h5s.create_simple((6,))
-        dsid = h5py.h5d.create(f.id, b"bf16_float", tid, space)
+        plain = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+        plain.set_obj_track_times(False)  # no timestamps: the fixture stays byte-identical across runs
+        dsid = h5py.h5d.create(f.id, b"bf16_float", tid, space, dcpl=plain)
         dsid.write(h5py.h5s.ALL, h5py.h5s.ALL, bf, mtype=tid)
         manifest.append({"key": "bf16_float", "dtype": "bfloat16", "shape": [6], "sha256": _sha(bf)})
         # bfloat16 (c): uint16 + attribute
@@ -148,6 +152,7 @@ def _dtypes(out: pathlib.Path):
         # compact layout (data inside the object header)
         dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
         dcpl.set_layout(h5py.h5d.COMPACT)
+        dcpl.set_obj_track_times(False)
         c = np.array([9, 8, 7], dtype=np.int32)
         dsid = h5py.h5d.create(f.id, b"compact", h5py.h5t.STD_I32LE, h5py.h5s.create_simple((3,)), dcpl=dcpl)
         dsid.write(h5py.h5s.ALL, h5py.h5s.ALL, c)
@@ -212,6 +217,24 @@ def _keras2(out: pathlib.Path):
               attributes={"backend": "tensorflow", "keras_version": "2.13.1"})
 
 
+def _rezip(src: pathlib.Path, dst: pathlib.Path, method: int):
+    """Copies a `.keras` zip member by member with fixed dates (Keras stamps the save time), so the fixture is
+    deterministic; `method` ZIP_STORED is what Keras writes, ZIP_DEFLATED a variant readers must handle too."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compression=method) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "metadata.json":
+                meta = json.loads(data)
+                meta["date_saved"] = "2026-01-01@00:00:00"
+                data = json.dumps(meta).encode()
+            if info.filename == "config.json":
+                # shared_object_id is a Python id(): renumber by first appearance.
+                ids = {}
+                data = re.sub(rb'"shared_object_id": (\d+)',
+                              lambda m: b'"shared_object_id": %d' % ids.setdefault(m.group(1), len(ids) + 1), data)
+            zout.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), data, compress_type=method)
+
+
 def _keras3(out: pathlib.Path):
     import keras
     keras.utils.set_random_seed(0)
@@ -223,7 +246,9 @@ def _keras3(out: pathlib.Path):
     tmp = pathlib.Path(tempfile.mkdtemp())
     m.save_weights(tmp / "m.weights.h5")
     shutil.copy(tmp / "m.weights.h5", out / "keras3.weights.h5")
-    m.save(out / "keras3.keras")
+    m.save(tmp / "m.keras")
+    _rezip(tmp / "m.keras", out / "keras3.keras", zipfile.ZIP_STORED)
+    _rezip(tmp / "m.keras", out / "keras3_deflated.keras", zipfile.ZIP_DEFLATED)
     m.save(tmp / "full.h5")
     shutil.copy(tmp / "full.h5", out / "keras3_full.h5")
     shutil.rmtree(tmp)
@@ -250,6 +275,7 @@ def _keras3(out: pathlib.Path):
     entries = walk_weights(out / "keras3.weights.h5")
     _manifest(out / "keras3.weights.h5", "hdf5", entries)
     _manifest(out / "keras3.keras", "keras", entries)
+    _manifest(out / "keras3_deflated.keras", "keras", entries)
 
     manifest = []
     with h5py.File(out / "keras3_full.h5") as f:

@@ -96,6 +96,8 @@ def generate(root: pathlib.Path):
     views = {"base": base, "transposed": base.t(), "row": base[1]}
     torch.save(views, out / "views.pt")
     (out / "views.json").write_text(json.dumps({k: str(v) for k, v in views.items()}, indent=1) + "\n")
+    # A file holding one bare tensor (torch.save(t)): `ckpt show FILE` needs no key.
+    torch.save(torch.arange(6, dtype=torch.int32).reshape(2, 3), out / "single.pt")
 
 
 if __name__ == "__main__":

@@ -47,8 +47,7 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("map-b"), help: ArgumentHelp("Rename B's keys first: REGEX=REPLACEMENT (repeatable).", valueName: "regex=replacement"))
     var mapB: [String] = []
 
-    @Flag(help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @Flag(name: [.short, .long], help: "Print nothing; the exit status answers.")
     var quiet = false
@@ -62,14 +61,19 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         var identical = false
         try CLI.guarded {
-            let options = DiffOptions(atol: atol, rtol: rtol, keysOnly: keysOnly,
+            var options = DiffOptions(atol: atol, rtol: rtol, keysOnly: keysOnly,
                                       mapA: try KeyMap(mapA), mapB: try KeyMap(mapB))
             let left = try Checkpoint.read(reference: a)
             let right = try Checkpoint.read(reference: b)
+            let total = keysOnly ? 0 : (left.stateDict.tensors.values.reduce(0) { $0 + $1.byteCount }
+                + right.stateDict.tensors.values.reduce(0) { $0 + $1.byteCount })
+            let progress = Progress(label: "diff", totalBytes: total)
+            options.progress = progress.advance
             let report = try DiffReport.compare(left.stateDict, right.stateDict, nameA: a, nameB: b, options: options)
+            progress.finish()
             identical = report.identical
             if quiet { return }
-            if json {
+            if output.json {
                 try CLI.printJSON(report)
             } else {
                 print(report.textLines().joined(separator: "\n"))

@@ -13,8 +13,10 @@ enum InspectText {
         } else {
             parts.append(flatTable(r.tensors, stats: stats))
         }
-        parts.append(footer(r))
-        if let globals = r.globals { parts.append(globalsText(globals, weightsOnly: r.weightsOnly ?? true, format: r.format)) }
+        parts.append(readError == nil ? footer(r) : "format: \(r.format)")
+        if let globals = r.globals {
+            parts.append(globalsText(globals, opcodes: r.refusedOpcodes ?? [], weightsOnly: r.weightsOnly ?? true, format: r.format))
+        }
         return parts.joined(separator: "\n\n")
     }
 
@@ -28,9 +30,9 @@ enum InspectText {
 
     static func flatTable(_ rows: [InspectReport.Row], stats: Bool) -> String {
         var t = TextTable([("KEY", .left), ("DTYPE", .left), ("SHAPE", .left), ("NUMEL", .right), ("BYTES", .right),
-                           ("SHARES", .left)] + (stats ? statColumns : []))
+                           ("SHARES", .left)] + (stats ? statColumns : []), optional: [5])
         for r in rows {
-            t.add([r.key, r.dtype, Fmt.shape(r.shape), Fmt.count(r.numel), Fmt.bytes(r.bytes),
+            t.add([r.key.isEmpty ? "(root)" : r.key, r.dtype, Fmt.shape(r.shape), Fmt.count(r.numel), Fmt.bytes(r.bytes),
                    r.sharedWith.map { "= " + $0 } ?? ""] + (stats ? statCells(r.stats) : []))
         }
         return t.render()
@@ -38,7 +40,7 @@ enum InspectText {
 
     static func treeTable(_ tree: InspectTree, stats: Bool) -> String {
         var t = TextTable([("MODULE", .left), ("DTYPE", .left), ("SHAPE", .left), ("NUMEL", .right), ("BYTES", .right),
-                           ("SHARES", .left)] + (stats ? statColumns : []))
+                           ("SHARES", .left)] + (stats ? statColumns : []), optional: [2, 5])
         for (level, node) in tree.flattened() {
             let name = String(repeating: "  ", count: level) + node.name
             if let r = node.row {
@@ -85,13 +87,14 @@ enum InspectText {
         return one.count <= n ? one : String(one.prefix(n - 1)) + "…"
     }
 
-    static func globalsText(_ globals: [InspectReport.Global], weightsOnly: Bool, format: String) -> String {
+    static func globalsText(_ globals: [InspectReport.Global], opcodes: [String], weightsOnly: Bool, format: String) -> String {
         guard format == "torch-zip" || format == "torch-legacy" else {
             return "pickle globals: none (\(format) files hold no pickle; nothing is executed on load)"
         }
         var lines = ["pickle globals:"]
         for g in globals { lines.append("  \(g.allowed ? "ok     " : "REFUSED") \(g.name)") }
-        let refused = globals.filter { !$0.allowed }.map(\.name)
+        for o in opcodes { lines.append("  REFUSED opcode \(o)") }
+        let refused = globals.filter { !$0.allowed }.map(\.name) + opcodes.map { "opcode " + $0 }
         lines.append(weightsOnly
                      ? "torch.load(weights_only=True) would accept this file"
                      : "torch.load(weights_only=True) would refuse this file (\(refused.joined(separator: ", ")))")

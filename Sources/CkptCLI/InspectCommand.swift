@@ -40,7 +40,7 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         try CLI.guarded {
-            var scanned: [PickleGlobal]?
+            var scanned: PickleGlobalScan.Report?
             var readError: Error?
             var checkpoint: Checkpoint?
             let path = CheckpointReference.filePath(self.checkpoint)
@@ -66,9 +66,10 @@ struct InspectCommand: ParsableCommand {
                 report = try InspectReport(file: self.checkpoint, format: format, stateDict: StateDict(tensors: [:]))
             }
             if globals {
-                report.globals = (scanned ?? []).map { InspectReport.Global(name: $0.fullName, allowed: $0.allowed) }
+                report.globals = (scanned?.globals ?? []).map { InspectReport.Global(name: $0.fullName, allowed: $0.allowed) }
+                report.refusedOpcodes = scanned?.refusedOpcodes
                 // Only pickle-based files are torch.load's business; other formats hold no code at all.
-                report.weightsOnly = scanned.map { $0.allSatisfy(\.allowed) }
+                report.weightsOnly = scanned?.weightsOnlyLoadable
             }
             if output.json {
                 try CLI.printJSON(report)
@@ -78,13 +79,13 @@ struct InspectCommand: ParsableCommand {
         }
     }
 
-    /// The pickle globals of a torch file; nil for formats that hold no pickle.
-    private func scanGlobals(_ path: String) throws -> [PickleGlobal]? {
+    /// The pickle globals and refused opcodes of a torch file; nil for formats that hold no pickle.
+    private func scanGlobals(_ path: String) throws -> PickleGlobalScan.Report? {
         do {
             let file = try MappedFile(path: path)
             let format = try CheckpointFormat.detect(file)
             guard format == .torchZip || format == .torchLegacy else { return nil }
-            return try PickleGlobalScan.scan(file, format: format)
+            return try PickleGlobalScan.report(file, format: format)
         } catch let e as CheckpointError {
             throw FileError(path: path, e)
         }

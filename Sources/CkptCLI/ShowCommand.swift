@@ -17,8 +17,8 @@ struct ShowCommand: ParsableCommand {
     @Argument(help: "The checkpoint file, or FILE#ENTRY.")
     var checkpoint: String
 
-    @Argument(help: "The tensor's dotted key.")
-    var key: String
+    @Argument(help: "The tensor's dotted key (may be left out when the file holds one tensor).")
+    var key: String?
 
     @Option(name: .long, help: "Summarise with '...' past this many elements (torch's threshold, default 1000).")
     var max: Int = 1000
@@ -33,6 +33,10 @@ struct ShowCommand: ParsableCommand {
         try CLI.guarded {
             let c = try Checkpoint.read(reference: checkpoint)
             let tensors = c.stateDict.tensors
+            guard let key = key ?? (tensors.count == 1 ? tensors.keys.first : nil) else {
+                let keys = tensors.keys.prefix(8).joined(separator: ", ") + (tensors.count > 8 ? ", …" : "")
+                throw FileError(path: checkpoint, .notFound("which tensor? the file holds \(tensors.count): \(keys)"))
+            }
             if let t = tensors[key] {
                 let text: String
                 do { text = try TensorRepr.string(t, options: TensorPrintOptions(threshold: max)) } catch let e as CheckpointError {
@@ -61,7 +65,8 @@ struct ShowCommand: ParsableCommand {
     static func closeMatches(_ query: String, in keys: [String], limit: Int = 5) -> [String] {
         let q = query.lowercased()
         let contains = keys.filter { $0.lowercased().contains(q) }
-        let scored = keys.filter { !$0.lowercased().contains(q) }
+        // Edit distance is quadratic: only for keys of sensible length (a hostile file may hold huge ones).
+        let scored = keys.filter { $0.count <= 256 && q.count <= 256 && !$0.lowercased().contains(q) }
             .map { ($0, editDistance(q, $0.lowercased())) }
             .filter { $0.1 <= Swift.max(2, q.count / 2) }
             .sorted { $0.1 < $1.1 }

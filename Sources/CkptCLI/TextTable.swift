@@ -7,10 +7,13 @@ struct TextTable {
     var headers: [String]
     var align: [Align]
     var rows: [[String]] = []
+    /// Columns left out when every row is empty there (SHARES when nothing is shared).
+    var optional: Set<Int>
 
-    init(_ columns: [(String, Align)]) {
+    init(_ columns: [(String, Align)], optional: Set<Int> = []) {
         headers = columns.map(\.0)
         align = columns.map(\.1)
+        self.optional = optional
     }
 
     mutating func add(_ row: [String]) { rows.append(row) }
@@ -20,8 +23,7 @@ struct TextTable {
         let all = header ? [headers] + rows : rows
         var widths = [Int](repeating: 0, count: headers.count)
         for r in all { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
-        // Columns that are empty in every row (e.g. SHARES with no sharing) are dropped.
-        let keep = widths.indices.filter { i in rows.contains { i < $0.count && !$0[i].isEmpty } || rows.isEmpty }
+        let keep = widths.indices.filter { i in !optional.contains(i) || rows.contains { i < $0.count && !$0[i].isEmpty } }
         var lines: [String] = []
         for (n, r) in all.enumerated() {
             var cells: [String] = []

@@ -3,6 +3,62 @@ import CkptTensor
 extension Builtins {
     /// Convolution, pooling and padding functions (`F.max_pool2d`, `F.conv2d`, …).
     static func spatialFunction(_ name: String, _ args: [PyValue], _ kw: [String: PyValue]) throws -> PyValue? {
-        nil
+        func bind(_ signature: [String]) throws -> CallArguments { try CallArguments(name, args, kw, signature) }
+        switch name {
+        case "max_pool1d", "max_pool2d", "max_pool3d":
+            let a = try bind(["input", "kernel_size", "stride=None", "padding=0", "dilation=1", "ceil_mode=False", "return_indices=False"])
+            let x = try a.tensor("input")
+            let k = try a.ints("kernel_size"), s = try a.optionalInts("stride"), p = try a.ints("padding"), d = try a.ints("dilation")
+            let ceil = try a.bool("ceil_mode")
+            let r: (output: Tensor, indices: Tensor)
+            switch name {
+            case "max_pool1d": r = try x.maxPool1dWithIndices(kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: ceil)
+            case "max_pool2d": r = try x.maxPool2dWithIndices(kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: ceil)
+            default: r = try x.maxPool3dWithIndices(kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: ceil)
+            }
+            return try a.bool("return_indices") ? .tuple([.tensor(r.output), .tensor(r.indices)]) : .tensor(r.output)
+        case "avg_pool1d", "avg_pool2d", "avg_pool3d":
+            let a = try bind(["input", "kernel_size", "stride=None", "padding=0", "ceil_mode=False", "count_include_pad=True", "divisor_override=None"])
+            let x = try a.tensor("input")
+            let k = try a.ints("kernel_size"), s = try a.optionalInts("stride"), p = try a.ints("padding")
+            let (ceil, include, divisor) = (try a.bool("ceil_mode"), try a.bool("count_include_pad"), try a.optionalInt("divisor_override"))
+            switch name {
+            case "avg_pool1d": return .tensor(try x.avgPool1d(kernelSize: k, stride: s, padding: p, ceilMode: ceil, countIncludePad: include))
+            case "avg_pool2d": return .tensor(try x.avgPool2d(kernelSize: k, stride: s, padding: p, ceilMode: ceil, countIncludePad: include, divisorOverride: divisor))
+            default: return .tensor(try x.avgPool3d(kernelSize: k, stride: s, padding: p, ceilMode: ceil, countIncludePad: include, divisorOverride: divisor))
+            }
+        case "adaptive_avg_pool2d":
+            let a = try bind(["input", "output_size"])
+            return .tensor(try a.tensor("input").adaptiveAvgPool2d(outputSize: try a.ints("output_size")))
+        case "conv1d", "conv2d", "conv3d":
+            let a = try bind(["input", "weight", "bias=None", "stride=1", "padding=0", "dilation=1", "groups=1"])
+            let x = try a.tensor("input"), w = try a.tensor("weight"), b = try a.optionalTensor("bias")
+            let padding: ConvPadding
+            if case .string(let s) = a.value("padding") { padding = s == "same" ? .same : .valid } else { padding = .explicit(try a.ints("padding")) }
+            let (s, d, g) = (try a.ints("stride"), try a.ints("dilation"), try a.int("groups"))
+            switch name {
+            case "conv1d": return .tensor(try x.conv1d(weight: w, bias: b, stride: s, padding: padding, dilation: d, groups: g))
+            case "conv2d": return .tensor(try x.conv2d(weight: w, bias: b, stride: s, padding: padding, dilation: d, groups: g))
+            default: return .tensor(try x.conv3d(weight: w, bias: b, stride: s, padding: padding, dilation: d, groups: g))
+            }
+        case "pad":
+            let a = try bind(["input", "pad", "mode='constant'", "value=None"])
+            guard let mode = PadMode(rawValue: try a.string("mode")) else { throw InterpreterError("pad(): unknown mode '\(try a.string("mode"))'") }
+            return .tensor(try a.tensor("input").pad(try a.ints("pad"), mode: mode, value: Float(try a.optionalDouble("value") ?? 0)))
+        case "pixel_shuffle":
+            let a = try bind(["input", "upscale_factor"])
+            return .tensor(try a.tensor("input").pixelShuffle(try a.int("upscale_factor")))
+        case "batch_norm":
+            let a = try bind(["input", "running_mean", "running_var", "weight=None", "bias=None", "training=False", "momentum=0.1", "eps=1e-05"])
+            return .tensor(try a.tensor("input").batchNorm(runningMean: try a.optionalTensor("running_mean"), runningVar: try a.optionalTensor("running_var"),
+                                                           weight: try a.optionalTensor("weight"), bias: try a.optionalTensor("bias"),
+                                                           training: try a.bool("training"), momentum: try a.double("momentum"), eps: try a.double("eps")))
+        case "layer_norm":
+            let a = try bind(["input", "normalized_shape", "weight=None", "bias=None", "eps=1e-05"])
+            return .tensor(try a.tensor("input").layerNorm(normalizedShape: try a.ints("normalized_shape"), weight: try a.optionalTensor("weight"),
+                                                           bias: try a.optionalTensor("bias"), eps: try a.double("eps")))
+        default:
+            return nil
+        }
     }
 }

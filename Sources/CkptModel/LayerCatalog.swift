@@ -27,6 +27,7 @@ public struct LayerCatalog {
     public static let standard: LayerCatalog = {
         var c = LayerCatalog()
         c.registerCore()
+        c.registerLayers()
         return c
     }()
 

@@ -11,6 +11,8 @@ import Foundation
 struct DiffEngine {
     var atol: Double
     var rtol: Double
+    /// Told the bytes compared after each tensor or batch, on the calling thread.
+    var progress: ((Int) -> Void)?
     /// Elements per chunk of a big tensor.
     var chunkElements = 1 << 20
     /// Bytes of small tensors gathered into one parallel batch.
@@ -23,6 +25,7 @@ struct DiffEngine {
         while i < jobs.count {
             if jobs[i].a.numel > chunkElements {
                 results[i] = try compareChunked(jobs[i])
+                progress?(jobs[i].a.byteCount + jobs[i].b.byteCount)
                 i += 1
                 continue
             }
@@ -34,6 +37,7 @@ struct DiffEngine {
             let batch = Array(jobs[i ..< end])
             let partial = try parallel(batch.count) { k in try compareWhole(batch[k]) }
             results.replaceSubrange(i ..< end, with: partial)
+            progress?(bytes)
             i = end
         }
         return results

@@ -13,8 +13,12 @@ public struct DiffOptions: Sendable {
     /// Renames applied to A's and B's keys before aligning them.
     public var mapA = KeyMap()
     public var mapB = KeyMap()
+    /// Called on the calling thread with the bytes (A's plus B's) compared since the last call.
+    public var progress: ((Int) -> Void)?
 
-    public init(atol: Double = 0, rtol: Double = 0, keysOnly: Bool = false, mapA: KeyMap? = nil, mapB: KeyMap? = nil) {
+    public init(atol: Double = 0, rtol: Double = 0, keysOnly: Bool = false, mapA: KeyMap? = nil, mapB: KeyMap? = nil,
+                progress: ((Int) -> Void)? = nil) {
+        self.progress = progress
         self.atol = atol
         self.rtol = rtol
         self.keysOnly = keysOnly
@@ -61,7 +65,7 @@ extension DiffReport {
         var stats: [DiffStatistics]?
         if !options.keysOnly {
             do {
-                stats = try DiffEngine(atol: options.atol, rtol: options.rtol).run(pairs)
+                stats = try DiffEngine(atol: options.atol, rtol: options.rtol, progress: options.progress).run(pairs)
             } catch let e as DiffEngine.ReadError {
                 throw FileError(path: e.inA ? nameA : nameB, e.error)
             }

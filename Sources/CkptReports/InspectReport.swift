@@ -50,6 +50,8 @@ public struct InspectReport: Encodable, Sendable {
     public var tree: InspectTree?
     /// The pickle globals, when asked for (`--globals`).
     public var globals: [Global]?
+    /// Pickle opcodes `torch.load(weights_only=True)` would refuse (with `globals`).
+    public var refusedOpcodes: [String]?
     /// Whether `torch.load(weights_only=True)` would accept the file (with `globals`).
     public var weightsOnly: Bool?
 
@@ -57,6 +59,7 @@ public struct InspectReport: Encodable, Sendable {
         case file, format, tensors, metadata, tree, globals
         case totalNumel = "total_numel", uniqueNumel = "unique_numel", totalBytes = "total_bytes"
         case uniqueBytes = "unique_bytes", byDtype = "by_dtype", weightsOnly = "weights_only"
+        case refusedOpcodes = "refused_opcodes"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -72,6 +75,7 @@ public struct InspectReport: Encodable, Sendable {
         try c.encode(InspectDTypeTotals(byDtype), forKey: .byDtype)
         try c.encodeIfPresent(tree, forKey: .tree)
         try c.encodeIfPresent(globals, forKey: .globals)
+        try c.encodeIfPresent(refusedOpcodes, forKey: .refusedOpcodes)
         try c.encodeIfPresent(weightsOnly, forKey: .weightsOnly)
     }
 

@@ -35,7 +35,16 @@ public struct InspectTree: Encodable, Sendable {
     /// The root node has an empty name and path.
     public init(rows: [InspectReport.Row], depth: Int? = nil) {
         self.init(name: "", path: "")
-        for r in rows { insert(r, components: r.key.split(separator: ".", omittingEmptySubsequences: false).map(String.init), level: 0, depth: depth) }
+        for r in rows { insert(r, components: InspectTree.components(r.key), level: 0, depth: depth) }
+    }
+
+    /// Most levels a tree shows; deeper components stay joined in the last name (a hostile key cannot recurse deeply).
+    static let maxLevels = 64
+
+    static func components(_ key: String) -> [String] {
+        let parts = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count > maxLevels else { return parts }
+        return Array(parts.prefix(maxLevels - 1)) + [parts.dropFirst(maxLevels - 1).joined(separator: ".")]
     }
 
     init(name: String, path: String) {

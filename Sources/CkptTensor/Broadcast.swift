@@ -75,7 +75,7 @@ extension Tensor {
             return (out, a.shape)
         }
         let shape = try Broadcast.shape(a.shape, b.shape)
-        let out = TensorBuffer(uninitializedCount: Tensor.count(shape))
+        let out = TensorBuffer(uninitializedCount: try Tensor.checkedCount(shape))
         let po = out.pointer
         let sa = Broadcast.strides(of: a.shape, to: shape), sb = Broadcast.strides(of: b.shape, to: shape)
         let ia = sa.last ?? 0, ib = sb.last ?? 0
@@ -146,7 +146,7 @@ extension Tensor {
         let target = try Tensor.expandedShape(self.shape, to: shape)
         if target == self.shape { return self }
         let st = Broadcast.strides(of: self.shape, to: target)
-        let out = TensorBuffer(uninitializedCount: Tensor.count(target))
+        let out = TensorBuffer(uninitializedCount: try Tensor.checkedCount(target))
         let p = buffer.pointer, po = out.pointer
         let it = st.last ?? 0
         Broadcast.forEachRow(target, [st], cost: 1) { o, off, n in

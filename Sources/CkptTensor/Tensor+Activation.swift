@@ -42,8 +42,9 @@ extension Tensor {
     /// Logistic sigmoid (`SigmoidBackward0`).
     public func sigmoid() -> Tensor {
         Tensor.unaryOp(self, name: "SigmoidBackward0", cost: 8, { x in
-            // Stable both ways: never exponentiate a large positive number.
-            x >= 0 ? 1 / (1 + expf(-x)) : expf(x) / (1 + expf(x))
+            // Stable both ways with one exp: e^(-|x|) never overflows.
+            let e = expf(-Swift.abs(x))
+            return x >= 0 ? 1 / (1 + e) : e / (1 + e)
         }) { _, y in y * (1 - y) }
     }
 

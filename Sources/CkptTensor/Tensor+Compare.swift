@@ -63,7 +63,7 @@ extension Tensor {
         let shape = try Broadcast.shape(Broadcast.shape(condition.shape, a.shape), b.shape)
         let sc = Broadcast.strides(of: condition.shape, to: shape)
         let sa = Broadcast.strides(of: a.shape, to: shape), sb = Broadcast.strides(of: b.shape, to: shape)
-        let out = TensorBuffer(uninitializedCount: count(shape))
+        let out = TensorBuffer(uninitializedCount: try checkedCount(shape))
         let pc = condition.buffer.pointer, pa = a.buffer.pointer, pb = b.buffer.pointer, po = out.pointer
         let ic = sc.last ?? 0, ia = sa.last ?? 0, ib = sb.last ?? 0
         Broadcast.forEachRow(shape, [sc, sa, sb], cost: 1) { o, off, n in

@@ -34,7 +34,7 @@ extension Tensor {
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
         let batch = try Broadcast.shape(batchA, batchB)
         let count = Tensor.count(batch)
-        let out = TensorBuffer(uninitializedCount: count * m * n)
+        let out = TensorBuffer(uninitializedCount: try Tensor.checkedCount(batch + [m, n]))
         let sa = Broadcast.strides(of: batchA, to: batch), sb = Broadcast.strides(of: batchB, to: batch)
         let matA = m * ka, matB = ka * n
         var index = [Int](repeating: 0, count: batch.count)

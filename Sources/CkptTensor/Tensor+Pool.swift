@@ -93,16 +93,17 @@ extension Tensor {
         }
         let k = try spatialList(kernelSize, dims, "kernel_size")
         let s = try spatialList(stride ?? k, dims, "stride"), p = try spatialList(padding, dims, "padding")
-        var size = [Int]()
-        for d in 0..<dims {
-            let span: Int = (spatial[d] - 1) * s[d]
-            size.append(span - 2 * p[d] + k[d])
+        guard (k + s + p).allSatisfy({ $0 >= 0 && $0 <= kernelElementLimit }) else {
+            throw TensorError.invalidArgument("max_unpool\(dims)d: invalid kernel_size, stride or padding")
         }
+        var size = (0..<dims).map { d -> Int in (spatial[d] - 1) * s[d] + k[d] - 2 * p[d] }
         if let outputSize { size = Array(outputSize.suffix(dims)) }
         guard size.count == dims, size.allSatisfy({ $0 >= 1 }) else {
             throw TensorError.invalidArgument("max_unpool\(dims)d: invalid output size \(size)")
         }
-        let planes = lead.reduce(1, *), inPlane = spatial.reduce(1, *), outPlane = size.reduce(1, *)
+        _ = try kernelCall { try checkedProduct(lead + size, "max_unpool\(dims)d output") }
+        let outPlane = try kernelCall { try checkedProduct(size, "max_unpool\(dims)d output plane") }
+        let planes = lead.reduce(1, *), inPlane = spatial.reduce(1, *)
         var idx = [Int](repeating: 0, count: indices.numel)
         let ip = indices.buffer.pointer
         for i in 0..<idx.count {

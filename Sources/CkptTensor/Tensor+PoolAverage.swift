@@ -66,7 +66,8 @@ extension Tensor {
     func adaptiveAvgPool(dims: Int, _ size: [Int]) throws -> Tensor {
         let (lead, spatial) = try poolSplit(dims: dims, op: "adaptive_avg_pool\(dims)d")
         let planes = lead.reduce(1, *), inCount = numel
-        let out = TensorBuffer(uninitializedCount: planes * size.reduce(1, *))
+        let outCount = try kernelCall { try checkedProduct(lead + size, "adaptive_avg_pool\(dims)d output") }
+        let out = TensorBuffer(uninitializedCount: outCount)
         try kernelCall {
             try AdaptivePoolKernel.avgForward(planes: planes, inputSize: spatial, outputSize: size,
                                               input: buffer.pointer, output: out.pointer)
@@ -105,7 +106,8 @@ extension Tensor {
 
     func adaptiveMaxPool(dims: Int, _ size: [Int]) throws -> (output: Tensor, indices: Tensor) {
         let (lead, spatial) = try poolSplit(dims: dims, op: "adaptive_max_pool\(dims)d")
-        let planes = lead.reduce(1, *), inCount = numel, outCount = planes * size.reduce(1, *)
+        let planes = lead.reduce(1, *), inCount = numel
+        let outCount = try kernelCall { try checkedProduct(lead + size, "adaptive_max_pool\(dims)d output") }
         let out = TensorBuffer(uninitializedCount: outCount)
         var idx = [Int](repeating: 0, count: outCount)
         try kernelCall {

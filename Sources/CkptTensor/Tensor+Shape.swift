@@ -1,3 +1,5 @@
+import CkptCore
+
 /// Shape ops: reshape/view, flatten, squeeze/unsqueeze, transpose/permute. Reshapes share the buffer;
 /// transposes and permutes materialise (every engine tensor is contiguous).
 extension Tensor {
@@ -8,7 +10,9 @@ extension Tensor {
         guard unknown.count <= 1, shape.allSatisfy({ $0 >= -1 }) else {
             throw TensorError.shapeMismatch("shape '\(shape)' is invalid: at most one dimension can be -1 and none may be negative")
         }
-        let known = shape.filter { $0 != -1 }.reduce(1, *)
+        guard let known = TensorEntry.checkedNumel(shape.filter { $0 != -1 }) else {
+            throw TensorError.shapeMismatch("shape '\(shape)' is invalid for input of size \(count)")
+        }
         if let u = unknown.first {
             guard known != 0, count % known == 0 else {
                 throw TensorError.shapeMismatch("shape '\(shape)' is invalid for input of size \(count)")

@@ -35,7 +35,7 @@ public final class Tensor {
 
     /// A tensor holding `values` in row-major order. Throws when the count does not match `shape`.
     public convenience init(_ values: [Float], shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false) throws {
-        guard shape.allSatisfy({ $0 >= 0 }), Tensor.count(shape) == values.count else {
+        guard TensorEntry.checkedNumel(shape) == values.count else {
             throw TensorError.shapeMismatch("\(values.count) values cannot fill shape \(shape)")
         }
         self.init(buffer: TensorBuffer(values), shape: shape, dtype: dtype, requiresGrad: requiresGrad)
@@ -58,6 +58,21 @@ public final class Tensor {
 
     /// Product of `shape` (1 for a scalar).
     public static func count(_ shape: [Int]) -> Int { shape.reduce(1, *) }
+
+    /// Largest element count an op may allocate (2^30 floats, 4 GiB). Shapes come from files and
+    /// model files, so a result larger than this throws instead of exhausting memory.
+    nonisolated(unsafe) public static var maxElements = 1 << 30
+
+    /// The element count of `shape`, checked: no negative dims, no overflow, at most `maxElements`.
+    public static func checkedCount(_ shape: [Int]) throws -> Int {
+        guard let n = TensorEntry.checkedNumel(shape) else {
+            throw TensorError.shapeMismatch("invalid shape \(shape): negative or overflowing dimensions")
+        }
+        guard n <= maxElements else {
+            throw TensorError.invalidArgument("shape \(shape) has \(n) elements, more than the \(maxElements) allowed")
+        }
+        return n
+    }
 
     /// Number of elements.
     public var numel: Int { buffer.count }
@@ -118,6 +133,12 @@ extension Tensor {
         full(shape, 1, dtype: dtype, requiresGrad: requiresGrad)
     }
 
+    /// A tensor of `shape` filled with `value`, for shapes from untrusted input (checked by `checkedCount`).
+    public static func filled(_ shape: [Int], _ value: Float, dtype: DType = .float32) throws -> Tensor {
+        _ = try checkedCount(shape)
+        return full(shape, value, dtype: dtype)
+    }
+
     /// A tensor of zeros shaped like `other`.
     public static func zeros(like other: Tensor) -> Tensor { zeros(other.shape, dtype: other.dtype) }
     /// A tensor of ones shaped like `other`.
@@ -126,7 +147,9 @@ extension Tensor {
     /// `[start, start + step, …)` below `end`, as `torch.arange` (an `.int64` tensor when all arguments are whole).
     public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1) throws -> Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else { throw TensorError.invalidArgument("arange: step must be nonzero and bounds finite") }
-        let n = Swift.max(0, Int(((end - start) / step).rounded(.up)))
+        let steps = (Double(end) - Double(start)) / Double(step)
+        guard steps <= Double(maxElements) else { throw TensorError.invalidArgument("arange: \(steps) elements is too many") }
+        let n = Swift.max(0, Int(steps.rounded(.up)))
         var values = [Float](repeating: 0, count: n)
         for i in 0 ..< n { values[i] = start + Float(i) * step }
         let whole = start == start.rounded() && step == step.rounded() && end == end.rounded()

@@ -67,4 +67,21 @@ import Testing
             }
         }
     }
+
+    /// The format engineers' hostile files (lying sizes, 2^60-byte headers, 2^40-element datasets, `os.system`
+    /// pickles, zip bombs…), whichever are committed: all refused with one line, values read or not.
+    static let hostile: [String] = {
+        let torch = ["evil_os_system.pt", "huge_numel.pt", "huge_shape.pt", "short_storage.pt", "truncated.pt",
+                     "view_out_of_range.pt"].map { "torch_files/" + $0 }
+        var out = torch.filter(CLIRunner.has)
+        for dir in ["flat", "hdf5"] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: CLIRunner.fixture(dir))) ?? []
+            out += names.filter { $0.hasPrefix("bad_") }.sorted().map { dir + "/" + $0 }
+        }
+        return out
+    }()
+
+    @Test(arguments: hostile) func hostileFilesAreRefused(_ file: String) throws {
+        expectOneLineError(try CLIRunner.run(["inspect", CLIRunner.fixture(file), "--stats"]), file)
+    }
 }

@@ -19,7 +19,7 @@ import Testing
         }
     }
 
-    @Test(.disabled("format writers not merged yet"), arguments: ["pt", "safetensors", "h5", "npz"])
+    @Test(arguments: ["pt", "safetensors", "h5", "npz"])
     func roundTripKeepsEverything(_ ext: String) throws {
         let dir = try CLIRunner.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -34,7 +34,7 @@ import Testing
         try expectSame(source, back, "pt → \(ext) → pt")
     }
 
-    @Test(.disabled("format writers not merged yet")) func dtypeCastsFloatingTensorsOnlyAndKeepsTies() throws {
+    @Test func dtypeCastsFloatingTensorsOnlyAndKeepsTies() throws {
         let dir = try CLIRunner.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("half.pt").path
@@ -74,5 +74,17 @@ import Testing
         #expect(r2.status == 2 && r2.errorLines.count == 1)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         #expect(leftovers.isEmpty, "half-written files: \(leftovers)")
+    }
+
+    @Test func convertsOneEntryOfATrainingCheckpoint() throws {
+        let dir = try CLIRunner.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("model.safetensors").path
+        let r = try CLIRunner.run(["convert", CLIRunner.fixture("reference/train.pt") + "#model", out, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(o["format"] as? String == "safetensors" && o["tensors"] as? Int == 4 && o["input_format"] as? String == "torch-zip")
+        #expect(try contents(out).map(\.0) == ["0.weight", "0.bias", "2.weight", "2.bias"])
+        try expectSame(CLIRunner.fixture("reference/train.pt") + "#model", out, "train.pt#model → safetensors")
     }
 }

@@ -109,4 +109,45 @@ import Testing
         #expect(rows[4]["shared_with"] as? String == "2.weight")
         #expect((o["tree"] as? [String: Any])?["numel"] as? Int == 193)
     }
+
+    @Test func globalsOfAPlainStateDict() throws {
+        let r = try CLIRunner.run(["inspect", tied, "--globals"])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasSuffix("""
+            pickle globals:
+              ok      collections.OrderedDict
+              ok      torch._utils._rebuild_tensor_v2
+              ok      torch.FloatStorage
+            torch.load(weights_only=True) would accept this file
+
+            """))
+    }
+
+    /// torch refuses `os.system`; `--globals` lists it instead of failing, and plain inspect refuses the file.
+    @Test func globalsListARefusedGlobalWithoutFailing() throws {
+        let file = CLIRunner.fixture("torch_files/evil_os_system.pt")
+        let r = try CLIRunner.run(["inspect", file, "--globals", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(o["weights_only"] as? Bool == false)
+        let globals = try #require(o["globals"] as? [[String: Any]])
+        #expect(globals.contains { $0["name"] as? String == "os.system" && $0["allowed"] as? Bool == false })
+        let plain = try CLIRunner.run(["inspect", file])
+        #expect(plain.status == 2 && plain.errorLines.count == 1 && plain.stderr.contains("os.system"))
+    }
+
+    /// Protocol 4 opcodes are refused by torch's weights-only unpickler (checked with torch 2.x).
+    @Test func globalsReportRefusedOpcodes() throws {
+        let r = try CLIRunner.run(["inspect", CLIRunner.fixture("torch_files/protocol4.pt"), "--globals"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("  REFUSED opcode STACK_GLOBAL\n"))
+        #expect(r.stdout.contains("torch.load(weights_only=True) would refuse this file"))
+    }
+
+    @Test func globalsOfAFormatWithoutPickle() throws {
+        let r = try CLIRunner.run(["inspect", CLIRunner.fixture("reference/mlp.safetensors"), "--globals", "--json"])
+        #expect(r.status == 0)
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect((o["globals"] as? [Any])?.isEmpty == true && o["weights_only"] == nil)
+    }
 }

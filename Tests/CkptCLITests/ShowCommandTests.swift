@@ -46,4 +46,13 @@ import Testing
         let r = try CLIRunner.run(["show", CLIRunner.fixture("reference/train.pt"), "optimizer.param_groups.0.betas"])
         #expect(r.status == 0 && r.stdout == "(0.9, 0.999)\n")
     }
+
+    @Test func keyMayBeLeftOutForAOneTensorFile() throws {
+        let r = try CLIRunner.run(["show", CLIRunner.fixture("show/single.pt")])
+        #expect(r.status == 0)
+        #expect(r.stdout == "tensor([[0, 1, 2],\n        [3, 4, 5]], dtype=torch.int32)\n")
+        let many = try CLIRunner.run(["show", CLIRunner.fixture("reference/mlp.pt")])
+        #expect(many.status == 2)
+        #expect(many.errorLines == ["ckpt: error: \(CLIRunner.fixture("reference/mlp.pt")): which tensor? the file holds 4: 0.weight, 0.bias, 2.weight, 2.bias"])
+    }
 }

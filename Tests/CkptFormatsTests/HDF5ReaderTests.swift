@@ -8,10 +8,6 @@ import Testing
                                "keras2_legacy.h5", "keras2_chunked.h5", "keras3.weights.h5", "keras3_full.h5",
                                "keras3_bf16.weights.h5"]
 
-    @Test func sha256MatchesKnownVector() {
-        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    }
-
     @Test(arguments: goodFixtures)
     func readsManifestKeysDtypesShapesAndBytes(name: String) throws {
         let manifest = try HDF5Fixtures.manifest(name)
@@ -87,7 +83,7 @@ import Testing
     }
 
     /// libhdf5 1.10 crashes on some corrupt global heaps; the reader checks them first (`validateGlobalHeaps`).
-    @Test(arguments: [("dtypes.h5", 151), ("keras3.weights.h5", 197), ("keras2_chunked.h5", 173)])
+    @Test(arguments: [("dtypes.h5", 797), ("keras3.weights.h5", 863), ("keras2_chunked.h5", 779)])
     func bitFlipsNeverCrash(name: String, step: Int) throws {
         let original = try Array(Data(contentsOf: URL(fileURLWithPath: HDF5Fixtures.path(name))))
         let path = HDF5Fixtures.temporaryPath(".h5")
@@ -105,5 +101,45 @@ import Testing
             }
         }
         #expect(flipped > 0)
+    }
+
+    /// The crash found by bit flips: a global heap object whose size runs past its collection. libhdf5 1.10
+    /// copies that many bytes; the reader must refuse the file first.
+    @Test func globalHeapObjectSizePastItsCollectionIsAnError() throws {
+        let original = try Array(Data(contentsOf: URL(fileURLWithPath: HDF5Fixtures.path("dtypes.h5"))))
+        let signature = Array("GCOL".utf8) + [1, 0, 0, 0]
+        let gcol = try #require((0 ..< original.count - 8).first { Array(original[$0 ..< $0 + 8]) == signature })
+        let path = HDF5Fixtures.temporaryPath(".h5")
+        defer { unlink(path) }
+        // Collection header: signature+version (8), collection size (8); object 1: index, refcount, reserved (8), size (8).
+        for byte in gcol + 24 + 2 ..< gcol + 32 {
+            var bytes = original
+            bytes[byte] ^= 0x10
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(throws: CheckpointError.self, "flip at \(byte)") { try HDF5Reader.read(MappedFile(path: path)) }
+        }
+    }
+
+    /// A variable-length string's heap id (collection address, object index) whose index points past the
+    /// collection makes libhdf5 1.10 read through a wild pointer; the crash probe turns that into an error.
+    @Test func globalHeapIndexCorruptionIsAnErrorNotACrash() throws {
+        let original = try Array(Data(contentsOf: URL(fileURLWithPath: HDF5Fixtures.path("keras3.weights.h5"))))
+        let signature = Array("GCOL".utf8) + [1, 0, 0, 0]
+        let gcol = try #require((0 ..< original.count - 8).first { Array(original[$0 ..< $0 + 8]) == signature })
+        let address = (0 ..< 8).map { UInt8(truncatingIfNeeded: gcol >> (8 * $0)) }
+        func u32(_ at: Int) -> Int { (0 ..< 4).reduce(0) { $0 | Int(original[at + $1]) << (8 * $1) } }
+        // A heap id on disk: sequence length (4 bytes), collection address (8), object index (4).
+        let ids = (4 ..< original.count - 12).filter {
+            Array(original[$0 ..< $0 + 8]) == address && (1 ... 4096).contains(u32($0 - 4)) && (1 ... 4096).contains(u32($0 + 8))
+        }
+        #expect(!ids.isEmpty)
+        let path = HDF5Fixtures.temporaryPath(".h5")
+        defer { unlink(path) }
+        for id in ids.prefix(4) {
+            var bytes = original
+            bytes[id + 11] ^= 0x10  // the index's high byte
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(throws: CheckpointError.self, "heap id at \(id)") { try HDF5Reader.read(MappedFile(path: path)) }
+        }
     }
 }

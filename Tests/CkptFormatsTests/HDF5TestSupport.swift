@@ -42,4 +42,3 @@ enum HDF5Fixtures {
         FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-hdf5-test-\(UUID().uuidString)\(suffix)").path
     }
 }
-

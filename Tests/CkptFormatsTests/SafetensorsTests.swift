@@ -57,6 +57,13 @@ import Testing
         }
     }
 
+    @Test func byteFlipsAreErrorsOrHarmless() throws {
+        let (failures, total) = try FlatFixture.sweepByteFlips("tensors.safetensors", read: SafetensorsReader.read)
+        // Flips in the length, JSON syntax, names of fields and offsets are caught; flips in tensor data are not
+        // (the format has no checksum) — the data is 194 of the file's bytes.
+        #expect(failures > 0 && total - failures >= 194, "\(failures) of \(total)")
+    }
+
     @Test func writerRoundTripsBytesOrderAndMetadata() throws {
         let sd = try SafetensorsReader.read(FlatFixture.map("tensors.safetensors"))
         let path = FlatFixture.temporary(".safetensors")

@@ -21,6 +21,14 @@ import Testing
         #expect(c.stateDict.attributes == ["total_size": "60", "note": "mixed"])
     }
 
+    @Test func readsTorchSaveShards() throws {
+        let c = try Checkpoint.read(FlatFixture.path("sharded/pytorch_model.bin.index.json"))
+        #expect(c.format == .sharded)
+        let manifest = try FlatFixture.manifest("sharded/pytorch_model.bin.index.json")
+        try FlatFixture.expectMatches(c.stateDict, manifest: manifest)
+        #expect(c.stateDict.attributes == ["total_size": try #require(manifest.attributes?["total_size"])])
+    }
+
     @Test(arguments: [
         ("bad_missing_shard.index.json", "shard 'model-00003-of-00002.safetensors' does not exist"),
         ("bad_missing_key.index.json", "tensor 'ghost' listed in the index is not in shard"),

@@ -17,7 +17,7 @@ import Testing
         #expect(t["net.lin.weight"]?.storage === t["net.emb.weight"]?.storage)
     }
 
-    @Test func truncatedLegacyFilesFail() throws {
+    @Test func truncatedAndFlippedLegacyFiles() throws {
         let full = try TorchFixtures.bytes("legacy.pt")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-legacy-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -26,6 +26,16 @@ import Testing
             let path = dir.appendingPathComponent("cut.pt").path
             try Data(full[..<n]).write(to: URL(fileURLWithPath: path))
             #expect(throws: CheckpointError.self) { try TorchLegacyReader.read(try MappedFile(path: path)) }
+        }
+        // Flipped bytes: an error or a readable file, never a crash, including when values are then read.
+        for n in stride(from: 0, to: full.count, by: 41) {
+            var flipped = full
+            flipped[n] ^= 0x5A
+            let path = dir.appendingPathComponent("flip.pt").path
+            try Data(flipped).write(to: URL(fileURLWithPath: path))
+            if let sd = try? TorchLegacyReader.read(try MappedFile(path: path)) {
+                for t in sd.tensors.values { _ = try? t.contiguousBytes() }
+            }
         }
     }
 }

@@ -51,6 +51,31 @@ import Testing
         }
     }
 
+    /// Every good zip among the fixtures (those with a manifest: torch.save archives, Keras `.keras`,
+    /// np.savez files) opens, and every member's bytes pass their CRC (torch.save writes real CRCs by default).
+    @Test func everyRealZipFixtureOpensWithValidCRCs() throws {
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0 ..< 3 { root.deleteLastPathComponent() }
+        let fixtures = root.appendingPathComponent("Fixtures")
+        let all = FileManager.default.enumerator(atPath: fixtures.path)?.compactMap { $0 as? String } ?? []
+        let data = try Data(contentsOf: fixtures.appendingPathComponent("reference/manifest.json"))
+        let listed = try JSONDecoder().decode(SafetensorsReferenceTests.Reference.self, from: data).files.keys.map { "reference/" + $0 }
+        let good = Set(all.filter { all.contains($0 + ".json") } + listed)
+        var opened = 0
+        for relative in good.sorted() {
+            let file = try MappedFile(path: fixtures.appendingPathComponent(relative).path)
+            guard file.size >= 4, try Array(file.bytes(offset: 0, count: 4)) == [0x50, 0x4B, 3, 4] else { continue }
+            do {
+                let zip = try ZipArchive(file)
+                for e in zip.entries { try zip.verifyCRC(e) }
+            } catch let e as CheckpointError {
+                Issue.record("\(relative): \(e)")
+            }
+            opened += 1
+        }
+        #expect(opened >= 20, "\(opened) zip fixtures")
+    }
+
     @Test(arguments: [
         ("bad_zip_truncated.zip", "end-of-central-directory"),
         ("bad_zip_lying_sizes.zip", "declares"),

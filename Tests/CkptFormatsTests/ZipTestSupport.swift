@@ -25,6 +25,32 @@ enum FlatFixture {
         return dir
     }
 
+    /// Flips every byte of a fixture in turn (in place, with pwrite) and runs `read` plus a read of every
+    /// tensor's bytes on each copy. Returns how many copies were refused with a `CheckpointError`; any other
+    /// error or a crash fails the test.
+    static func sweepByteFlips(_ name: String, read: (MappedFile) throws -> StateDict) throws -> (failures: Int, total: Int) {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path(name)))
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = dir + "/" + URL(fileURLWithPath: name).lastPathComponent
+        try bytes.write(to: URL(fileURLWithPath: tmp))
+        let fd = open(tmp, O_RDWR)
+        defer { close(fd) }
+        var failures = 0
+        for i in bytes.indices {
+            var flipped = bytes[i] ^ 0x5A, original = bytes[i]
+            _ = pwrite(fd, &flipped, 1, off_t(i))
+            do {
+                let sd = try read(MappedFile(path: tmp))
+                for t in sd.tensors.values { _ = try t.contiguousBytes() }
+            } catch is CheckpointError {
+                failures += 1
+            }
+            _ = pwrite(fd, &original, 1, off_t(i))
+        }
+        return (failures, bytes.count)
+    }
+
     struct Manifest: Decodable {
         struct Tensor: Decodable {
             var key: String

@@ -113,3 +113,15 @@ import Testing
         #expect(throws: Touched.self) { _ = try InspectReport(file: "f", format: "torch-zip", stateDict: sd, stats: true) }
     }
 }
+
+@Suite struct InspectTreeLimitsTests {
+    @Test func veryDeepKeysAreCappedNotRecursed() throws {
+        let key = (0 ..< 10_000).map(String.init).joined(separator: ".")
+        let sd = ReportsTestSupport.stateDict([(key, try ReportsTestSupport.ramp([2]))])
+        let r = try InspectReport(file: "f", format: "npz", stateDict: sd)
+        let flat = InspectTree(rows: r.tensors).flattened()
+        #expect(flat.count == InspectTree.maxLevels)
+        #expect(flat.last?.node.row?.key == key)
+        #expect(flat.last?.node.path == key)
+    }
+}

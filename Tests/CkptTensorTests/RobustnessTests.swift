@@ -39,6 +39,18 @@ import Testing
         #expect(throws: TensorError.self) { try Tensor.binaryCrossEntropy(x, x) }
     }
 
+    @Test func hugeResultsThrowInsteadOfAllocating() throws {
+        let column = Tensor.zeros([1 << 16, 1]), row = Tensor.zeros([1, 1 << 15])
+        #expect(throws: TensorError.self) { try column + row }
+        #expect(throws: TensorError.self) { try column.expand([1 << 16, 1 << 15]) }
+        #expect(throws: TensorError.self) { try x.reshape([Int.max, 2, -1]) }
+        #expect(throws: TensorError.self) { try Tensor([1], shape: [Int.max, 4]) }
+        #expect(throws: TensorError.self) { try Tensor.arange(0, 1e30, step: 1e-3) }
+        #expect(throws: TensorError.self) { try Tensor.filled([1 << 20, 1 << 20], 0) }
+        #expect(throws: TensorError.self) { try Tensor.filled([-1], 0) }
+        #expect(throws: TensorError.self) { try Tensor.ones([1 << 16, 1, 1]).matmul(Tensor.ones([1, 1 << 16])) }
+    }
+
     @Test func errorsDescribeThemselvesInOneLine() throws {
         do {
             _ = try x + Tensor.ones([4])

@@ -76,6 +76,13 @@ extension HDF5File {
                                       "cannot open attribute '\(name)' of '\(path)'", closer: H5Aclose)
         let type = try HDF5ID.checked(H5Aget_type(attr.id), "cannot read attribute '\(name)'", closer: H5Tclose)
         let space = try HDF5ID.checked(H5Aget_space(attr.id), "cannot read attribute '\(name)'", closer: H5Sclose)
+        // An attribute's raw value is stored in the file (variable-length strings as 16-byte heap ids), so it
+        // cannot be larger than the file: a corrupt size would have libhdf5 allocate and read that much.
+        let points = H5Sget_simple_extent_npoints(space.id)
+        let stored = H5Tis_variable_str(type.id) > 0 ? 16 : max(H5Tget_size(type.id), 1)
+        guard points >= 0, Int(points) <= size / stored else {
+            throw CheckpointError.malformed("attribute '\(name)' of '\(path)' claims more bytes than the file holds")
+        }
         return try readValue(type: type.id, space: space.id, what: "attribute '\(name)' of '\(path)'") { mem, buf in
             H5Aread(attr.id, mem, buf)
         }

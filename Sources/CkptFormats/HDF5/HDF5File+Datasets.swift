@@ -71,7 +71,7 @@ extension HDF5File {
                 guard offset <= UInt64(size), UInt64(bytes) <= UInt64(size) - offset else {
                     throw CheckpointError.truncated("dataset '\(path)' needs bytes \(offset)..<\(offset &+ UInt64(bytes)) but the file has \(size)")
                 }
-                return try .mapped(mapped, offset: base + Int(offset), count: bytes)
+                return try region(offset: Int(offset), count: bytes)
             }
         }
         _ = HDF5Library.lastError()

@@ -14,8 +14,6 @@ extension HDF5File {
         let lengthSize = try sizeOfLengths()
         var extents = try contiguousExtents().sorted { $0.lowerBound < $1.lowerBound }
         extents.append(size ..< size)
-        let bytes = try mapped.bytes(offset: base, count: size)
-        guard let start = bytes.baseAddress else { return }
         var gapStart = 0
         for extent in extents {
             if extent.lowerBound > gapStart {

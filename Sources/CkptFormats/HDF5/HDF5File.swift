@@ -2,16 +2,21 @@ import CHDF5
 import CkptCore
 import Foundation
 
-/// An HDF5 file opened read-only from a region of a mapped file, in place: libhdf5's core driver reads the
-/// mapped bytes directly (no copy), so a plain `.h5` and a STORED `model.weights.h5` inside a `.keras` zip
-/// open the same way. Contiguous datasets are then mapped straight from `mapped` at `base + H5Dget_offset`.
-/// Keeps the mapping alive while libhdf5 uses it; closes itself (under the library lock) on deinit.
+/// An HDF5 file opened read-only from bytes in memory, in place: libhdf5's core driver reads the mapped
+/// bytes directly (no copy), so a plain `.h5` and a STORED `model.weights.h5` inside a `.keras` zip open the
+/// same way. Contiguous datasets are then mapped straight from the file at `base + H5Dget_offset`.
+/// Keeps the bytes alive while libhdf5 uses them; closes itself (under the library lock) on deinit.
 final class HDF5File: @unchecked Sendable {
-    let mapped: MappedFile
-    /// Offset of the HDF5 image inside `mapped` (0 for a plain file, the member's data offset in a zip).
-    let base: Int
+    /// Where the image lives: a region of a mapped file, or bytes owned by this object (an inflated member).
+    enum Backing {
+        case mapped(MappedFile, base: Int)
+        case owned(UnsafeMutableRawBufferPointer)
+    }
+    let backing: Backing
     /// Size of the image in bytes.
     let size: Int
+    /// The image's first byte, valid while `self` lives.
+    let start: UnsafeRawPointer
     let id: hid_t
     private let image: UnsafeMutablePointer<ckpt_h5_image>
     /// Whether `validateGlobalHeaps` has run (it runs before the first variable-length read).
@@ -20,34 +25,65 @@ final class HDF5File: @unchecked Sendable {
     nonisolated(unsafe) private static var opened = 0
 
     /// Opens `mapped[base ..< base+size]`; must be called holding the library lock.
-    init(_ mapped: MappedFile, base: Int = 0, size: Int? = nil) throws {
+    convenience init(_ mapped: MappedFile, base: Int = 0, size: Int? = nil) throws {
         let size = size ?? mapped.size - base
         guard size >= 8 else { throw CheckpointError.truncated("HDF5 file of \(size) bytes is too short") }
         let bytes = try mapped.bytes(offset: base, count: size)
         guard let start = bytes.baseAddress else { throw CheckpointError.truncated("empty HDF5 image") }
-        self.mapped = mapped
-        self.base = base
+        try self.init(backing: .mapped(mapped, base: base), start: start, size: size)
+    }
+
+    /// Opens a copy of `bytes` (an inflated zip member); must be called holding the library lock.
+    convenience init(bytes: [UInt8]) throws {
+        guard bytes.count >= 8 else { throw CheckpointError.truncated("HDF5 file of \(bytes.count) bytes is too short") }
+        let owned = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
+        bytes.withUnsafeBytes { owned.copyMemory(from: $0) }
+        do {
+            try self.init(backing: .owned(owned), start: UnsafeRawPointer(owned.baseAddress!), size: bytes.count)
+        } catch {
+            owned.deallocate()
+            throw error
+        }
+    }
+
+    private init(backing: Backing, start: UnsafeRawPointer, size: Int) throws {
+        self.backing = backing
+        self.start = start
         self.size = size
         image = .allocate(capacity: 1)
         image.initialize(to: ckpt_h5_image(buf: start, len: size))
         // libhdf5 treats two core-driver files with one name as the same open file; the folder does not exist,
         // so the name never collides with a real file either.
         HDF5File.opened += 1
-        let id = ckpt_h5_open_image(image, "/nonexistent-ckpt-hdf5-image/\(getpid())-\(HDF5File.opened)")
+        var reason = [CChar](repeating: 0, count: 512)
+        let id = ckpt_h5_open_image(image, "/nonexistent-ckpt-hdf5-image/\(getpid())-\(HDF5File.opened)", &reason)
         guard id >= 0 else {
             image.deallocate()
-            throw HDF5Library.failure("not a readable HDF5 file")
+            let text = String(cString: reason)
+            throw CheckpointError.malformed(text.isEmpty ? "not a readable HDF5 file" : "not a readable HDF5 file: \(text)")
         }
         self.id = id
     }
 
     deinit {
-        let id = self.id, image = self.image
+        let id = self.id
         _ = try? HDF5Library.locked {
             _ = H5Fclose(id)
             _ = HDF5Library.lastError()
         }
         image.deallocate()
+        if case .owned(let buffer) = backing { buffer.deallocate() }
+    }
+
+    /// The bytes `[offset, offset+count)` of the image, without copying when the image is a mapped file.
+    func region(offset: Int, count: Int) throws -> ByteSource {
+        guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
+            throw CheckpointError.truncated("needs bytes \(offset)..<\(offset &+ count) but the HDF5 file has \(size)")
+        }
+        switch backing {
+        case .mapped(let file, let base): return try .mapped(file, offset: base + offset, count: count)
+        case .owned: return .bytes(Array(UnsafeRawBufferPointer(start: start + offset, count: count)))
+        }
     }
 
     /// Validates the global heaps the first time it is called.

@@ -17,8 +17,18 @@ public enum HDF5Reader: CheckpointReader {
         try HDF5Library.locked { try read(HDF5File(file)) }
     }
 
+    /// How long the crash probe may take to walk a file's metadata.
+    static let probeTimeoutMilliseconds: Int32 = 60_000
+
     /// Reads an opened file; the caller holds the library lock.
     static func read(_ h5: HDF5File) throws -> StateDict {
+        // libhdf5 1.10 can crash on corrupt metadata; a forked child walks it first (see shim.h).
+        switch ckpt_h5_probe(h5.id, h5.size, probeTimeoutMilliseconds) {
+        case 1: throw CheckpointError.malformed("corrupt HDF5 metadata (libhdf5 crashes reading it)")
+        case 2: throw CheckpointError.malformed("libhdf5 did not finish walking the file's metadata in \(probeTimeoutMilliseconds / 1000) s")
+        case 3: throw CheckpointError.tooLarge("HDF5 metadata declares a value needing over 1 GiB (corrupt?)")
+        default: break  // 0: clean; -1: no child could be started, read without the probe
+        }
         var tree = HDF5Tree(h5)
         if let legacy = try KerasLegacyLayout.find(h5) {
             try legacy.read(into: &tree)

@@ -7,7 +7,12 @@ public enum NPZWriter: CheckpointWriter {
     public static func write(_ stateDict: StateDict, to path: String) throws {
         let zip = try ZipWriter(path: path)
         for (key, tensor) in stateDict.tensors {
-            let header = try NPYHeader.encode(dtype: tensor.dtype, shape: tensor.shape)
+            let header: [UInt8]
+            do {
+                header = try NPYHeader.encode(dtype: tensor.dtype, shape: tensor.shape)
+            } catch let e as CheckpointError {
+                throw e.prefixed("tensor '\(key)': ")
+            }
             try zip.begin(key + ".npy", size: header.count + tensor.byteCount)
             try header.withUnsafeBytes { try zip.write($0) }
             if tensor.numel > 0 { try tensor.withContiguousBytes { try zip.write($0) } }

@@ -62,6 +62,7 @@ public enum PickleGlobalScan {
             var reader = PickleOpcodeReader(bytes, position: from, scanning: true)
             var recent: [String?] = []
             var memo: [Int: String] = [:]
+            var memoCount = 0
             var count = 0
             while count < PickleMachine.maxInstructions {
                 count += 1
@@ -78,7 +79,10 @@ public enum PickleGlobalScan {
                 case .string(let s): recent.append(s)
                 case .get(let i): recent.append(memo[i])
                 case .put(let i): memo[i] = recent.last ?? nil
-                case .memoize: memo[memo.count] = recent.last ?? nil
+                case .memoize:
+                    // MEMOIZE numbers every memoized value, strings or not.
+                    memo[memoCount] = recent.last ?? nil
+                    memoCount += 1
                 case .global(let m, let n): add(m, n); recent.append(nil)
                 case .stackGlobal:
                     let n = recent.popLast() ?? nil, m = recent.popLast() ?? nil

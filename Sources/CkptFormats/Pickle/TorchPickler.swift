@@ -109,7 +109,7 @@ struct TorchPickler {
             end(b, single: .setItem, many: .setItems)
         }
         // `_metadata` and other attributes: BUILD, which weights-only loading allows on an OrderedDict only.
-        if d.isOrdered, let state = d.state {
+        if d.isOrdered, let state = d.state, case .dict = state {
             try value(state, depth: depth + 1)
             encoder.op(.build)
         }

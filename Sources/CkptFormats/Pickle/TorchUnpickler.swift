@@ -15,7 +15,7 @@ final class TorchUnpickler: PickleHost {
     }
 
     /// Runs the pickle at `position` in `bytes` and returns its value and the offset after its STOP.
-    /// The value tree may hold at most `budget` nodes after shared references are expanded.
+    /// The value tree may hold at most 1M + 16 × (pickle bytes) nodes (16M at most) once shared references are expanded.
     func load(_ bytes: UnsafeRawBufferPointer, position: Int = 0) throws -> (value: CheckpointValue, end: Int) {
         let arena = PickleArena()
         defer { arena.clear() }
@@ -75,7 +75,12 @@ final class TorchUnpickler: PickleHost {
                 throw CheckpointError.unsafe("\(name) of \(args[0].typeName), which ckpt refuses")
             }
             // The state (Python attributes on the tensor) has no place in a TensorEntry and is left out.
-            return try call(args[0], args: inner, arena: arena)
+            let rebuilt = try call(args[0], args: inner, arena: arena)
+            if tn == "Parameter", case .tensor(var t) = rebuilt {
+                t.isParameter = true
+                return .tensor(t)
+            }
+            return rebuilt
         case "_codecs.encode":
             guard args.count == 2, let text = args[0].string, let enc = args[1].string, ["latin1", "latin-1"].contains(enc) else {
                 throw CheckpointError.unsafe("_codecs.encode with arguments other than (str, 'latin1')")

@@ -2,7 +2,7 @@ import CkptCore
 
 /// Reads the legacy `torch.save(..., _use_new_zipfile_serialization=False)` format (FORMATS.md 2): pickles for
 /// the magic number, protocol version and sys_info, then the data pickle, the storage key list, and the raw
-/// storages, each an i64 element count followed by its bytes. Storages are mapped slices of the file.
+/// storages, each an i64 element count followed by its bytes, little-endian. Storages are mapped slices of the file.
 public enum TorchLegacyReader: CheckpointReader {
     static let magic = "119547037146038801333356"  // 0x1950A86A20F9469CFC6C
 
@@ -18,8 +18,9 @@ public enum TorchLegacyReader: CheckpointReader {
         guard case .int(1001) = version else {
             throw CheckpointError.unsupported("legacy torch protocol version \(version), expected 1001")
         }
-        let (sysInfo, dataStart) = try header.load(all, position: p2)
-        let byteOrder: ByteOrder = sysInfo.dict?["little_endian"].flatMap { if case .bool(false) = $0 { return .big } else { return nil } } ?? .little
+        // sys_info names the writer's machine, but torch writes storages little-endian whatever the machine
+        // (THPStorage_writeFileRaw converts; _legacy_load reads sys_info and ignores it), so it is not used.
+        let (_, dataStart) = try header.load(all, position: p2)
 
         // The storages follow the data pickle and the key list, so first find where the data pickle ends,
         // then learn each key's dtype from a dry run before mapping the real bytes.
@@ -60,7 +61,7 @@ public enum TorchLegacyReader: CheckpointReader {
         }
         let real = TorchUnpickler { key, dtype, _ in
             guard let bytes = regions[key] else { throw CheckpointError.malformed("legacy storage \(key) is missing from the key list") }
-            return TensorStorage(key: key, dtype: dtype ?? .uint8, bytes: bytes, byteOrder: byteOrder)
+            return TensorStorage(key: key, dtype: dtype ?? .uint8, bytes: bytes)
         }
         return StateDict(root: try real.load(all, position: dataStart).value)
     }

@@ -8,6 +8,8 @@ public enum AdaptivePoolKernel {
         }
         try checkDims(inputSize, count: inputSize.count, minimum: 1, "input size")
         try checkDims(outputSize, count: inputSize.count, minimum: 1, "output_size")
+        _ = try checkedProduct(outputSize, "adaptive pooling output")
+        _ = try checkedProduct(inputSize, "adaptive pooling input")
         return (padTo3(inputSize, fill: 1), padTo3(outputSize, fill: 1))
     }
 

@@ -57,6 +57,9 @@ public struct ConvGeometry: Equatable, Sendable {
                 after[d] = total - total / 2
             }
         }
+        for v in kernelSize + stride + dilation + before + after + inputSize where v > kernelElementLimit {
+            throw .invalidArgument("convolution argument \(v) is too large")
+        }
         var output = [Int]()
         for d in 0..<dims {
             let span = inputSize[d] + before[d] + after[d] - dilation[d] * (kernelSize[d] - 1)
@@ -68,6 +71,15 @@ public struct ConvGeometry: Equatable, Sendable {
         self.init(batch: batch, inChannels: inChannels, outChannels: outChannels, groups: groups,
                   inputSize: inputSize, kernelSize: kernelSize, stride: stride, paddingBefore: before,
                   paddingAfter: after, dilation: dilation, outputSize: output)
+        try checkSizes()
+    }
+
+    /// Refuses geometries whose output or im2col buffer would be unreasonably large (or overflow).
+    func checkSizes() throws(KernelError) {
+        _ = try checkedProduct([batch, outChannels] + outputSize, "convolution output")
+        _ = try checkedProduct([batch, inChannels] + inputSize, "convolution input")
+        _ = try checkedProduct(inputSize, "convolution input plane")
+        _ = try checkedProduct([inChannels / groups] + kernelSize + outputSize, "convolution column buffer")
     }
 
     init(batch: Int, inChannels: Int, outChannels: Int, groups: Int, inputSize: [Int], kernelSize: [Int],
@@ -102,6 +114,9 @@ public struct ConvGeometry: Equatable, Sendable {
               inChannels % groups == 0, outChannels % groups == 0 else {
             throw .invalidArgument("in_channels (\(inChannels)) and out_channels (\(outChannels)) must be divisible by groups (\(groups))")
         }
+        for v in kernelSize + stride + dilation + padding + outputPadding + inputSize where v > kernelElementLimit {
+            throw .invalidArgument("transposed convolution argument \(v) is too large")
+        }
         var output = [Int]()
         for d in 0..<dims {
             guard outputPadding[d] < stride[d] || outputPadding[d] < dilation[d] else {
@@ -114,9 +129,12 @@ public struct ConvGeometry: Equatable, Sendable {
             }
             output.append(size)
         }
-        return ConvGeometry(batch: batch, inChannels: outChannels, outChannels: inChannels, groups: groups,
-                            inputSize: output, kernelSize: kernelSize, stride: stride, paddingBefore: padding,
-                            paddingAfter: padding, dilation: dilation, outputSize: inputSize)
+        let geometry = ConvGeometry(batch: batch, inChannels: outChannels, outChannels: inChannels, groups: groups,
+                                    inputSize: output, kernelSize: kernelSize, stride: stride,
+                                    paddingBefore: padding, paddingAfter: padding, dilation: dilation,
+                                    outputSize: inputSize)
+        try geometry.checkSizes()
+        return geometry
     }
 
     /// Number of spatial dims (1 to 3).

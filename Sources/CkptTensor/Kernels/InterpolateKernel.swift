@@ -41,14 +41,18 @@ public struct InterpolateGeometry: Equatable, Sendable {
             guard factors.count == dims, factors.allSatisfy({ $0 > 0 && $0.isFinite }) else {
                 throw .invalidArgument("scale_factor must be \(dims) positive finite values, got \(factors)")
             }
-            output = zip(inputSize, factors).map { Int((Double($0) * $1).rounded(.down)) }
-            guard output.allSatisfy({ $0 >= 1 && $0 <= 1 << 24 }) else {
-                throw .invalidArgument("interpolate output size \(output) is empty or too large")
+            let sizes = zip(inputSize, factors).map { (Double($0) * $1).rounded(.down) }
+            guard sizes.allSatisfy({ $0 >= 1 && $0 <= Double(kernelElementLimit) }) else {
+                throw .invalidArgument("interpolate output size \(sizes) is empty or too large")
             }
+            output = sizes.map { Int($0) }
             scales = recomputeScaleFactor ? nil : factors
         default:
             throw .invalidArgument("only one of size or scale_factor should be defined")
         }
+        _ = try checkedProduct([planes] + output, "interpolate output")
+        _ = try checkedProduct(output, "interpolate output plane")
+        _ = try checkedProduct(inputSize, "interpolate input plane")
         self.planes = planes; self.inputSize = inputSize; self.outputSize = output; self.mode = mode
         self.alignCorners = alignCorners ?? false; self.scales = scales
     }

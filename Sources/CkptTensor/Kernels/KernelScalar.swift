@@ -54,7 +54,12 @@ func kernelParallelFor(_ count: Int, costPerItem: Int, _ body: (Int) -> Void) {
     }
 }
 
-let kernelWorkerCount: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+/// Threads the spatial kernels split their loops over: the core count, or `CKPT_KERNEL_THREADS` when set
+/// (benchmarks use it to compare against a fixed thread count).
+let kernelWorkerCount: Int = {
+    if let text = ProcessInfo.processInfo.environment["CKPT_KERNEL_THREADS"], let n = Int(text), n >= 1 { return n }
+    return max(1, ProcessInfo.processInfo.activeProcessorCount)
+}()
 
 /// Checks a list of per-dimension integers: `count` entries, each at least `minimum`.
 func checkDims(_ values: [Int], count: Int, minimum: Int, _ what: String) throws(KernelError) {
@@ -69,4 +74,22 @@ func checkDims(_ values: [Int], count: Int, minimum: Int, _ what: String) throws
 /// Pads a 1- to 3-element spatial list at the front to three entries (`fill` for the missing leading dims).
 func padTo3(_ values: [Int], fill: Int) -> [Int] {
     Array(repeating: fill, count: 3 - values.count) + values
+}
+
+/// The most elements one kernel buffer may hold (4 GiB of Float): larger requests come from hostile or
+/// mistaken sizes (a padding of 10⁹ in a model file) and are refused before anything is allocated.
+let kernelElementLimit = 1 << 30
+
+/// The product of `factors`, or a thrown error when it overflows or passes `kernelElementLimit`.
+func checkedProduct(_ factors: [Int], _ what: String) throws(KernelError) -> Int {
+    var total = 1
+    for f in factors {
+        guard f >= 0 else { throw .invalidArgument("\(what): negative size in \(factors)") }
+        let (p, overflow) = total.multipliedReportingOverflow(by: f)
+        guard !overflow, p <= kernelElementLimit else {
+            throw .invalidArgument("\(what) of \(factors) elements is too large")
+        }
+        total = p
+    }
+    return total
 }

@@ -51,6 +51,10 @@ public struct PadGeometry: Equatable, Sendable {
             }
             output.append(size)
         }
+        for v in pad where abs(v) > kernelElementLimit { throw .invalidArgument("padding \(v) is too large") }
+        _ = try checkedProduct(Array(shape.dropLast(k)) + output, "padded output")
+        _ = try checkedProduct(output, "padded plane")
+        _ = try checkedProduct(shape, "pad input")
         self.planes = shape.dropLast(k).reduce(1, *)
         self.inputSize = spatial; self.before = before; self.after = after; self.mode = mode
         self.outputSize = output

@@ -27,6 +27,9 @@ public struct PoolGeometry: Equatable, Sendable {
         try checkDims(dilation, count: dims, minimum: 1, "dilation")
         try checkDims(inputSize, count: dims, minimum: 1, "input size")
         guard planes >= 0 else { throw .invalidArgument("negative plane count") }
+        for v in kernelSize + stride + padding + dilation + inputSize where v > kernelElementLimit {
+            throw .invalidArgument("pooling argument \(v) is too large")
+        }
         var output = [Int]()
         for d in 0..<dims {
             guard padding[d] <= kernelSize[d] / 2 else {
@@ -41,6 +44,8 @@ public struct PoolGeometry: Equatable, Sendable {
             }
             output.append(size)
         }
+        _ = try checkedProduct([planes] + output, "pooling output")
+        _ = try checkedProduct(inputSize, "pooling input plane")
         self.planes = planes; self.inputSize = inputSize; self.kernelSize = kernelSize; self.stride = stride
         self.padding = padding; self.dilation = dilation; self.ceilMode = ceilMode; self.outputSize = output
     }

@@ -1,0 +1,187 @@
+import CkptTensor
+
+/// The gate arithmetic shared by the recurrent layers and their cells (PyTorch's gate order: LSTM i, f, g, o;
+/// GRU r, z, n).
+public enum RecurrentMode: String, Sendable {
+    case rnnTanh = "RNN_TANH", rnnRelu = "RNN_RELU", lstm = "LSTM", gru = "GRU"
+
+    var gates: Int { switch self { case .lstm: return 4; case .gru: return 3; default: return 1 } }
+
+    /// One step: `xProj = x W_ihᵀ + b_ih` (precomputed), hidden `h` (and cell `c` for LSTM).
+    func step(xProj: Tensor, h: Tensor, c: Tensor?, wHH: Tensor, bHH: Tensor?) throws -> (h: Tensor, c: Tensor?) {
+        let hProj = try h.linear(weight: wHH, bias: bHH)
+        switch self {
+        case .rnnTanh: return (try (xProj + hProj).tanh(), nil)
+        case .rnnRelu: return (try (xProj + hProj).relu(), nil)
+        case .lstm:
+            let g = try (xProj + hProj).chunk(4, dim: -1)
+            let (i, f, cand, o) = (g[0].sigmoid(), g[1].sigmoid(), g[2].tanh(), g[3].sigmoid())
+            guard let c else { throw NNError.invalidArgument("LSTM step without a cell state") }
+            let c2 = try f * c + i * cand
+            return (try o * c2.tanh(), c2)
+        case .gru:
+            let gi = try xProj.chunk(3, dim: -1), gh = try hProj.chunk(3, dim: -1)
+            let r = try (gi[0] + gh[0]).sigmoid(), z = try (gi[1] + gh[1]).sigmoid()
+            let n = try (gi[2] + r * gh[2]).tanh()
+            return (try (1 - z) * n + z * h, nil)
+        }
+    }
+}
+
+/// `nn.RNN`, `nn.LSTM`, `nn.GRU`: `(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+/// bidirectional=False)`, parameters `weight_ih_l{k}[_reverse]`, `weight_hh_l{k}`, `bias_ih_l{k}`, `bias_hh_l{k}`.
+public final class RecurrentLayer: Module {
+    public let mode: RecurrentMode
+    public let inputSize: Int
+    public let hiddenSize: Int
+    public let numLayers: Int
+    public let bias: Bool
+    public let batchFirst: Bool
+    public let dropout: Double
+    public let bidirectional: Bool
+
+    public init(mode: RecurrentMode, _ inputSize: Int, _ hiddenSize: Int, numLayers: Int = 1, bias: Bool = true,
+                batchFirst: Bool = false, dropout: Double = 0, bidirectional: Bool = false) throws {
+        guard numLayers >= 1, hiddenSize >= 1 else { throw NNError.invalidArgument("num_layers and hidden_size must be positive") }
+        self.mode = mode; self.inputSize = inputSize; self.hiddenSize = hiddenSize; self.numLayers = numLayers
+        self.bias = bias; self.batchFirst = batchFirst; self.dropout = dropout; self.bidirectional = bidirectional
+        super.init()
+        let bound = Float(1 / Double(hiddenSize).squareRoot())
+        let g = mode.gates * hiddenSize
+        for layer in 0 ..< numLayers {
+            for suffix in bidirectional ? ["", "_reverse"] : [""] {
+                let inSize = layer == 0 ? inputSize : hiddenSize * (bidirectional ? 2 : 1)
+                registerParameter("weight_ih_l\(layer)\(suffix)", Tensor.uniform([g, inSize], low: -bound, high: bound))
+                registerParameter("weight_hh_l\(layer)\(suffix)", Tensor.uniform([g, hiddenSize], low: -bound, high: bound))
+                if bias {
+                    registerParameter("bias_ih_l\(layer)\(suffix)", Tensor.uniform([g], low: -bound, high: bound))
+                    registerParameter("bias_hh_l\(layer)\(suffix)", Tensor.uniform([g], low: -bound, high: bound))
+                }
+            }
+        }
+    }
+
+    public override var typeName: String {
+        switch mode { case .lstm: return "LSTM"; case .gru: return "GRU"; default: return "RNN" }
+    }
+
+    public override var extraRepr: String {
+        var s = "\(inputSize), \(hiddenSize)"
+        if numLayers != 1 { s += ", num_layers=\(numLayers)" }
+        if !bias { s += ", bias=False" }
+        if batchFirst { s += ", batch_first=True" }
+        if dropout != 0 { s += ", dropout=\(Module.floatRepr(dropout))" }
+        if bidirectional { s += ", bidirectional=True" }
+        return s
+    }
+
+    private func weights(_ layer: Int, _ suffix: String) throws -> (Tensor, Tensor, Tensor?, Tensor?) {
+        guard let wih = parameter("weight_ih_l\(layer)\(suffix)"), let whh = parameter("weight_hh_l\(layer)\(suffix)") else {
+            throw NNError.invalidArgument("\(typeName) is missing weights for layer \(layer)")
+        }
+        return (wih, whh, parameter("bias_ih_l\(layer)\(suffix)"), parameter("bias_hh_l\(layer)\(suffix)"))
+    }
+
+    /// `output, h_n` (RNN, GRU) or `output, (h_n, c_n)` (LSTM), for input `(L, N, H_in)` (`(N, L, H_in)` with
+    /// batch_first, `(L, H_in)` unbatched) and optional initial states.
+    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
+        guard (1 ... 2).contains(args.count) else { throw NNError.invalidArgument("\(typeName).forward() takes an input and an optional state") }
+        var x = try args[0].asTensor("\(typeName) input")
+        let unbatched = x.rank == 2
+        guard x.rank == 3 || unbatched, x.shape.last == inputSize else {
+            throw NNError.invalidArgument("\(typeName): input must have shape (L, N, \(inputSize)) or (L, \(inputSize)), got \(x.shape)")
+        }
+        if unbatched { x = try x.unsqueeze(1) } else if batchFirst { x = try x.transpose(0, 1) }
+        let (steps, batch) = (x.shape[0], x.shape[1])
+        let dirs = bidirectional ? 2 : 1
+        var h0: Tensor?, c0: Tensor?
+        if args.count == 2 {
+            if mode == .lstm {
+                guard case .tuple(let hc) = args[1], hc.count == 2 else { throw NNError.invalidArgument("LSTM expects the state (h_0, c_0)") }
+                h0 = try hc[0].asOptionalTensor("h_0"); c0 = try hc[1].asOptionalTensor("c_0")
+            } else {
+                h0 = try args[1].asOptionalTensor("h_0")
+            }
+            if unbatched { h0 = try h0?.unsqueeze(1); c0 = try c0?.unsqueeze(1) }
+        }
+        let stateShape = [numLayers * dirs, batch, hiddenSize]
+        for s in [h0, c0] { if let s, s.shape != stateShape { throw NNError.invalidArgument("Expected hidden size \(stateShape), got \(s.shape)") } }
+        var layerInput = x
+        var hN: [Tensor] = [], cN: [Tensor] = []
+        for layer in 0 ..< numLayers {
+            var directionOutputs: [Tensor] = []
+            for d in 0 ..< dirs {
+                let (wih, whh, bih, bhh) = try weights(layer, d == 0 ? "" : "_reverse")
+                let proj = try layerInput.linear(weight: wih, bias: bih)
+                let index = layer * dirs + d
+                var h = try h0?.select(dim: 0, index: index) ?? Tensor.zeros([batch, hiddenSize])
+                var c: Tensor? = mode == .lstm ? (try c0?.select(dim: 0, index: index) ?? Tensor.zeros([batch, hiddenSize])) : nil
+                var outputs = [Tensor?](repeating: nil, count: steps)
+                for t in d == 0 ? Array(0 ..< steps) : Array((0 ..< steps).reversed()) {
+                    (h, c) = try mode.step(xProj: try proj.select(dim: 0, index: t), h: h, c: c, wHH: whh, bHH: bhh)
+                    outputs[t] = h
+                }
+                directionOutputs.append(try Tensor.stack(outputs.compactMap { $0 }, dim: 0))
+                hN.append(h)
+                if let c { cN.append(c) }
+            }
+            layerInput = dirs == 1 ? directionOutputs[0] : try Tensor.cat(directionOutputs, dim: 2)
+            if layer < numLayers - 1, dropout > 0, training { layerInput = try layerInput.dropout(p: Float(dropout), training: true) }
+        }
+        var output = layerInput
+        var hs = try Tensor.stack(hN, dim: 0), cs = mode == .lstm ? try Tensor.stack(cN, dim: 0) : nil
+        if unbatched { output = try output.squeeze(1); hs = try hs.squeeze(1); cs = try cs?.squeeze(1) }
+        else if batchFirst { output = try output.transpose(0, 1) }
+        if let cs { return .tuple([.tensor(output), .tuple([.tensor(hs), .tensor(cs)])]) }
+        return .tuple([.tensor(output), .tensor(hs)])
+    }
+}
+
+/// `nn.RNNCell`, `nn.LSTMCell`, `nn.GRUCell`: one step; parameters `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`.
+public final class RecurrentCell: Module {
+    public let mode: RecurrentMode
+    public let inputSize: Int
+    public let hiddenSize: Int
+    public let bias: Bool
+
+    public init(mode: RecurrentMode, _ inputSize: Int, _ hiddenSize: Int, bias: Bool = true) {
+        self.mode = mode; self.inputSize = inputSize; self.hiddenSize = hiddenSize; self.bias = bias
+        super.init()
+        let bound = Float(1 / Double(hiddenSize).squareRoot())
+        let g = mode.gates * hiddenSize
+        registerParameter("weight_ih", Tensor.uniform([g, inputSize], low: -bound, high: bound))
+        registerParameter("weight_hh", Tensor.uniform([g, hiddenSize], low: -bound, high: bound))
+        registerParameter("bias_ih", bias ? Tensor.uniform([g], low: -bound, high: bound) : nil)
+        registerParameter("bias_hh", bias ? Tensor.uniform([g], low: -bound, high: bound) : nil)
+    }
+
+    public override var typeName: String {
+        switch mode { case .lstm: return "LSTMCell"; case .gru: return "GRUCell"; default: return "RNNCell" }
+    }
+
+    public override var extraRepr: String {
+        "\(inputSize), \(hiddenSize)" + (bias ? "" : ", bias=False") + (mode == .rnnRelu ? ", nonlinearity=relu" : "")
+    }
+
+    /// `h'` (RNNCell, GRUCell) or `(h', c')` (LSTMCell) for input `(N, H_in)` or `(H_in)`.
+    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
+        guard (1 ... 2).contains(args.count), let wih = parameter("weight_ih"), let whh = parameter("weight_hh") else {
+            throw NNError.invalidArgument("\(typeName).forward() takes an input and an optional state")
+        }
+        var x = try args[0].asTensor("\(typeName) input")
+        let unbatched = x.rank == 1
+        if unbatched { x = try x.unsqueeze(0) }
+        let batch = x.shape[0]
+        var h = Tensor.zeros([batch, hiddenSize]), c: Tensor? = mode == .lstm ? Tensor.zeros([batch, hiddenSize]) : nil
+        if args.count == 2 {
+            if mode == .lstm, case .tuple(let hc) = args[1], hc.count == 2 {
+                h = try hc[0].asTensor("h_0"); c = try hc[1].asTensor("c_0")
+            } else if let given = try args[1].asOptionalTensor("h_0") { h = given }
+            if unbatched { h = try h.unsqueeze(0); c = try c?.unsqueeze(0) }
+        }
+        var (h2, c2) = try mode.step(xProj: try x.linear(weight: wih, bias: parameter("bias_ih")), h: h, c: c, wHH: whh, bHH: parameter("bias_hh"))
+        if unbatched { h2 = try h2.squeeze(0); c2 = try c2?.squeeze(0) }
+        if let c2 { return .tuple([.tensor(h2), .tensor(c2)]) }
+        return .tensor(h2)
+    }
+}

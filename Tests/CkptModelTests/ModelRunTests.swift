@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import CkptCore
+import CkptFormats
+import CkptNN
+import CkptTensor
+@testable import CkptModel
+
+/// Model files of `Fixtures/models` against PyTorch: build, load the checkpoint torch saved, run, compare.
+@Suite struct ModelRunTests {
+    static let names = ["mlp", "tiny_regression", "tied", "tied_lm", "lenet", "cnn_tutorial", "lstm_classifier", "bn_cnn"]
+
+    static func models() throws -> [String: Any] {
+        let data = try Data(contentsOf: ModelFileFixtures.root.appendingPathComponent("models/models.json"))
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    func tensor(_ path: String) throws -> Tensor {
+        let entry = try #require(try Checkpoint.read(path).stateDict.tensors.values.first)
+        return try Tensor(entry: entry)
+    }
+
+    @Test(arguments: names)
+    func runsLikePyTorch(name: String) throws {
+        let dir = ModelFileFixtures.root.appendingPathComponent("models").path + "/"
+        let model = try ModelBuilder.build(text: try ModelFileFixtures.text("models/\(name).model"))
+        let expected = try #require(try Self.models()[name] as? [String: Any])
+        #expect(model.parameters().reduce(0) { $0 + $1.numel } == expected["parameters"] as? Int)
+        let keys = (expected["keys"] as? [[Any]] ?? []).compactMap { $0.first as? String }
+        #expect(Array(model.stateDict().keys) == keys)
+        let report = try model.load(try Checkpoint.read(dir + name + ".pt").stateDict.tensors)
+        #expect(report.ok, "\(report)")
+        model.eval()
+        let input = try tensor(dir + name + ".input.npy")
+        let output = try Tensor.noGrad { try model(input) }
+        let want = try tensor(dir + name + ".expected.npy")
+        #expect(output.shape == want.shape)
+        let scale = max(1, want.scalars.map { abs($0) }.max() ?? 1)
+        let diff = zip(output.scalars, want.scalars).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(diff <= 1e-5 * scale, "max abs diff \(diff)")
+    }
+
+    @Test(arguments: names)
+    func printsBackWhatPyTorchPrinted(name: String) throws {
+        let text = try ModelFileFixtures.text("models/\(name).model")
+        guard !text.contains("): (") else { return }  // tie lines are ckpt's additions, not PyTorch's print
+        let model = try ModelBuilder.build(text: text)
+        let printed = text.components(separatedBy: "\n\n    def forward")[0].trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(model.description == printed)
+    }
+
+    /// Every layer line of a print(model) holding all of torch.nn that ckpt implements builds to PyTorch's keys,
+    /// shapes and repr.
+    @Test func layersMatchPyTorchKeysShapesAndRepr() throws {
+        let file = try ModelFile.parse(try ModelFileFixtures.text("model_reprs/all_layers.txt"))
+        let data = try Data(contentsOf: ModelFileFixtures.root.appendingPathComponent("model_reprs/all_layers.keys.json"))
+        let pairs = try JSONSerialization.jsonObject(with: data) as? [[Any]] ?? []
+        let torchKeys = pairs.compactMap { p -> (String, [Int])? in
+            guard let k = p.first as? String, let s = p.last as? [Int] else { return nil }
+            return (k, s)
+        }
+        let lines = try ModelFileFixtures.text("model_reprs/all_layers.txt").components(separatedBy: "\n")
+        guard case .module(let layers)? = file.root.children.first?.entry else { Issue.record("no layers"); return }
+        var built = 0
+        for child in layers.children {
+            guard case .module(let spec) = child.entry, LayerCatalog.standard.entries[spec.className] != nil, !spec.isContainer else { continue }
+            let module = try #require(try LayerCatalog.standard.build(spec))
+            let prefix = "layers.\(child.name)."
+            let want = torchKeys.filter { $0.0.hasPrefix(prefix) }.map { String($0.0.dropFirst(prefix.count)) + " \($0.1)" }
+            #expect(module.stateDict().map { "\($0.key) \($0.value.shape)" } == want, "\(child.name)")
+            let line = lines[child.line - 1].trimmingCharacters(in: .whitespaces)
+            #expect("(\(child.name)): " + module.description == line)
+            built += 1
+        }
+        #expect(built >= 40)
+    }
+
+    @Test func forwardErrorsNameTheLine() throws {
+        let text = "Net(\n  (fc): Linear(in_features=4, out_features=2, bias=True)\n)\ndef forward(self, x):\n    y = self.fc(x)\n    return self.nope(y)\n"
+        let model = try ModelBuilder.build(text: text)
+        #expect(throws: ForwardError.self) { try model(Tensor.ones([1, 4])) }
+        do { _ = try model(Tensor.ones([1, 4])) } catch let e as ForwardError {
+            #expect(e.line == 6 && e.message.contains("no attribute 'nope'"))
+        }
+        let opaque = try ModelBuilder.build(text: "Sequential(\n  (0): Swish()\n)")
+        #expect(throws: NNError.self) { try opaque(Tensor.ones([1])) }
+        #expect(throws: ModelFileError.self) { try ModelBuilder.build(text: "Sequential(\n  (0): Swish(3)\n)") }
+        #expect(throws: ModelFileError.self) { try ModelBuilder.build(text: "Linear(in_features=4, out_features=2, bias=True, foo=1)") }
+    }
+}
