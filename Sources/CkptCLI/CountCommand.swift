@@ -10,11 +10,12 @@ struct CountCommand: ParsableCommand {
         commandName: "count",
         abstract: "Count parameters and buffers: shared storage once, by dtype and by module prefix.",
         discussion: """
-            From a file alone, buffers are tensors named running_mean, running_var or num_batches_tracked and \
-            every non-floating tensor (position_ids). Reads metadata only.
+            Given a model file, parameters and buffers are the model's own. From a checkpoint alone, buffers are \
+            tensors named running_mean, running_var or num_batches_tracked and every non-floating tensor \
+            (position_ids). Reads metadata only.
             """)
 
-    @Argument(help: "The checkpoint file, or FILE#ENTRY.")
+    @Argument(help: "The checkpoint file, FILE#ENTRY, or a model file.")
     var checkpoint: String
 
     @Option(name: .long, help: "Module prefixes of this many components in 'by prefix' (default 1).")
@@ -28,14 +29,28 @@ struct CountCommand: ParsableCommand {
 
     func run() throws {
         try CLI.guarded {
-            let c = try Checkpoint.read(reference: checkpoint)
-            let report = CountReport(stateDict: c.stateDict, depth: depth)
+            let report: CountReport
+            do {
+                report = CountReport(stateDict: try Checkpoint.read(reference: checkpoint).stateDict, depth: depth)
+            } catch let e as FileError where e.underlying.isUnrecognized {
+                // Not a checkpoint: a model file (text) is counted exactly; anything else keeps the format error.
+                guard Self.isText(e.path) else { throw e }
+                report = CountReport(module: try ModelSupport.model(e.path), depth: depth)
+            }
             if output.json {
                 try CLI.printJSON(report)
             } else {
                 print(Self.text(report))
             }
         }
+    }
+
+    /// True when the file's first bytes are UTF-8 text without NULs (a model file, not a binary checkpoint).
+    static func isText(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        let head = h.readData(ofLength: 4096)
+        return !head.isEmpty && !head.contains(0) && String(data: head, encoding: .utf8) != nil
     }
 
     static func text(_ r: CountReport) -> String {

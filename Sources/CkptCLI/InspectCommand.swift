@@ -99,4 +99,6 @@ struct InspectCommand: ParsableCommand {
 extension CheckpointError {
     /// A refusal by the restricted pickle reader (a global or opcode `weights_only=True` would refuse).
     var isUnsafe: Bool { if case .unsafe = self { return true } else { return false } }
+    /// Not in any checkpoint format ckpt knows.
+    var isUnrecognized: Bool { if case .unrecognized = self { return true } else { return false } }
 }

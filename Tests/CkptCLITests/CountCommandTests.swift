@@ -61,4 +61,31 @@ import Testing
         #expect(o["by_prefix"] as? [String: Int] == ["0": 40, "2": 9])
         #expect(o["by_dtype"] as? [String: Int] == ["float32": 49])
     }
+
+    /// `Fixtures/models/models.json`: `sum(p.numel() for p in model.parameters())` and buffers from torch.
+    static let models: [Expected] = {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: CLIRunner.fixture("models/models.json"))),
+              let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+        return o.compactMap { name, v -> Expected? in
+            guard let d = v as? [String: Any], let p = d["parameters"] as? Int, let b = d["buffers"] as? Int,
+                  CLIRunner.has("models/\(name).model") else { return nil }
+            return Expected(file: name, counts: ["parameters": p, "buffers": b])
+        }.sorted { $0.file < $1.file }
+    }()
+
+    @Test(arguments: models) func modelFilesCountExactly(_ e: Expected) throws {
+        let r = try CLIRunner.run(["count", CLIRunner.fixture("models/\(e.file).model"), "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        for (k, v) in e.counts { #expect(o[k] as? Int == v, "\(e.file) \(k)") }
+    }
+
+    @Test func aBrokenModelFileIsOneLineError() throws {
+        let dir = try CLIRunner.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("bad.model").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data("Sequential(\n  (0): Linear(in_features=4, out_features=)\n)\n".utf8))
+        let r = try CLIRunner.run(["count", path])
+        #expect(r.status == 2 && r.errorLines.count == 1 && r.stderr.hasPrefix("ckpt: error: \(path): "), "\(r.stderr)")
+    }
 }

@@ -1,0 +1,26 @@
+import CkptNN
+import OrderedCollections
+
+/// Exact counts from a model: its registered parameters and buffers, as PyTorch's `parameters()` and `buffers()`.
+extension CountReport {
+    /// Counts `module`'s parameters (each tensor once, as `sum(p.numel() for p in model.parameters())`) and buffers.
+    /// dtypes are PyTorch's defaults: float32, and int64 for `num_batches_tracked`.
+    public init(module: Module, depth: Int = 1) {
+        let params = module.namedParameters()
+        let buffers = module.namedBuffers()
+        let all = module.stateDict()
+        parameters = params.reduce(0) { $0 + $1.1.numel }
+        self.buffers = buffers.reduce(0) { $0 + $1.1.numel }
+        total = all.values.reduce(0) { $0 + $1.numel }
+        unique = parameters + self.buffers
+        tensors = all.count
+        bufferTensors = buffers.count
+        byDtype = [:]
+        byPrefix = [:]
+        for (name, t) in params + buffers {
+            let dtype = name.hasSuffix("num_batches_tracked") ? "int64" : "float32"
+            byDtype[dtype, default: 0] += t.numel
+        }
+        for (name, t) in params { byPrefix[CountReport.prefix(of: name, depth: depth), default: 0] += t.numel }
+    }
+}
