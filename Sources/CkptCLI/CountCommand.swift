@@ -4,7 +4,7 @@ import CkptFormats
 import CkptReports
 import Foundation
 
-/// `ckpt count CHECKPOINT`: parameter counts as `sum(p.numel() for p in model.parameters())` gives them.
+/// `ckpt count CHECKPOINT|MODEL`: parameter counts as `sum(p.numel() for p in model.parameters())` gives them.
 struct CountCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "count",
@@ -14,7 +14,7 @@ struct CountCommand: ParsableCommand {
             every non-floating tensor (position_ids). Reads metadata only.
             """)
 
-    @Argument(help: "The checkpoint file, or FILE#ENTRY.")
+    @Argument(help: "The checkpoint file (or FILE#ENTRY), or a model file for exact counts.")
     var checkpoint: String
 
     @Option(name: .long, help: "Module prefixes of this many components in 'by prefix' (default 1).")
@@ -28,13 +28,23 @@ struct CountCommand: ParsableCommand {
 
     func run() throws {
         try CLI.guarded {
-            let c = try Checkpoint.read(reference: checkpoint)
-            let report = CountReport(stateDict: c.stateDict, depth: depth)
+            let report = try Self.count(checkpoint, depth: depth)
             if output.json {
                 try CLI.printJSON(report)
             } else {
                 print(Self.text(report))
             }
+        }
+    }
+
+    /// Counts a checkpoint, or, when the file is a model file (text, not a checkpoint format), the model exactly.
+    static func count(_ reference: String, depth: Int) throws -> CountReport {
+        do {
+            return CountReport(stateDict: try Checkpoint.read(reference: reference).stateDict, depth: depth)
+        } catch let e as FileError {
+            guard case .unrecognized = e.underlying, let data = FileManager.default.contents(atPath: reference),
+                  String(data: data, encoding: .utf8) != nil else { throw e }
+            return CountReport(module: try ModelSupport.model(reference), depth: depth)
         }
     }
 
