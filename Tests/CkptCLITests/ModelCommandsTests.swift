@@ -22,6 +22,17 @@ import Testing
         #expect((doc["gradients"] as? [String: Any])?["finite"] as? Bool == true)
     }
 
+    @Test(arguments: ["mlp", "tiny_regression", "tied", "tied_lm", "lenet", "cnn_tutorial", "lstm_classifier", "bn_cnn"])
+    func countOfAModelIsPyTorchs(name: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: m("models.json")))
+        let expected = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?[name] as? [String: Any])
+        let r = try CLIRunner.run(["count", m(name + ".model"), "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let doc = try json(r)
+        #expect(doc["parameters"] as? Int == expected["parameters"] as? Int)
+        #expect(doc["buffers"] as? Int == expected["buffers"] as? Int)
+    }
+
     @Test func widenedLayerFailsNamingExactlyThatMismatch() throws {
         let r = try CLIRunner.run(["load-into", m("lenet.model"), m("lenet_wide_fc3.pt"), "--json"])
         #expect(r.status == 1)
