@@ -23,6 +23,16 @@ step() {
     "$CKPT" "$@" || { echo "(exit status $?)"; failed=$((failed + 1)); }
 }
 
+# Like step, for commands whose answer may be "no" (exit status 1 is shown, not counted; 2 is a failure).
+answer_step() {
+    printf '\n$ ckpt'
+    for a in "$@"; do printf ' %s' "$a"; done
+    printf '\n'
+    "$CKPT" "$@"; status=$?
+    [ "$status" -eq 0 ] || echo "(exit status $status)"
+    [ "$status" -le 1 ] || failed=$((failed + 1))
+}
+
 # Like step, for formats whose reader may not be in this build: a failure is shown but not counted.
 try_step() {
     printf '\n$ ckpt'
@@ -75,6 +85,20 @@ fi
 step show $SHOW/tensors.pt summarized_50x40
 step show $SHOW/tensors.pt arange_10
 step show $SHOW/tensors.pt float16_4
+
+M=Fixtures/models
+echo; echo "## diff: across formats, and what fine-tuning or wrapping changed"
+step diff "$MLP" Fixtures/reference/mlp.safetensors
+answer_step diff Fixtures/reference/tied.pt Fixtures/reference/module_prefix.pt --keys-only
+
+echo; echo "## model files: print(model) text + pasted forward"
+step count $M/lenet.model
+step load-into $M/lenet.model $M/lenet.pt
+answer_step load-into $M/lenet.model $M/lenet_wide_fc3.pt
+step load-into $M/lenet.model $M/lenet_module_prefix.pt --map '^module\.='
+step verify $M/lenet.model $M/lenet.pt --input $M/lenet.input.npy --expect $M/lenet.expected.npy --backward
+step load-into $M/lenet_sequential.model $M/lenet.pt --match shape --plan
+step summary $M/bn_cnn.model --input-shape 2,3,8,8
 
 echo
 if [ "$failed" -ne 0 ]; then
