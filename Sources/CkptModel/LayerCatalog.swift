@@ -20,7 +20,36 @@ public struct LayerCatalog {
     /// Builds `spec` if its class is known, or returns nil.
     public func build(_ spec: ModuleSpec) throws -> Module? {
         guard let entry = entries[spec.className] else { return nil }
-        return try entry.build(LayerArguments(spec, names: entry.parameters))
+        let arguments = try LayerArguments(spec, names: entry.parameters)
+        try LayerCatalog.checkSizes(arguments, names: entry.parameters)
+        return try entry.build(arguments)
+    }
+
+    /// Size arguments that must be at least 0, and those that must be at least 1.
+    static let sizeArguments: Set<String> = ["in_features", "out_features", "in1_features", "in2_features", "in_channels",
+                                             "out_channels", "num_features", "num_embeddings", "embedding_dim", "input_size",
+                                             "hidden_size", "num_channels", "normalized_shape", "output_size", "padding"]
+    static let positiveArguments: Set<String> = ["kernel_size", "stride", "dilation", "groups", "num_layers", "num_groups",
+                                                 "upscale_factor"]
+
+    /// Sizes from a file are checked before any layer allocates: no negative size, and no layer whose weights could
+    /// exceed 2^31 elements (the product of its sizes, with room for LSTM's four gates and two directions).
+    static func checkSizes(_ a: LayerArguments, names: [String]) throws {
+        var product = 1.0
+        for name in names {
+            guard let list = a.value(name)?.intList else { continue }
+            let minimum = positiveArguments.contains(name) ? 1 : sizeArguments.contains(name) ? 0 : Int.min
+            guard minimum != Int.min else { continue }
+            for v in list {
+                guard v >= minimum else {
+                    throw ModelFileError(line: a.spec.line, "\(a.spec.className)(): '\(name)' must be at least \(minimum), got \(v)")
+                }
+                if sizeArguments.contains(name) || name == "kernel_size" || name == "num_layers" { product *= Double(max(v, 1)) }
+            }
+        }
+        guard product * 16 <= Double(1 << 31) else {
+            throw ModelFileError(line: a.spec.line, "\(a.spec.className)(…) is too large for ckpt's engine (sizes multiply to \(Int(product)))")
+        }
     }
 
     /// Every layer ckpt implements.
