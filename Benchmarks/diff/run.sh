@@ -11,13 +11,14 @@ A=$DATA/diff_a.pt
 B=$DATA/diff_b.pt
 # Warm the page cache so both sides read from memory, then time each side three times.
 cat "$A" "$B" > /dev/null
-measure() {  # name, command...: prints "name wall_seconds peak_rss_kb" for each run
+measure() {  # name, command...: prints "name wall_seconds peak_rss_kb cpu_seconds" for each run
     name=$1; shift
     for i in 1 2 3; do
         /usr/bin/time -v "$@" > /dev/null 2> "$DATA/time.$name.txt" || true
         wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$DATA/time.$name.txt" | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
         rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$DATA/time.$name.txt")
-        echo "$name $wall $rss"
+        cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$DATA/time.$name.txt")
+        echo "$name $wall $rss $cpu"
     done
 }
 {
@@ -26,8 +27,10 @@ measure() {  # name, command...: prints "name wall_seconds peak_rss_kb" for each
 } | tee "$DATA/diff_results.txt"
 size_kb=$(( $(stat -c %s "$A") / 1024 ))
 awk -v size="$size_kb" '
-    { wall[$1] = (wall[$1] == "" || $2 < wall[$1]) ? $2 : wall[$1]; rss[$1] = ($3 > rss[$1]) ? $3 : rss[$1] }
+    { wall[$1] = (wall[$1] == "" || $2 < wall[$1]) ? $2 : wall[$1]; rss[$1] = ($3 > rss[$1]) ? $3 : rss[$1]
+      cpu[$1] = (cpu[$1] == "" || $4 < cpu[$1]) ? $4 : cpu[$1] }
     END {
         printf "best wall: ckpt %.2f s, torch %.2f s, torch/ckpt %.2fx\n", wall["ckpt"], wall["torch"], wall["torch"] / wall["ckpt"]
+        printf "best CPU (user+sys): ckpt %.2f s, torch %.2f s, torch/ckpt %.1fx\n", cpu["ckpt"], cpu["torch"], cpu["torch"] / cpu["ckpt"]
         printf "peak RSS: ckpt %.0f MB (%.1f%% of one file), torch %.0f MB (%.1f%%)\n", rss["ckpt"] / 1024, 100 * rss["ckpt"] / size, rss["torch"] / 1024, 100 * rss["torch"] / size
     }' "$DATA/diff_results.txt"

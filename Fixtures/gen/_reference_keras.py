@@ -7,8 +7,8 @@ save_weights layout: layer_names on the root group).
 
 The manifest records the HDF5 path of each tensor, in the order CLI.md prescribes (layer_names / weight_names for
 legacy files; name order with numeric vars/N for Keras 3), and its key: the group path joined with '.' for Keras 3,
-the scheme documented on ckpt's KerasLegacyLayout for legacy files. The .keras zip is marked
-"keys": "reader-defined" (only order, dtypes, shapes and bytes checked) until its reader lands.
+the scheme documented on ckpt's KerasLegacyLayout for legacy files; the .keras zip's keys are those of the
+model.weights.h5 inside it.
 """
 import hashlib
 import io
@@ -142,7 +142,9 @@ def generate(man, out, records, counts):
         weights = z.read('model.weights.h5')
     with h5py.File(io.BytesIO(weights), 'r') as h5:
         recs = _records(h5, _keras3_paths(h5))
-    man.add(p, 'keras', recs, counts(recs), layout='keras3', keys='reader-defined')
+    # metadata.json's fields are the reader's format attributes (KerasReader).
+    man.add(p, 'keras', recs, counts(recs), layout='keras3',
+            attributes={'keras_version': keras_version(), 'date_saved': FIXED_DATE})
 
     p = out / 'keras_mlp.h5'
     # Without the optimizer: which keys a reader takes from /optimizer_weights is its own choice.

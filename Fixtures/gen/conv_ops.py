@@ -230,6 +230,7 @@ def resample_family():
     interp("trilinear3d_size", (1, 1, 2, 3, 4), size=(3, 5, 3), mode="trilinear", align=False)
     interp("nearest1d_size", (1, 2, 5), size=8)
     interp("nearest3d_scale", (1, 1, 2, 2, 3), scale=2.0)
+    interp("area2d_size", (1, 2, 7, 9), size=(3, 4), mode="area")
     return f
 
 
@@ -297,17 +298,96 @@ def norm_family():
     groupnorm("group_norm2d", 3, 6, (2, 6, 4, 5))
     groupnorm("group_norm_no_spatial", 2, 4, (3, 4))
     groupnorm("group_norm_no_affine", 1, 3, (2, 3, 5), affine=False)
+
+    def instancenorm(case, module, shape, train=True):
+        if module.affine:
+            with torch.no_grad():
+                module.weight.uniform_(0.5, 1.5)
+                module.bias.uniform_(-0.5, 0.5)
+        tracked = module.track_running_stats
+        if tracked:
+            with torch.no_grad():
+                module.running_mean.uniform_(-0.2, 0.2)
+                module.running_var.uniform_(0.5, 1.5)
+        rm0 = module.running_mean.clone() if tracked else None
+        rv0 = module.running_var.clone() if tracked else None
+        module.train(train)
+        x = torch.randn(*shape) * 2 + 0.5
+        w = module.weight if module.affine else None
+        b = module.bias if module.affine else None
+        out, g, gx, (gw, gb) = run(module, x, (w, b))
+        f.add(case, dict(op="instance_norm", use_input_stats=train or not tracked, eps=module.eps,
+                         momentum=module.momentum, affine=module.affine),
+              x=x, w=w, b=b, running_mean=rm0, running_var=rv0,
+              running_mean_after=module.running_mean if tracked else None,
+              running_var_after=module.running_var if tracked else None, out=out, g=g, gx=gx, gw=gw, gb=gb)
+
+    instancenorm("instance_norm2d", nn.InstanceNorm2d(3), (2, 3, 4, 5))
+    instancenorm("instance_norm2d_affine_tracked", nn.InstanceNorm2d(3, affine=True, track_running_stats=True),
+                 (2, 3, 4, 5))
+    instancenorm("instance_norm1d_eval_tracked", nn.InstanceNorm1d(4, affine=True, track_running_stats=True),
+                 (3, 4, 6), train=False)
+    return f
+
+
+def formula_fill(t, k):
+    """Deterministic weights a test can rebuild without the file: 0.1 * sin(0.37 * i + k), rounded to f32."""
+    i = torch.arange(t.numel(), dtype=torch.float64)
+    t.data.copy_((0.1 * torch.sin(0.37 * i + k)).float().reshape(t.shape))
+
+
+def lenet_family():
+    """The tutorial LeNet (conv → relu → max_pool twice, then three Linear) on formula weights."""
+    f = Family()
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 6, 5)
+            self.conv2 = nn.Conv2d(6, 16, 5)
+            self.fc1 = nn.Linear(16 * 5 * 5, 120)
+            self.fc2 = nn.Linear(120, 84)
+            self.fc3 = nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
+            x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+            x = x.view(-1, 400)
+            x = F.relu(self.fc1(x))
+            x = F.relu(self.fc2(x))
+            return self.fc3(x)
+
+    net = Net()
+    for k, p in enumerate(net.parameters()):
+        formula_fill(p, k)
+    x = torch.randn(1, 1, 32, 32)
+    out, g, gx, grads = run(net, x, list(net.parameters()))
+    names = [n for n, _ in net.named_parameters()]
+    chain = []
+    node = out.grad_fn
+    while node is not None and type(node).__name__ != "AccumulateGrad":
+        chain.append(type(node).__name__)
+        nxt = [n for n, _ in node.next_functions if n is not None and type(n).__name__ != "AccumulateGrad"]
+        node = nxt[0] if nxt else None
+    keep = {"conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc3.weight", "fc3.bias"}
+    tensors = {f"grad.{n}": gr for n, gr in zip(names, grads) if n in keep}
+    f.add("lenet", dict(op="lenet", chain=chain), x=x, out=out, g=g, gx=gx, **tensors)
     return f
 
 
 def generate(root: pathlib.Path):
     out = root / "conv_ops"
     out.mkdir(parents=True, exist_ok=True)
+    threads = torch.get_num_threads()
+    # One thread: reductions sum in a fixed order, so the goldens are the same on any machine.
     torch.set_num_threads(1)
-    for name, family in [("conv", conv_family), ("pool", pool_family), ("pad", pad_family),
-                         ("resample", resample_family), ("norm", norm_family)]:
-        torch.manual_seed(1234)
-        family().save(out / f"{name}.safetensors")
+    try:
+        for name, family in [("conv", conv_family), ("pool", pool_family), ("pad", pad_family),
+                             ("resample", resample_family), ("norm", norm_family), ("lenet", lenet_family)]:
+            torch.manual_seed(1234)
+            family().save(out / f"{name}.safetensors")
+    finally:
+        torch.set_num_threads(threads)
 
 
 if __name__ == "__main__":

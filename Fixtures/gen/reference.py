@@ -247,12 +247,11 @@ class Manifest:
         self.files[str(pathlib.Path(path).relative_to(self.out))] = entry
 
 
-def write_all_formats(man, out, name, items, model=None, skip_bf16_reason='numpy has no bfloat16 dtype'):
+def write_all_formats(man, out, name, items, from_model=False):
     """The non-torch formats for one state_dict (items = [(key, tensor)] in state_dict order)."""
-    recs = records(items)
     plain = records(items, sharing=False)  # formats without storage sharing hold one copy per key
     by_key = {r['key']: r for r in plain}
-    model_info = {'model': name} if model is not None else {}
+    model_info = {'model': name} if from_model else {}
 
     p = out / f'{name}.flat.h5'
     write_flat_h5(p, items)
@@ -264,7 +263,7 @@ def write_all_formats(man, out, name, items, model=None, skip_bf16_reason='numpy
         man.add(p, 'hdf5', plain, counts(plain), layout='nested', **model_info)
 
     numpy_items = [(k, t) for k, t in items if t.dtype != torch.bfloat16]
-    skipped = {k: skip_bf16_reason for k, t in items if t.dtype == torch.bfloat16}
+    skipped = {k: 'numpy has no bfloat16 dtype' for k, t in items if t.dtype == torch.bfloat16}
     p = out / f'{name}.npz'
     write_npz(p, numpy_items)
     extra = {'skipped': skipped} if skipped else {}
@@ -279,7 +278,6 @@ def write_all_formats(man, out, name, items, model=None, skip_bf16_reason='numpy
     folder = out / f'{name}.shards'
     write_shards(folder, items)
     man.add(folder / 'model.safetensors.index.json', 'sharded', plain, counts(plain), **model_info)
-    return recs
 
 
 def reference_models(man, out):
@@ -310,7 +308,7 @@ def reference_models(man, out):
             man.add(io_path, 'npz', io_recs, counts(io_recs))
             info['io'] = f'{name}.io.npz'
         if small:
-            write_all_formats(man, out, name, items, model)
+            write_all_formats(man, out, name, items, from_model=True)
         man.models[name] = info
 
 

@@ -329,6 +329,14 @@ def generate(root: pathlib.Path):
     _write(folder, "parameters.pt", _save(params), params)
     # A lazily conjugated complex tensor: _rebuild_tensor_v2 gets a 7th argument {'conj': True}.
     _write(folder, "conj.pt", _save({"c": torch.tensor([1 + 2j, 3 - 1j]).conj()}))
+    # TorchScript (has constants.pkl and code/): not a torch.save checkpoint.
+    torch.manual_seed(0)
+    scripted = io.BytesIO()
+    torch.jit.save(torch.jit.script(nn.Linear(2, 2)), scripted)
+    _write(folder, "scripted.pt", scripted.getvalue())
+    # A whole pickled module (torch.save(model)): its classes are globals ckpt refuses.
+    torch.manual_seed(0)
+    _write(folder, "whole_module.pt", _save(nn.Sequential(nn.Linear(2, 2))))
     whole = {"w": torch.arange(10.0)}
     _write(folder, "truncated.pt", _save(whole)[:700])
     hostile(folder)

@@ -20,7 +20,7 @@ struct InspectCommand: ParsableCommand {
     @Flag(name: .long, help: "Group tensors by module prefix, with subtotals.")
     var tree = false
 
-    @Option(name: .long, help: "With --tree, show groups this many levels deep and no deeper.")
+    @Option(name: .long, help: "Show module groups this many levels deep and no deeper (implies --tree).")
     var depth: Int?
 
     @Option(name: .long, help: "Only keys matching this shell pattern (*, ?, [...]) over the dotted key.")
@@ -37,6 +37,9 @@ struct InspectCommand: ParsableCommand {
     func validate() throws {
         if let depth, depth < 1 { throw ValidationError("--depth must be at least 1") }
     }
+
+    /// `--depth` alone asks for the tree too.
+    var showTree: Bool { tree || depth != nil }
 
     func run() throws {
         try CLI.guarded {
@@ -60,10 +63,11 @@ struct InspectCommand: ParsableCommand {
                                            stateDict: checkpoint.stateDict, filter: glob, stats: stats,
                                            progress: progress.advance)
                 progress.finish()
-                if tree { report.tree = InspectTree(rows: report.tensors, depth: depth) }
+                if showTree { report.tree = InspectTree(rows: report.tensors, depth: depth) }
             } else {
                 let format = (try? CheckpointFormat.detect(MappedFile(path: path)))?.rawValue ?? "unknown"
                 report = try InspectReport(file: self.checkpoint, format: format, stateDict: StateDict(tensors: [:]))
+                report.error = readError.map(CLI.message)
             }
             if globals {
                 report.globals = (scanned?.globals ?? []).map { InspectReport.Global(name: $0.fullName, allowed: $0.allowed) }
@@ -74,7 +78,7 @@ struct InspectCommand: ParsableCommand {
             if output.json {
                 try CLI.printJSON(report)
             } else {
-                print(InspectText.render(report, tree: tree, stats: stats, readError: readError.map(CLI.message)))
+                print(InspectText.render(report, tree: showTree, stats: stats, readError: readError.map(CLI.message)))
             }
         }
     }

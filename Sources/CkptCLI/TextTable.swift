@@ -40,16 +40,6 @@ struct TextTable {
     }
 }
 
-/// Terminal facts: whether stdout/stderr are terminals, and colour (never with `NO_COLOR` set).
-enum Terminal {
-    static let stdoutIsTTY = isatty(STDOUT_FILENO) == 1
-    static let stderrIsTTY = isatty(STDERR_FILENO) == 1
-    static var color: Bool { stdoutIsTTY && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
-
-    static func bold(_ s: String) -> String { color ? "\u{1B}[1m" + s + "\u{1B}[0m" : s }
-    static func dim(_ s: String) -> String { color ? "\u{1B}[2m" + s + "\u{1B}[0m" : s }
-}
-
 /// Number and size formatting for text output.
 enum Fmt {
     /// `61706` → `61,706`.

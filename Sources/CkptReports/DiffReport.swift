@@ -73,8 +73,9 @@ public struct DiffReport: Codable, Sendable, Equatable {
         public init(key: String, statistics s: DiffStatistics) {
             self.key = key
             statistics = s
+            // Sums of finite float64 differences near 1e308 can still overflow; JSON has no infinity.
             maxAbsDiff = s.maxAbs
-            meanAbsDiff = s.meanAbs
+            meanAbsDiff = s.meanAbs.isFinite ? s.meanAbs : .greatestFiniteMagnitude
             mismatched = s.mismatched
             relL2 = s.relL2
         }

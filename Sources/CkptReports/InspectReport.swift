@@ -50,13 +50,15 @@ public struct InspectReport: Encodable, Sendable {
     public var tree: InspectTree?
     /// The pickle globals, when asked for (`--globals`).
     public var globals: [Global]?
+    /// Why the tensors are not listed (a file `--globals` describes but the restricted reader refuses).
+    public var error: String?
     /// Pickle opcodes `torch.load(weights_only=True)` would refuse (with `globals`).
     public var refusedOpcodes: [String]?
     /// Whether `torch.load(weights_only=True)` would accept the file (with `globals`).
     public var weightsOnly: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case file, format, tensors, metadata, tree, globals
+        case file, format, tensors, metadata, tree, globals, error
         case totalNumel = "total_numel", uniqueNumel = "unique_numel", totalBytes = "total_bytes"
         case uniqueBytes = "unique_bytes", byDtype = "by_dtype", weightsOnly = "weights_only"
         case refusedOpcodes = "refused_opcodes"
@@ -75,6 +77,7 @@ public struct InspectReport: Encodable, Sendable {
         try c.encode(InspectDTypeTotals(byDtype), forKey: .byDtype)
         try c.encodeIfPresent(tree, forKey: .tree)
         try c.encodeIfPresent(globals, forKey: .globals)
+        try c.encodeIfPresent(error, forKey: .error)
         try c.encodeIfPresent(refusedOpcodes, forKey: .refusedOpcodes)
         try c.encodeIfPresent(weightsOnly, forKey: .weightsOnly)
     }

@@ -15,7 +15,7 @@ public struct PrefixDiagnosis: Sendable, Equatable {
         KnownPrefix(prefix: "module.", cause: "DataParallel/DistributedDataParallel"),
         KnownPrefix(prefix: "_orig_mod.", cause: "torch.compile"),
         KnownPrefix(prefix: "_fsdp_wrapped_module.", cause: "FSDP"),
-        KnownPrefix(prefix: "model.", cause: "a wrapper holding the network as `.model` (Lightning, Hugging Face)"),
+        KnownPrefix(prefix: "model.", cause: "a wrapper holding the network as `.model`, as in Lightning and Hugging Face"),
     ]
 
     /// The prefix A's unmatched keys have and B's lack ("" if none), possibly several (`_orig_mod.module.`).
@@ -64,26 +64,36 @@ public struct PrefixDiagnosis: Sendable, Equatable {
 
     /// What added the prefixes, e.g. `module. (DataParallel/DistributedDataParallel)`.
     public var causes: [String] {
-        func explain(_ chain: String) -> [String] {
-            var out: [String] = []
-            var rest = Substring(chain)
-            while let k = PrefixDiagnosis.known.first(where: { rest.hasPrefix($0.prefix) }) {
-                out.append("\(k.prefix) (\(k.cause))")
-                rest = rest.dropFirst(k.prefix.count)
-            }
-            return out
-        }
-        return explain(prefixA) + explain(prefixB)
+        PrefixDiagnosis.parts(prefixA).map { "\($0.prefix) (\($0.cause))" }
+            + PrefixDiagnosis.parts(prefixB).map { "\($0.prefix) (\($0.cause))" }
     }
 
-    /// A sentence for a report, naming the sides (`A`/`B`, `checkpoint`/`model`).
+    /// A sentence for a report, naming the sides (`A`/`B`, `checkpoint`/`model`): `all 17 unmatched keys differ
+    /// only by a prefix: A's keys start with 'module.' (DataParallel/DistributedDataParallel) and B's do not`.
     public func explanation(a: String, b: String) -> String {
-        func which(_ p: String, _ side: String, _ other: String) -> String { "\(side)'s keys have '\(p)' where \(other)'s do not" }
-        var parts: [String] = []
-        if !prefixA.isEmpty { parts.append(which(prefixA, a, b)) }
-        if !prefixB.isEmpty { parts.append(which(prefixB, b, a)) }
-        let what = causes.joined(separator: ", ")
-        return "all \(count) unmatched keys differ only by a prefix: \(parts.joined(separator: " and ")) (added by \(what))"
+        func describe(_ p: String) -> String {
+            "'\(p)' (\(PrefixDiagnosis.parts(p).map(\.cause).joined(separator: ", ")))"
+        }
+        let what: String
+        if !prefixA.isEmpty && !prefixB.isEmpty {
+            what = "\(a)'s keys start with \(describe(prefixA)) where \(b)'s start with \(describe(prefixB))"
+        } else if !prefixA.isEmpty {
+            what = "\(a)'s keys start with \(describe(prefixA)) and \(b)'s do not"
+        } else {
+            what = "\(b)'s keys start with \(describe(prefixB)) and \(a)'s do not"
+        }
+        return "all \(count) unmatched keys differ only by a prefix: " + what
+    }
+
+    /// The known prefixes a chain is made of, outermost first.
+    static func parts(_ chain: String) -> [KnownPrefix] {
+        var out: [KnownPrefix] = []
+        var rest = Substring(chain)
+        while let k = known.first(where: { rest.hasPrefix($0.prefix) }) {
+            out.append(k)
+            rest = rest.dropFirst(k.prefix.count)
+        }
+        return out
     }
 
     static func rule(from: String, to: String) -> String {

@@ -9,7 +9,7 @@ public class GradFn: CustomStringConvertible {
     /// PyTorch's name for the node.
     public let name: String
     /// Edges to the inputs' nodes, `(node, outputIndex)`; the index is always 0 here (one output per node).
-    public let nextFunctions: [(GradFn?, Int)]
+    public private(set) var nextFunctions: [(GradFn?, Int)]
     /// Maps the gradient of the node's output to one gradient per `nextFunctions` entry (nil: none).
     /// Cleared after a backward pass without `retainGraph`, which frees the tensors it captured.
     var apply: ((Tensor) throws -> [Tensor?])?
@@ -18,6 +18,21 @@ public class GradFn: CustomStringConvertible {
         self.name = name
         self.nextFunctions = nextFunctions
         self.apply = apply
+    }
+
+    deinit {
+        // Release long chains (an RNN unrolled over thousands of steps) with a loop instead of one
+        // nested deinit per node, which would overflow the stack. Children only this node holds are
+        // emptied before they go, so each of their deinits returns at once.
+        var stack = nextFunctions.compactMap { $0.0 }
+        nextFunctions = []
+        apply = nil
+        while var node = stack.popLast() {
+            guard isKnownUniquelyReferenced(&node) else { continue }
+            stack.append(contentsOf: node.nextFunctions.compactMap { $0.0 })
+            node.nextFunctions = []
+            node.apply = nil
+        }
     }
 
     /// `<MseLossBackward0>`, like PyTorch's repr without the address.

@@ -116,3 +116,55 @@ extension Tensor {
          gb.map { Tensor(buffer: $0, shape: paramShape) }]
     }
 }
+
+
+// MARK: - Instance norm
+
+/// `F.instance_norm`, built as PyTorch builds it: the input viewed as `[1, N·C, *]`, a batch norm over it
+/// with the affine parameters and running statistics repeated per sample, and the view back — so the
+/// graph reads `ViewBackward0 → NativeBatchNormBackward0 → (ViewBackward0, RepeatBackward0, RepeatBackward0)`.
+extension Tensor {
+    /// Normalises each channel of each sample over its spatial positions. With `useInputStats` false,
+    /// `runningMean`/`runningVar` normalise instead; when they are given and input statistics are used,
+    /// they move by `momentum` towards the batch's per-channel averages.
+    public func instanceNorm(runningMean: Tensor? = nil, runningVar: Tensor? = nil, weight: Tensor? = nil,
+                             bias: Tensor? = nil, useInputStats: Bool = true, momentum: Double = 0.1,
+                             eps: Double = 1e-5) throws -> Tensor {
+        guard dtype == .float32, rank >= 3 else {
+            throw TensorError.shapeMismatch("instance_norm expects a float input of at least 3 dims, got \(shape)")
+        }
+        let (n, c) = (shape[0], shape[1])
+        for (t, what) in [(runningMean, "running_mean"), (runningVar, "running_var"), (weight, "weight"), (bias, "bias")] {
+            if let t { try t.requireVector(c, op: "instance_norm \(what)") }
+        }
+        let viewed = spatialReshaped([1, n * c] + shape.dropFirst(2), name: "ViewBackward0")
+        let mean = try runningMean.map { try $0.repeatedVector(n) }, variance = try runningVar.map { try $0.repeatedVector(n) }
+        let out = try viewed.batchNorm(runningMean: mean, runningVar: variance, weight: try weight?.repeatedVector(n),
+                                       bias: try bias?.repeatedVector(n), training: useInputStats,
+                                       momentum: momentum, eps: eps)
+        // The repeated running statistics moved per sample; the originals take their average over samples.
+        for (original, repeated) in [(runningMean, mean), (runningVar, variance)] {
+            guard let original, let repeated, useInputStats else { continue }
+            let dst = original.buffer.pointer, src = repeated.buffer.pointer
+            for ch in 0..<c {
+                var sum = 0.0
+                for s in 0..<n { sum += Double(src[s * c + ch]) }
+                dst[ch] = Float(sum / Double(max(n, 1)))
+            }
+        }
+        return out.spatialReshaped(shape, name: "ViewBackward0")
+    }
+
+    /// A vector repeated `times` times end to end (`RepeatBackward0`: the gradient sums the copies).
+    func repeatedVector(_ times: Int) throws -> Tensor {
+        let count = numel
+        let out = TensorBuffer(uninitializedCount: count * times)
+        for t in 0..<times { (out.pointer + t * count).update(from: buffer.pointer, count: count) }
+        let source = shape
+        return Tensor.makeResult(buffer: out, shape: [count * times], inputs: [self], name: "RepeatBackward0") { g in
+            let gx = TensorBuffer(repeating: 0, count: count)
+            for t in 0..<times { for i in 0..<count { gx.pointer[i] += g.buffer.pointer[t * count + i] } }
+            return [Tensor(buffer: gx, shape: source)]
+        }
+    }
+}

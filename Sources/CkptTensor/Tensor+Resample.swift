@@ -59,6 +59,7 @@ extension Tensor {
             throw TensorError.shapeMismatch("interpolate expects a 3D, 4D or 5D float input, got \(shape)")
         }
         let dims = rank - 2
+        if mode == .area { return try areaInterpolation(dims: dims, size: size, scaleFactor: scaleFactor, alignCorners) }
         let geo = try kernelCall {
             try InterpolateGeometry(planes: shape[0] * shape[1], inputSize: Array(shape.dropFirst(2)),
                                     size: try size.map { try spatialList($0, dims, "size") },
@@ -72,6 +73,7 @@ extension Tensor {
         case .nearest: kind = "Nearest"
         case .nearestExact: kind = "NearestExact"
         case .linear: kind = ["Linear", "Bilinear", "Trilinear"][dims - 1]
+        case .area: kind = "Area"
         }
         let inputShape = shape
         return Tensor.makeResult(buffer: out, shape: Array(shape.prefix(2)) + geo.outputSize, inputs: [self],
@@ -80,6 +82,28 @@ extension Tensor {
             InterpolateKernel.backward(geo, gradOutput: g.buffer.pointer, gradInput: gx.pointer)
             return [Tensor(buffer: gx, shape: inputShape)]
         }
+    }
+
+    /// `mode='area'`: adaptive average pooling to `size` or `floor(in · scale)`, as PyTorch does.
+    func areaInterpolation(dims: Int, size: [Int]?, scaleFactor: [Double]?, _ alignCorners: Bool?) throws -> Tensor {
+        guard alignCorners == nil else {
+            throw TensorError.invalidArgument("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear")
+        }
+        let spatial = Array(shape.dropFirst(2))
+        let target: [Int]
+        switch (size, scaleFactor) {
+        case (let size?, nil): target = try spatialList(size, dims, "size")
+        case (nil, let factors?):
+            let scales = try spatialScales(factors, dims)
+            let sizes = zip(spatial, scales).map { (Double($0) * $1).rounded(.down) }
+            guard sizes.allSatisfy({ $0 >= 1 && $0 <= Double(kernelElementLimit) }) else {
+                throw TensorError.invalidArgument("interpolate output size \(sizes) is empty or too large")
+            }
+            target = sizes.map { Int($0) }
+        default: throw TensorError.invalidArgument("only one of size or scale_factor should be defined")
+        }
+        if dims == 1 { return try adaptiveAvgPool1d(outputSize: target[0]) }
+        return try adaptiveAvgPool(dims: dims, target)
     }
 
     func spatialScales(_ values: [Double], _ dims: Int) throws -> [Double] {

@@ -8,7 +8,7 @@ enum CLIRunner {
         var stderr: String
         /// stderr's lines (no trailing empty line).
         var errorLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
-        /// True when the process ended normally (not killed by a signal: no crash, no trap).
+        /// True when the process ended normally (not killed by a signal: no crash, no trap, no hang).
         var exitedNormally = true
     }
 
@@ -47,12 +47,20 @@ enum CLIRunner {
         p.standardOutput = outHandle
         p.standardError = errHandle
         p.standardInput = FileHandle.nullDevice
+        let done = DispatchSemaphore(value: 0)
+        p.terminationHandler = { _ in done.signal() }
         try p.run()
-        p.waitUntilExit()
+        // A hang on hostile input must fail the test, not stall the suite: a generous guard, not a timing check.
+        var hung = false
+        if done.wait(timeout: .now() + 300) == .timedOut {
+            hung = true
+            p.terminate()
+            done.wait()
+        }
         try outHandle.close(); try errHandle.close()
         return Result(status: p.terminationStatus,
                       stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "",
-                      exitedNormally: p.terminationReason == .exit)
+                      exitedNormally: !hung && p.terminationReason == .exit)
     }
 }

@@ -71,7 +71,7 @@ import Testing
         #expect(r.status == 1)
         let lines = r.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains("  module.layers.{0..2}.weight    float32 [12, 12]"))
-        #expect(lines.contains { $0.hasPrefix("diagnosis: all 17 unmatched keys differ only by a prefix: A's keys have 'module.'")
+        #expect(lines.contains { $0.hasPrefix("diagnosis: all 17 unmatched keys differ only by a prefix: A's keys start with 'module.' (DataParallel/DistributedDataParallel) and B's do not")
             && $0.hasSuffix("compare them with --map-a '^module\\.='") })
         #expect(lines.last == "different: 17 only in A, 17 only in B, 0 unchanged (17 tensors in A, 17 in B)")
         #expect(try diff("module.pt", "base.pt", "--map-a", "^module\\.=").status == 0)

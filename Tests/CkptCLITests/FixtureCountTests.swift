@@ -7,7 +7,7 @@ import Testing
 /// `sum(p.numel() for p in model.parameters())` and the buffers' numel as real PyTorch computed them
 /// (tied weights once, BatchNorm statistics and counters apart).
 @Suite struct FixtureCountTests {
-    @Test(arguments: Fixtures.readableFiles)
+    @Test(arguments: Fixtures.allFiles)
     func countMatchesTheManifest(_ name: String) throws {
         let expected = try #require(Fixtures.manifest?.files[name]?.count)
         let report = CountReport(stateDict: try Checkpoint.read(Fixtures.path(name)).stateDict)
@@ -17,8 +17,7 @@ import Testing
         #expect(report.unique == expected.unique, "\(name) unique")
     }
 
-    @Test(.disabled(if: Fixtures.pendingReaders.contains(.torchZip), "torch-zip reader not landed"),
-          arguments: (Fixtures.manifest?.models.keys).map { $0.sorted() } ?? [])
+    @Test(arguments: (Fixtures.manifest?.models.keys).map { $0.sorted() } ?? [])
     func modelCountsAreThoseOfPyTorch(_ model: String) throws {
         let info = try #require(Fixtures.manifest?.models[model])
         let report = CountReport(stateDict: try Checkpoint.read(Fixtures.path("\(model).pt")).stateDict)
@@ -26,8 +25,7 @@ import Testing
         #expect(report.buffers == info.buffers, "\(model)")
     }
 
-    @Test(.disabled(if: Fixtures.pendingReaders.contains(.torchZip), "torch-zip reader not landed"))
-    func referenceFigures() throws {
+    @Test func referenceFigures() throws {
         func count(_ name: String) throws -> CountReport { CountReport(stateDict: try Checkpoint.read(Fixtures.path(name)).stateDict) }
         #expect(try count("tiny_regression.pt").parameters == 40)
         let tied = try count("tied.pt")

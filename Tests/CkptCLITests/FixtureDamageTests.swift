@@ -31,7 +31,7 @@ import Testing
         return Set(fixed + spread + [n - 16, n - 1]).filter { $0 > 0 && $0 < n }.sorted()
     }
 
-    @Test(arguments: Fixtures.readableFiles)
+    @Test(arguments: Fixtures.allFiles)
     func truncatedCopiesAreOneLineErrors(_ name: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(name)))
         let folder = try Fixtures.temporaryFolder()
@@ -57,7 +57,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Fixtures.readableFiles)
+    @Test(arguments: Fixtures.allFiles)
     func bitFlippedCopiesAreErrorsOrReadable(_ name: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(name)))
         let folder = try Fixtures.temporaryFolder()

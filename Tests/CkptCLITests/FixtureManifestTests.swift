@@ -10,6 +10,10 @@ import Testing
     @Test func manifestLoadsAndListsEveryFixture() throws {
         let manifest = try Fixtures.loaded.get()
         #expect(manifest.files.count >= 60)
+        // The per-format tests below are parameterised by these lists: none may be empty.
+        for format in CheckpointFormat.allCases where format != .npy {
+            #expect(!Fixtures.files(format).isEmpty, "no \(format.rawValue) fixture")
+        }
         for name in manifest.files.keys {
             #expect(FileManager.default.fileExists(atPath: Fixtures.path(name)), "missing fixture \(name)")
         }
@@ -28,45 +32,29 @@ import Testing
         #expect(manifest.models["tied"]?.parameters == 121)
     }
 
-    @Test func sha256MatchesPublishedVectors() {
-        #expect(SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
-                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-    }
-
-    @Test(.disabled(if: Fixtures.pendingReaders.contains(.torchZip), "torch-zip reader not landed"),
-          arguments: Fixtures.files(.torchZip))
+    @Test(arguments: Fixtures.files(.torchZip))
     func torchZip(_ name: String) throws { try Self.check(name) }
 
-    @Test(.disabled(if: Fixtures.pendingReaders.contains(.torchLegacy), "torch-legacy reader not landed"),
-          arguments: Fixtures.files(.torchLegacy))
+    @Test(arguments: Fixtures.files(.torchLegacy))
     func torchLegacy(_ name: String) throws { try Self.check(name) }
 
-    @Test(.disabled(if: Fixtures.pendingReaders.contains(.hdf5), "hdf5 reader not landed"),
-          arguments: Fixtures.files(.hdf5))
+    @Test(arguments: Fixtures.files(.hdf5))
     func hdf5(_ name: String) throws { try Self.check(name) }
 
-    @Test(.disabled(if: Fixtures.pendingReaders.contains(.keras), "keras reader not landed"),
-          arguments: Fixtures.files(.keras))
+    @Test(arguments: Fixtures.files(.keras))
     func keras(_ name: String) throws { try Self.check(name) }
 
-    @Test(.disabled(if: Fixtures.pendingReaders.contains(.safetensors), "safetensors reader not landed"),
-          arguments: Fixtures.files(.safetensors))
+    @Test(arguments: Fixtures.files(.safetensors))
     func safetensors(_ name: String) throws { try Self.check(name) }
 
-    @Test(.disabled(if: Fixtures.pendingReaders.contains(.npz), "npz reader not landed"),
-          arguments: Fixtures.files(.npz))
+    @Test(arguments: Fixtures.files(.npz))
     func npz(_ name: String) throws { try Self.check(name) }
 
-    @Test(.disabled(if: Fixtures.pendingReaders.contains(.sharded) || Fixtures.pendingReaders.contains(.safetensors),
-                    "sharded reader not landed"),
-          arguments: Fixtures.files(.sharded))
+    @Test(arguments: Fixtures.files(.sharded))
     func sharded(_ name: String) throws { try Self.check(name) }
 
     /// `train.pt#model` is the model's own state_dict.
-    @Test(.disabled(if: Fixtures.pendingReaders.contains(.torchZip), "torch-zip reader not landed"))
-    func entrySelectsTheModelOfATrainingCheckpoint() throws {
+    @Test func entrySelectsTheModelOfATrainingCheckpoint() throws {
         let entry = try #require(Fixtures.manifest?.files["train.pt"])
         let model = try Checkpoint.read(reference: Fixtures.path("train.pt") + "#model")
         let expected = entry.tensors.map(\.key).filter { $0.hasPrefix("model.") }.map { String($0.dropFirst(6)) }
@@ -75,8 +63,7 @@ import Testing
     }
 
     /// Each model's `.pt` holds its `named_parameters()` with the shapes PyTorch reports.
-    @Test(.disabled(if: Fixtures.pendingReaders.contains(.torchZip), "torch-zip reader not landed"),
-          arguments: (Fixtures.manifest?.models.keys).map { $0.sorted() } ?? [])
+    @Test(arguments: (Fixtures.manifest?.models.keys).map { $0.sorted() } ?? [])
     func modelFileHoldsTheNamedParameters(_ model: String) throws {
         let info = try #require(Fixtures.manifest?.models[model])
         let tensors = try Checkpoint.read(Fixtures.path("\(model).pt")).stateDict.tensors

@@ -10,22 +10,16 @@ import Testing
 /// The one combination a format cannot express: bfloat16 in `.npz` (numpy has no bfloat16 dtype). The writer
 /// may refuse it with an error; if it writes the file, the round trip must still be exact.
 @Suite struct FixtureRoundTripTests {
-    static var readableFiles: [String] { Fixtures.readableFiles }
-
-    static func pending(_ format: CheckpointFormat) -> Bool {
-        Fixtures.pendingReaders.contains(format) || Fixtures.pendingWriters.contains(format)
-    }
-
-    @Test(.disabled(if: pending(.torchZip), "torch-zip reader/writer not landed"), arguments: readableFiles)
+    @Test(arguments: Fixtures.allFiles)
     func throughTorchZip(_ name: String) throws { try Self.roundTrip(name, through: .torchZip) }
 
-    @Test(.disabled(if: pending(.hdf5), "hdf5 reader/writer not landed"), arguments: readableFiles)
+    @Test(arguments: Fixtures.allFiles)
     func throughHDF5(_ name: String) throws { try Self.roundTrip(name, through: .hdf5) }
 
-    @Test(.disabled(if: pending(.safetensors), "safetensors reader/writer not landed"), arguments: readableFiles)
+    @Test(arguments: Fixtures.allFiles)
     func throughSafetensors(_ name: String) throws { try Self.roundTrip(name, through: .safetensors) }
 
-    @Test(.disabled(if: pending(.npz), "npz reader/writer not landed"), arguments: readableFiles)
+    @Test(arguments: Fixtures.allFiles)
     func throughNPZ(_ name: String) throws { try Self.roundTrip(name, through: .npz) }
 
     static func roundTrip(_ name: String, through format: CheckpointFormat) throws {

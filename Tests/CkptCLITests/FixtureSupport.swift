@@ -27,23 +27,8 @@ enum Fixtures {
         (manifest?.files ?? [:]).filter { $0.value.format == format.rawValue }.keys.sorted()
     }
 
-    /// Files whose format's reader has landed, sorted.
-    static var readableFiles: [String] {
-        allFiles.filter { name in
-            guard let raw = manifest?.files[name]?.format, let f = CheckpointFormat(rawValue: raw) else { return false }
-            return !pendingReaders.contains(f)
-        }
-    }
-
     /// Every file in the manifest, sorted.
     static var allFiles: [String] { (manifest?.files.keys).map { $0.sorted() } ?? [] }
-
-    /// Formats whose reader has not landed on this branch yet: their checks are disabled, not skipped
-    /// silently. Empty once every reader is in.
-    static let pendingReaders: Set<CheckpointFormat> = [.keras]
-
-    /// Formats whose writer has not landed yet.
-    static let pendingWriters: Set<CheckpointFormat> = []
 
     /// The writable formats the round trips go through (`.npy` holds one tensor only).
     static let roundTripFormats: [CheckpointFormat] = [.torchZip, .hdf5, .safetensors, .npz]

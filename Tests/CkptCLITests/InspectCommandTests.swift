@@ -130,6 +130,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(o["weights_only"] as? Bool == false)
+        #expect((o["error"] as? String)?.contains("os.system") == true)
         let globals = try #require(o["globals"] as? [[String: Any]])
         #expect(globals.contains { $0["name"] as? String == "os.system" && $0["allowed"] as? Bool == false })
         let plain = try CLIRunner.run(["inspect", file])

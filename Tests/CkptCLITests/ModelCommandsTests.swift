@@ -37,12 +37,14 @@ import Testing
     @Test func modulePrefixIsDiagnosedAndTheSuggestedMapLoads() throws {
         let r = try CLIRunner.run(["load-into", m("lenet.model"), m("lenet_module_prefix.pt"), "--json"])
         #expect(r.status == 1)
-        let diagnosis = try #require(try json(r)["diagnosis"] as? [String])
+        let doc = try json(r)
+        let diagnosis = try #require(doc["diagnosis"] as? [String])
         #expect(diagnosis.contains { $0.contains("module.") && $0.contains("--map '^module\\.='") })
         let fixed = try CLIRunner.run(["load-into", m("lenet.model"), m("lenet_module_prefix.pt"), "--map", "^module\\.=", "-q"])
         #expect(fixed.status == 0 && fixed.stdout.isEmpty)
         let loose = try CLIRunner.run(["load-into", m("lenet.model"), m("lenet_module_prefix.pt"), "--no-strict", "--json"])
-        #expect(loose.status == 0 && (try json(loose))["loaded"] as? Int == 0)
+        let looseDoc = try json(loose)
+        #expect(loose.status == 0 && looseDoc["loaded"] as? Int == 0)
     }
 
     @Test func matchShapeLoadsLeNetIntoASequentialAndRefusesSwappableTensors() throws {
@@ -53,14 +55,16 @@ import Testing
         #expect(v.status == 0, "\(v.stdout)")
         let twin = try CLIRunner.run(["load-into", m("twin.model"), m("twin_renamed.pt"), "--match", "shape", "--json"])
         #expect(twin.status == 1)
-        let diagnosis = try #require(try json(twin)["diagnosis"] as? [String])
+        let twinDoc = try json(twin)
+        let diagnosis = try #require(twinDoc["diagnosis"] as? [String])
         #expect(diagnosis.contains { $0.contains("1.weight, 2.weight") && $0.contains("layer1.weight, layer2.weight") && $0.contains("[8, 8]") })
     }
 
     @Test func trainingCheckpointEntryIsUsedWithANote() throws {
         let r = try CLIRunner.run(["load-into", m("lenet.model"), m("lenet_training.pt"), "--json"])
         #expect(r.status == 0)
-        #expect((try json(r)["diagnosis"] as? [String])?.first?.contains("model_state_dict") == true)
+        let doc = try json(r)
+        #expect((doc["diagnosis"] as? [String])?.first?.contains("model_state_dict") == true)
         let explicit = try CLIRunner.run(["load-into", m("lenet.model"), m("lenet_training.pt") + "#model_state_dict", "-q"])
         #expect(explicit.status == 0)
     }
@@ -68,7 +72,7 @@ import Testing
     @Test func runWritesOutputsAndInitWritesAFreshStateDict() throws {
         let dir = try CLIRunner.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let out = dir.appendingPathComponent("out.npy").path
+        let out = dir.appendingPathComponent("lenet.expected.npy").path  // same name, same .npy key
         let r = try CLIRunner.run(["run", m("lenet.model"), m("lenet.pt"), "--input", m("lenet.input.npy"), "-o", out])
         #expect(r.status == 0, "\(r.stderr)")
         let verify = try CLIRunner.run(["diff", out, m("lenet.expected.npy"), "--atol", "1e-6", "-q"])

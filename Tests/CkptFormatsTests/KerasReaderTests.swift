@@ -37,6 +37,13 @@ import Testing
         #expect(KerasLegacyLayout.keyPath(layer: "lstm", weight: "lstm/lstm_cell/kernel:0") == ["lstm", "lstm_cell", "kernel"])
     }
 
+    @Test func legacyLayerListsAreNotMetadata() throws {
+        for name in ["keras2_legacy.h5", "keras2_chunked.h5"] {
+            let sd = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path(name)))
+            #expect(Array(sd.attributes.keys) == ["backend", "keras_version"], "\(name)")
+        }
+    }
+
     @Test func truncatedKerasZipIsAnError() throws {
         let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: HDF5Fixtures.path("keras3.keras"))))
         let path = HDF5Fixtures.temporaryPath(".keras")

@@ -45,6 +45,14 @@ import Testing
         #expect(!error.description.contains("\n"))
     }
 
+    /// Through detection too: a header length past the end of the file is reported as such, not as "unknown format".
+    @Test func hugeHeaderIsDetectedAndNamed() throws {
+        let error = try #require(throws: FileError.self) { try Checkpoint.read(FlatFixture.path("bad_st_huge_header.safetensors")) }
+        #expect(error.underlying == .tooLarge("safetensors header claims 1152921504606846976 bytes (limit 100000000)"))
+        let past = try #require(throws: FileError.self) { try Checkpoint.read(FlatFixture.path("bad_st_header_past_end.safetensors")) }
+        #expect(past.underlying.description.hasPrefix("safetensors header claims 96 bytes"))
+    }
+
     @Test func everyTruncationIsAnError() throws {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: FlatFixture.path("tensors.safetensors")))
         let tmp = FlatFixture.temporary(".safetensors")

@@ -84,6 +84,23 @@ import Testing
         }
     }
 
+    @Test func refusesTorchScriptAndPickledModules() throws {
+        #expect {
+            try Checkpoint.read(TorchFixtures.path("scripted.pt"))
+        } throws: { e in
+            guard let f = e as? FileError, case .unsupported(let m) = f.underlying else { return false }
+            return m.contains("TorchScript")
+        }
+        #expect {
+            try Checkpoint.read(TorchFixtures.path("whole_module.pt"))
+        } throws: { e in
+            guard let f = e as? FileError, case .unsafe(let m) = f.underlying else { return false }
+            return m.contains("torch.nn.modules.container.Sequential")
+        }
+        let globals = try PickleGlobalScan.scan(try MappedFile(path: TorchFixtures.path("whole_module.pt")), format: .torchZip)
+        #expect(globals.contains { $0.fullName == "torch.nn.modules.linear.Linear" && !$0.allowed })
+    }
+
     @Test func globalScan() throws {
         let dtypes = try PickleGlobalScan.report(try MappedFile(path: TorchFixtures.path("dtypes.pt")), format: .torchZip)
         let names = dtypes.globals.map(\.fullName)

@@ -68,6 +68,20 @@ import Testing
         let end = try Array(raw.bytes(offset: raw.size - 10, count: 8))
         #expect(end == [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], "32-bit directory fields saturated")
         try Self.expectReadsBack(path, m, alignment: 64)
+        // Like miniz: the local zip64 extra holds only what overflows — both sizes (the compressed one left 0)
+        // for a big member, plus the header offset for a member that starts past the limit — and a 24-byte
+        // descriptor follows the data.
+        func le(_ v: Int) -> [UInt8] { withUnsafeBytes(of: UInt64(v).littleEndian) { Array($0) } }
+        let zip = try ZipArchive(raw)
+        let first = try #require(zip.entry(named: "arch/data/0"))
+        #expect(first.localHeaderOffset < 200)
+        let extra0 = try Array(raw.bytes(offset: first.localHeaderOffset + 30 + 11, count: 22))
+        #expect(extra0 == [1, 0, 16, 0] + le(1000) + le(0) + [0x46, 0x42])
+        let second = try #require(zip.entry(named: "arch/data/1"))
+        let extra1 = try Array(raw.bytes(offset: second.localHeaderOffset + 30 + 11, count: 30))
+        #expect(extra1 == [1, 0, 24, 0] + le(3 << 20) + le(0) + le(second.localHeaderOffset) + [0x46, 0x42])
+        #expect(try Array(raw.bytes(offset: first.dataOffset + 1000, count: 4)) == [0x50, 0x4B, 7, 8])
+        #expect(first.dataOffset + 1000 + 24 <= second.localHeaderOffset)
     }
 
     @Test func layoutMatchesTorch() throws {

@@ -51,6 +51,15 @@ import Testing
         #expect(DiffReport.statsCells(c.statistics)[2] == "4/4 (100%), 3 NaN/Inf")
     }
 
+    @Test func float64ExtremesStayEncodable() throws {
+        func f64(_ v: [Double]) throws -> TensorEntry { try TensorEntry(dtype: .float64, shape: [v.count], bytes: v.withUnsafeBytes { Array($0) }) }
+        let big = Double.greatestFiniteMagnitude
+        let r = try diff(sd(["x": try f64([big, big, -big])]), sd(["x": try f64([0, 0, big])]))
+        let c = try #require(r.changed.first)
+        #expect(c.mismatched == 3 && c.statistics.nonFinite == 1 && c.meanAbsDiff.isFinite && c.relL2 == nil)
+        _ = try JSONEncoder().encode(r)
+    }
+
     @Test func zeroReferenceNorm() throws {
         let r = try diff(sd(["b": try f32([1, 0])]), sd(["b": try f32([0, 0])]))
         #expect(r.changed.first?.relL2 == nil)
@@ -138,6 +147,15 @@ import Testing
         small.batchBytes = 16
         let r = try small.run([job, DiffJob(key: "s", a: try f32([1]), b: try f32([2])), DiffJob(key: "t", a: try f32([3]), b: try f32([3]))])
         #expect(r.map(\.mismatched) == [11, 1, 0])
+    }
+
+    @Test func progressCountsComparedBytes() throws {
+        final class Total { var bytes = 0 }
+        let total = Total()
+        let a = sd(["w": try f32([1, 2, 3]), "only": try f32([1]), "h": try f32([1, 2])])
+        let b = sd(["w": try f32([1, 2, 4]), "h": try f32([1, 2]).converted(to: .float16)])
+        _ = try diff(a, b, DiffOptions(progress: { total.bytes += $0 }))
+        #expect(total.bytes == 12 + 12 + 8 + 4)
     }
 
     @Test func readErrorsNameTheKey() throws {

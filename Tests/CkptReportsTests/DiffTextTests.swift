@@ -76,7 +76,7 @@ import Testing
         let lines = try DiffReport.compare(wrapped, a, nameA: "ddp.pt", nameB: "a.pt").textLines()
         #expect(Array(lines.suffix(4)) == [
             "",
-            "diagnosis: all 28 unmatched keys differ only by a prefix: A's keys have 'module.' where B's do not (added by module. (DataParallel/DistributedDataParallel)); compare them with --map-a '^module\\.='",
+            "diagnosis: all 28 unmatched keys differ only by a prefix: A's keys start with 'module.' (DataParallel/DistributedDataParallel) and B's do not; compare them with --map-a '^module\\.='",
             "",
             "different: 28 only in A, 28 only in B, 0 unchanged (28 tensors in A, 28 in B)"])
         #expect(lines.contains("  module.layers.{0..11}.attn.in_proj_weight  float32 [4]"))

@@ -20,12 +20,15 @@ import Testing
         #expect(d.prefixA == "" && d.prefixB == "_orig_mod.module.")
         #expect(d.ruleBToA == "^_orig_mod\\.module\\.=")
         #expect(d.causes.count == 2)
-        #expect(d.explanation(a: "A", b: "B").contains("B's keys have '_orig_mod.module.'"))
+        #expect(d.explanation(a: "A", b: "B") == "all 3 unmatched keys differ only by a prefix: B's keys start with "
+                + "'_orig_mod.module.' (torch.compile, DataParallel/DistributedDataParallel) and A's do not")
     }
 
     @Test func differentPrefixesOnBothSides() throws {
         let d = try #require(PrefixDiagnosis.diagnose(onlyA: plain.map { "module." + $0 }, onlyB: plain.map { "model." + $0 }))
         #expect(d.ruleAToB == "^module\\.=model.")
+        #expect(d.explanation(a: "checkpoint", b: "model").hasSuffix("checkpoint's keys start with 'module.' "
+            + "(DataParallel/DistributedDataParallel) where model's start with 'model.' (a wrapper holding the network as `.model`, as in Lightning and Hugging Face)"))
         #expect(try KeyMap([d.ruleAToB]).apply("module.fc.weight") == "model.fc.weight")
         let fsdp = try #require(PrefixDiagnosis.diagnose(onlyA: ["_fsdp_wrapped_module.w"], onlyB: ["w"]))
         #expect(fsdp.causes == ["_fsdp_wrapped_module. (FSDP)"])

@@ -52,6 +52,15 @@ import Testing
         #expect(throws: TensorError.self) { try Tensor([1, 2, 3], shape: [2]) }
     }
 
+    @Test func deepGraphsRunAndFreeWithoutOverflowingTheStack() throws {
+        // 60k nested nodes crashed with one deinit frame per node; backward is iterative too.
+        let x = Tensor.ones([2], requiresGrad: true)
+        var y = x
+        for _ in 0 ..< 60_000 { y = y * 1.0 }
+        try y.sum().backward()
+        #expect(x.grad?.scalars == [1, 1])
+    }
+
     @Test func leafKeepsOneAccumulateGradNode() throws {
         let w = Tensor.ones([2], requiresGrad: true)
         let a = try w * 2, b = try w + 1

@@ -8,9 +8,11 @@ import Testing
                              "batch_norm2d_eval_no_affine"]
     static let layerCases = ["layer_norm_last", "layer_norm_two_dims", "layer_norm_no_affine"]
     static let groupCases = ["group_norm2d", "group_norm_no_spatial", "group_norm_no_affine"]
+    /// Checked at the Tensor level only (`NormTensorTests`): instance norm is a composed op.
+    static let instanceCases = ["instance_norm2d", "instance_norm2d_affine_tracked", "instance_norm1d_eval_tracked"]
 
     @Test func fixtureHoldsExactlyTheseCases() throws {
-        #expect(Set(try ConvOpsFixture("norm").cases.keys) == Set(Self.batchCases + Self.layerCases + Self.groupCases))
+        #expect(Set(try ConvOpsFixture("norm").cases.keys) == Set(Self.batchCases + Self.layerCases + Self.groupCases + Self.instanceCases))
     }
 
     @Test(arguments: batchCases) func batchNorm(_ name: String) throws {

@@ -30,6 +30,26 @@ import Testing
         try f.checkTensorOp(name, out: out, leaves: [("gx", x), ("gw", w), ("gb", b)])
     }
 
+    @Test(arguments: NormGoldenTests.instanceCases) func instanceNorm(_ name: String) throws {
+        let f = try ConvOpsFixture("norm")
+        let a = try f.args(name)
+        let x = try #require(try f.tensor(name, "x", requiresGrad: true))
+        let w = try f.tensor(name, "w", requiresGrad: true), b = try f.tensor(name, "b", requiresGrad: true)
+        let rm = try f.tensor(name, "running_mean"), rv = try f.tensor(name, "running_var")
+        let out = try x.instanceNorm(runningMean: rm, runningVar: rv, weight: w, bias: b,
+                                     useInputStats: try #require(a["use_input_stats"] as? Bool),
+                                     momentum: try #require(a["momentum"] as? Double),
+                                     eps: try #require(a["eps"] as? Double))
+        if let rm, let rv {
+            expectClose(rm.scalars, try f.floats(name, "running_mean_after"), "\(name) running_mean")
+            expectClose(rv.scalars, try f.floats(name, "running_var_after"), "\(name) running_var")
+        }
+        let bn = out.gradFn?.nextFunctions.first?.0
+        #expect(bn?.name == "NativeBatchNormBackward0")
+        #expect(bn?.nextFunctions.map { $0.0?.name } == ["ViewBackward0"] + (w == nil ? [nil, nil] : ["RepeatBackward0", "RepeatBackward0"]))
+        try f.checkTensorOp(name, out: out, leaves: [("gx", x), ("gw", w), ("gb", b)])
+    }
+
     @Test func badArgumentsThrow() {
         let x = Tensor.ones([2, 3, 4])
         #expect(throws: TensorError.self) { try x.batchNorm(runningMean: Tensor.zeros([2]), runningVar: nil, training: true) }

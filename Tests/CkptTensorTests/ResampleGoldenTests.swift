@@ -11,7 +11,7 @@ import Testing
 
     @Test func fixtureHoldsExactlyTheseCases() throws {
         let keys = Set(try ConvOpsFixture("resample").cases.keys)
-        #expect(keys == Set(Self.interpolateCases + ["pixel_shuffle_catalogue", "pixel_unshuffle"]))
+        #expect(keys == Set(Self.interpolateCases + ["pixel_shuffle_catalogue", "pixel_unshuffle", "area2d_size"]))
     }
 
     @Test func pixelShuffleCatalogue() throws {

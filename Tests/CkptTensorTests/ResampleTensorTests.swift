@@ -3,7 +3,7 @@ import Testing
 
 /// `pixelShuffle`, `pixelUnshuffle` and `interpolate` against PyTorch through autograd.
 @Suite struct ResampleTensorTests {
-    @Test(arguments: ResampleGoldenTests.interpolateCases + ["pixel_shuffle_catalogue", "pixel_unshuffle"])
+    @Test(arguments: ResampleGoldenTests.interpolateCases + ["pixel_shuffle_catalogue", "pixel_unshuffle", "area2d_size"])
     func resample(_ name: String) throws {
         let f = try ConvOpsFixture("resample")
         let a = try f.args(name)
@@ -14,7 +14,8 @@ import Testing
         case "pixel_unshuffle": out = try x.pixelUnshuffle(try #require(a["factor"] as? Int))
         default:
             let modeName = try #require(a["mode"] as? String)
-            let mode: InterpolateMode = modeName == "nearest" ? .nearest : modeName == "nearest-exact" ? .nearestExact : .linear
+            let mode = modeName == "area" ? .area : modeName == "nearest" ? .nearest
+                : modeName == "nearest-exact" ? .nearestExact : InterpolateMode.linear
             out = try x.interpolate(size: intList(a, "size"), scaleFactor: a["scale_factor"] as? [Double], mode: mode,
                                     alignCorners: a["align_corners"] as? Bool)
         }

@@ -73,8 +73,8 @@ struct HDF5Tree {
     }
 
     /// Records the attributes of the object at `path` (`dtype`, which marks bf16 datasets, is consumed).
-    mutating func recordAttributes(of path: String, isDataset: Bool, skip: Set<String> = []) throws {
-        for name in try h5.attributeNames(of: path) where !skip.contains(name) && !(isDataset && name == "dtype") {
+    mutating func recordAttributes(of path: String, isDataset: Bool, skip: (String) -> Bool = { _ in false }) throws {
+        for name in try h5.attributeNames(of: path) where !skip(name) && !(isDataset && name == "dtype") {
             guard let v = try h5.attribute(name, of: path) else { continue }
             attributes[path == "/" ? name : String(path.dropFirst()) + "@" + name] = v.text
         }

@@ -59,8 +59,10 @@ struct KerasLegacyLayout {
     /// Adds the listed weights, in layer and weight order, then the optimizer's.
     func read(into tree: inout HDF5Tree) throws {
         let h5 = tree.h5
-        try tree.recordAttributes(of: "/", isDataset: false, skip: ["layer_names"])
-        if group != "/" { try tree.recordAttributes(of: group, isDataset: false, skip: ["layer_names"]) }
+        // The layer list is structure, not metadata (`layer_names`, or its chunks `layer_names0`, …).
+        let isLayerList = { (name: String) in name.hasPrefix("layer_names") && HDF5File.isDecimal(String(name.dropFirst(11))) || name == "layer_names" }
+        try tree.recordAttributes(of: "/", isDataset: false, skip: isLayerList)
+        if group != "/" { try tree.recordAttributes(of: group, isDataset: false, skip: isLayerList) }
         var used = Set<[String]>()
         for layer in layers {
             let layerPath = HDF5File.join(group, layer)

@@ -76,7 +76,11 @@ public indirect enum OrderedJSON: Sendable, Equatable {
         func error(_ what: String) -> CheckpointError { .malformed("JSON: \(what) at byte \(i)") }
 
         mutating func skipSpace() {
-            while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
+            while i < bytes.count {
+                let c = bytes[i]
+                guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
+                i += 1
+            }
         }
 
         mutating func expect(_ word: String) throws {

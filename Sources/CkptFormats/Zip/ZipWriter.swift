@@ -3,8 +3,9 @@ import Foundation
 
 /// Streams a zip archive of STORED members to a file, laid out the way `torch.save` (miniz) lays it out:
 /// each member's data starts at a multiple of `alignment` (padding in an `FB` extra field of the local
-/// header), sizes and CRC follow the data in a descriptor and are repeated in the central directory, and
-/// zip64 records appear only when a size, offset or count needs them. Members are written one at a time;
+/// header), sizes and CRC follow the data in a descriptor and are repeated in the central directory, zip64
+/// extra fields appear only where a size or offset needs them, and the zip64 end record is always written.
+/// For the same records the output is byte-identical to torch.save's. Members are written one at a time;
 /// nothing but the central directory is held in memory.
 public final class ZipWriter {
     struct Written {
@@ -64,27 +65,32 @@ public final class ZipWriter {
         let nameBytes = Array(name.utf8)
         guard nameBytes.count <= 0xFFFF else { throw CheckpointError.malformed("zip member name is too long") }
         let offset = out.position
-        let zip64 = size >= limit || offset >= limit
+        // As miniz does for torch: a zip64 extra in the local header holds only the fields that overflow
+        // (both sizes, the header offset); the 32-bit fields stay 0 since a data descriptor follows.
+        let bigSize = size >= limit, bigOffset = offset >= limit
+        let zip64 = bigSize || bigOffset
         var header = ZipBytes()
         header.u32(ZipArchive.localSignature)
-        header.u16(zip64 ? 45 : 0)
+        header.u16(0)
         header.u16(size == 0 ? 0x0800 : 0x0808)
         header.u16(ZipArchive.stored)
         header.u32(0) // time and date, as torch writes them
-        header.u32(0) // CRC: in the data descriptor
-        header.u32(zip64 ? 0xFFFF_FFFF : 0)
-        header.u32(zip64 ? 0xFFFF_FFFF : 0)
+        header.u32(0) // CRC and sizes: in the data descriptor and the central directory
+        header.u32(0)
+        header.u32(0)
         header.u16(UInt16(nameBytes.count))
-        let zip64Extra = zip64 ? 20 : 0
+        let zip64Extra = zip64 ? 4 + (bigSize ? 16 : 0) + (bigOffset ? 8 : 0) : 0
         let unpadded = offset + 30 + nameBytes.count + zip64Extra + 4
         let padding = (alignment - unpadded % alignment) % alignment
         header.u16(UInt16(zip64Extra + 4 + padding))
         header.bytes += nameBytes
         if zip64 {
             header.u16(0x0001)
-            header.u16(16)
-            header.u64(UInt64(size))
-            header.u64(UInt64(size))
+            header.u16(UInt16(zip64Extra - 4))
+            // miniz fills the compressed size before compressing, so it is 0 here; readers take sizes from
+            // the central directory, and writing the same bytes keeps ckpt's files identical to torch's.
+            if bigSize { header.u64(UInt64(size)); header.u64(0) }
+            if bigOffset { header.u64(UInt64(offset)) }
         }
         header.bytes += [0x46, 0x42] // "FB"
         header.u16(UInt16(padding))
@@ -170,10 +176,9 @@ public final class ZipWriter {
             if bigSize { extra.u64(UInt64(m.size)); extra.u64(UInt64(m.size)) }
             if bigOffset { extra.u64(UInt64(m.localOffset)) }
         }
-        let needed: UInt16 = extra.bytes.isEmpty ? 0 : 45
         var c = ZipBytes()
         c.u32(ZipArchive.centralSignature)
-        c.u16(needed); c.u16(needed)
+        c.u16(0); c.u16(0) // versions made by and needed, as miniz writes them for STORED members
         c.u16(m.flags)
         c.u16(ZipArchive.stored)
         c.u32(0)

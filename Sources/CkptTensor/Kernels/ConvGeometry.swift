@@ -9,16 +9,27 @@ public enum ConvPadding: Equatable, Sendable {
 /// The shapes of one N-d convolution (1 to 3 spatial dims, PyTorch's NC… layout, weight
 /// `[outChannels, inChannels / groups, kernel…]`). Kernels work in 3-d; fewer dims are padded at the front.
 public struct ConvGeometry: Equatable, Sendable {
+    /// Samples in the batch.
     public let batch: Int
+    /// Input channels (all groups).
     public let inChannels: Int
+    /// Output channels (all groups).
     public let outChannels: Int
+    /// Channel groups; each sees `inChannels / groups` inputs.
     public let groups: Int
+    /// Spatial input size, outermost first.
     public let inputSize: [Int]
+    /// Spatial kernel size.
     public let kernelSize: [Int]
+    /// Step per spatial dim.
     public let stride: [Int]
+    /// Implicit zeros before each spatial dim.
     public let paddingBefore: [Int]
+    /// Implicit zeros after each spatial dim.
     public let paddingAfter: [Int]
+    /// Spacing between kernel taps.
     public let dilation: [Int]
+    /// Spatial output size.
     public let outputSize: [Int]
 
     /// Validates the arguments the way `torch.nn.functional.conv{1,2,3}d` does and computes the output size.

@@ -6,15 +6,23 @@ public enum InterpolateMode: String, Sendable, CaseIterable {
     case nearestExact = "nearest-exact"
     /// `linear`, `bilinear` or `trilinear` by the number of spatial dims.
     case linear
+    /// Adaptive average pooling to the output size (`Tensor.interpolate` routes it there; the resampling
+    /// kernel refuses it).
+    case area
 }
 
 /// Resampling of the last 1 to 3 dims of `[planes, spatial…]`, with PyTorch's source-index rules
 /// (`area_pixel_compute_source_index`, `nearest_idx`), computed in Float as PyTorch does for float input.
 public struct InterpolateGeometry: Equatable, Sendable {
+    /// Independent planes (`batch · channels`).
     public let planes: Int
+    /// Spatial input size.
     public let inputSize: [Int]
+    /// Spatial output size.
     public let outputSize: [Int]
+    /// Nearest, nearest-exact or (bi/tri)linear.
     public let mode: InterpolateMode
+    /// Linear modes: map corner pixel centres onto each other.
     public let alignCorners: Bool
     /// The user's scale factors when given (and not recomputed): they set the source step `1 / scale`.
     public let scales: [Double]?
@@ -26,6 +34,9 @@ public struct InterpolateGeometry: Equatable, Sendable {
         let dims = inputSize.count
         guard (1...3).contains(dims) else {
             throw .invalidArgument("interpolate expects 1 to 3 spatial dims, got \(dims)")
+        }
+        guard mode != .area else {
+            throw .invalidArgument("area interpolation is adaptive average pooling, not a resampling kernel")
         }
         if alignCorners != nil && mode != .linear {
             throw .invalidArgument("align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear")
@@ -75,7 +86,7 @@ public struct InterpolateGeometry: Equatable, Sendable {
         let step: Float = scale.map { Float(1.0 / $0) } ?? Float(n) / Float(m)
         for i in 0..<m {
             switch mode {
-            case .nearest, .nearestExact:
+            case .nearest, .nearestExact, .area:
                 let src: Int
                 if m == n { src = i }
                 else if mode == .nearest && m == 2 * n { src = i >> 1 }

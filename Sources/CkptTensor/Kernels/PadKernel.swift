@@ -6,11 +6,17 @@ public enum PadMode: String, Sendable, CaseIterable {
 /// Padding of the last 1 to 3 dims of a contiguous tensor, with PyTorch's argument order
 /// (`(left, right)` of the last dim first, then the dim before it, …). Negative amounts crop.
 public struct PadGeometry: Equatable, Sendable {
+    /// Product of the unpadded leading dims.
     public let planes: Int
+    /// The padded dims, outermost first.
     public let inputSize: [Int]
+    /// Amount added before each padded dim (negative crops).
     public let before: [Int]
+    /// Amount added after each padded dim.
     public let after: [Int]
+    /// How padding values are chosen.
     public let mode: PadMode
+    /// The padded dims after padding.
     public let outputSize: [Int]
 
     /// `shape` is the whole input shape; `pad` has an even count of at most `2 · min(3, rank)` entries.

@@ -2,13 +2,21 @@
 /// (`batch · channels`). Output sizes follow PyTorch's `pooling_output_shape`, including `ceil_mode`'s rule
 /// that the last window must start inside the input or its left padding.
 public struct PoolGeometry: Equatable, Sendable {
+    /// Independent planes (`batch · channels`).
     public let planes: Int
+    /// Spatial input size.
     public let inputSize: [Int]
+    /// Window size.
     public let kernelSize: [Int]
+    /// Window step (defaults to the window size).
     public let stride: [Int]
+    /// Implicit padding on both sides.
     public let padding: [Int]
+    /// Spacing between window taps.
     public let dilation: [Int]
+    /// Whether a partial last window counts.
     public let ceilMode: Bool
+    /// Spatial output size.
     public let outputSize: [Int]
 
     /// Validates like `max_pool{1,2,3}d` / `avg_pool{1,2,3}d`; `stride` defaults to the kernel size.

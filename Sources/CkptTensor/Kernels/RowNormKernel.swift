@@ -86,6 +86,7 @@ struct RowNormShape {
 /// `layer_norm` over the trailing `size` elements of each of `rows` rows; `weight`/`bias` have `size`
 /// elements; `mean`/`rstd` receive one value per row.
 public enum LayerNormKernel {
+    /// Normalises each row and applies the optional elementwise affine.
     public static func forward<T: KernelScalar>(rows: Int, size: Int, input: UnsafePointer<T>,
                                                 weight: UnsafePointer<T>?, bias: UnsafePointer<T>?, eps: Double,
                                                 output: UnsafeMutablePointer<T>, mean: UnsafeMutablePointer<T>,
@@ -118,6 +119,7 @@ public enum GroupNormKernel {
                             channels: channels)
     }
 
+    /// Normalises each group of each sample and applies the optional per-channel affine.
     public static func forward<T: KernelScalar>(batch: Int, channels: Int, spatial: Int, groups: Int,
                                                 input: UnsafePointer<T>, weight: UnsafePointer<T>?,
                                                 bias: UnsafePointer<T>?, eps: Double,
