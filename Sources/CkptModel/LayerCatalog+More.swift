@@ -55,7 +55,7 @@ extension LayerCatalog {
                                 mode: try a.string("mode", default: "nearest"),
                                 alignCorners: a.has("align_corners") ? try a.bool("align_corners", default: false) : nil)
         })
-        register("UpsamplingBilinear2d", Entry(["size", "scale_factor"]) { a in
+        register("UpsamplingBilinear2d", Entry(["size", "scale_factor", "mode"]) { a in
             let (s, scalar) = try scale(a)
             return try Upsample(size: try a.optionalSize("size"), scaleFactor: s, scaleIsScalar: scalar, bilinear2d: true)
         })
