@@ -87,6 +87,28 @@ def _layers():
                    "repl": _flat(torch.nn.ReplicationPad2d(2)(x)),
                    "up": _flat(torch.nn.UpsamplingBilinear2d(scale_factor=2)(x)),
                    "up_nearest": _flat(torch.nn.Upsample(size=(5, 7))(x))}
+    bn = torch.nn.BatchNorm2d(3)
+    with torch.no_grad():
+        bn.weight.uniform_(0.5, 1.5)
+        bn.bias.uniform_(-0.5, 0.5)
+    w0, b0 = _flat(bn.weight), _flat(bn.bias)
+    x = torch.randn(4, 3, 2, 5, requires_grad=True)
+    y = bn(x)
+    (y * torch.arange(y.numel()).reshape(y.shape).float().sin()).sum().backward()
+    bn.eval()
+    ye = bn(x.detach() * 0.5)
+    out["batchnorm2d"] = {"weight": w0, "bias": b0, "x": _flat(x), "y": _flat(y), "gx": _flat(x.grad), "gw": _flat(bn.weight.grad),
+                          "gb": _flat(bn.bias.grad), "running_mean": _flat(bn.running_mean), "running_var": _flat(bn.running_var),
+                          "y_eval": _flat(ye)}
+    ln = torch.nn.LayerNorm([5])
+    with torch.no_grad():
+        ln.weight.uniform_(0.5, 1.5)
+        ln.bias.uniform_(-0.5, 0.5)
+    x = torch.randn(3, 5, requires_grad=True)
+    y = ln(x)
+    (y * torch.arange(y.numel()).reshape(y.shape).float().cos()).sum().backward()
+    out["layernorm"] = {"weight": _flat(ln.weight), "bias": _flat(ln.bias), "x": _flat(x), "y": _flat(y), "gx": _flat(x.grad),
+                        "gw": _flat(ln.weight.grad), "gb": _flat(ln.bias.grad)}
     return out
 
 

@@ -82,3 +82,46 @@ import Testing
         #expect(try PixelShuffle(2).forward(Tensor.ones([1, 8, 2, 3])).shape == [1, 2, 4, 6])
     }
 }
+
+/// BatchNorm2d (train then eval) and LayerNorm against PyTorch: outputs, input and parameter gradients, running stats.
+@Suite struct NormalizationParityTests {
+    /// `sum(y * w)` with PyTorch's weights `sin(i)` / `cos(i)` so every gradient element differs.
+    static func weighted(_ y: Tensor, _ f: (Float) -> Float) throws -> Tensor {
+        let w = try Tensor((0 ..< y.numel).map { f(Float($0)) }, shape: y.shape)
+        return try (y * w).sum()
+    }
+
+    @Test func batchNorm2dTrainAndEvalMatchPyTorch() throws {
+        let g = try LayerTests.golden("batchnorm2d")
+        let m = BatchNorm(dims: 2, 3)
+        try LayerTests.load(m.parameter("weight"), try LayerTests.floats(g, "weight"))
+        try LayerTests.load(m.parameter("bias"), try LayerTests.floats(g, "bias"))
+        let xs = try LayerTests.floats(g, "x")
+        let x = try Tensor(xs, shape: [4, 3, 2, 5], requiresGrad: true)
+        let y = try m.forward(x)
+        LayerTests.close(y.scalars, try LayerTests.floats(g, "y"), "bn y")
+        try Self.weighted(y, sin).backward()
+        LayerTests.close(x.grad?.scalars, try LayerTests.floats(g, "gx"), "bn grad x")
+        LayerTests.close(m.parameter("weight")?.grad?.scalars, try LayerTests.floats(g, "gw"), "bn grad weight")
+        LayerTests.close(m.parameter("bias")?.grad?.scalars, try LayerTests.floats(g, "gb"), "bn grad bias")
+        LayerTests.close(m.buffer("running_mean")?.scalars, try LayerTests.floats(g, "running_mean"), "bn running_mean")
+        LayerTests.close(m.buffer("running_var")?.scalars, try LayerTests.floats(g, "running_var"), "bn running_var")
+        m.eval()
+        let ye = try m.forward(try Tensor(xs.map { $0 * 0.5 }, shape: [4, 3, 2, 5]))
+        LayerTests.close(ye.scalars, try LayerTests.floats(g, "y_eval"), "bn eval y")
+    }
+
+    @Test func layerNormMatchesPyTorch() throws {
+        let g = try LayerTests.golden("layernorm")
+        let m = LayerNorm([5])
+        try LayerTests.load(m.parameter("weight"), try LayerTests.floats(g, "weight"))
+        try LayerTests.load(m.parameter("bias"), try LayerTests.floats(g, "bias"))
+        let x = try Tensor(try LayerTests.floats(g, "x"), shape: [3, 5], requiresGrad: true)
+        let y = try m.forward(x)
+        LayerTests.close(y.scalars, try LayerTests.floats(g, "y"), "ln y")
+        try Self.weighted(y, cos).backward()
+        LayerTests.close(x.grad?.scalars, try LayerTests.floats(g, "gx"), "ln grad x")
+        LayerTests.close(m.parameter("weight")?.grad?.scalars, try LayerTests.floats(g, "gw"), "ln grad weight")
+        LayerTests.close(m.parameter("bias")?.grad?.scalars, try LayerTests.floats(g, "gb"), "ln grad bias")
+    }
+}
