@@ -109,6 +109,21 @@ def _layers():
     (y * torch.arange(y.numel()).reshape(y.shape).float().cos()).sum().backward()
     out["layernorm"] = {"weight": _flat(ln.weight), "bias": _flat(ln.bias), "x": _flat(x), "y": _flat(y), "gx": _flat(x.grad),
                         "gw": _flat(ln.weight.grad), "gb": _flat(ln.bias.grad)}
+    rec = {}
+    for name, cls in [("LSTM", torch.nn.LSTM), ("GRU", torch.nn.GRU), ("RNN", torch.nn.RNN)]:
+        torch.manual_seed(4)
+        m = cls(3, 4, num_layers=2, bidirectional=True, batch_first=True)
+        x = torch.randn(2, 6, 3, requires_grad=True)
+        y = m(x)[0]
+        (y * torch.arange(y.numel()).reshape(y.shape).float().sin()).sum().backward()
+        rec[name] = {"params": {k: _flat(v) for k, v in m.state_dict().items()}, "x": _flat(x), "y": _flat(y),
+                     "gx": _flat(x.grad), "grads": {k: _flat(v.grad) for k, v in m.named_parameters()}}
+    out["recurrent"] = rec
+    emb = torch.nn.Embedding(6, 3, padding_idx=2)
+    idx = torch.tensor([[0, 2, 5], [2, 2, 1]])
+    y = emb(idx)
+    (y * torch.arange(y.numel()).reshape(y.shape).float().sin()).sum().backward()
+    out["embedding"] = {"weight": _flat(emb.weight), "idx": _flat(idx), "y": _flat(y), "gw": _flat(emb.weight.grad)}
     return out
 
 
