@@ -119,6 +119,20 @@ def _layers():
         rec[name] = {"params": {k: _flat(v) for k, v in m.state_dict().items()}, "x": _flat(x), "y": _flat(y),
                      "gx": _flat(x.grad), "grads": {k: _flat(v.grad) for k, v in m.named_parameters()}}
     out["recurrent"] = rec
+    cells = {}
+    for name, cls in [("LSTMCell", torch.nn.LSTMCell), ("GRUCell", torch.nn.GRUCell), ("RNNCell", torch.nn.RNNCell)]:
+        torch.manual_seed(5)
+        m = cls(3, 4)
+        xs = torch.randn(6, 2, 3, requires_grad=True)
+        state, hs = None, []
+        for t in range(6):
+            state = m(xs[t], state)
+            hs.append(state[0] if isinstance(state, tuple) else state)
+        y = torch.stack(hs)
+        (y * torch.arange(y.numel()).reshape(y.shape).float().sin()).sum().backward()
+        cells[name] = {"params": {k: _flat(v) for k, v in m.state_dict().items()}, "x": _flat(xs), "y": _flat(y),
+                       "gx": _flat(xs.grad), "grads": {k: _flat(v.grad) for k, v in m.named_parameters()}}
+    out["cells"] = cells
     emb = torch.nn.Embedding(6, 3, padding_idx=2)
     idx = torch.tensor([[0, 2, 5], [2, 2, 1]])
     y = emb(idx)

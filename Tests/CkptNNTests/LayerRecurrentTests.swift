@@ -25,6 +25,30 @@ import Testing
         for (key, p) in m.namedParameters() { LayerTests.close(p.grad?.scalars, try LayerTests.floats(grads, key), "\(name) grad \(key)") }
     }
 
+    @Test(arguments: [("LSTMCell", RecurrentMode.lstm), ("GRUCell", .gru), ("RNNCell", .rnnTanh)])
+    func cellSteppedSixTimesMatchesPyTorch(name: String, mode: RecurrentMode) throws {
+        let all = try LayerTests.golden("cells")
+        let g = try #require(all[name] as? [String: Any])
+        let m = RecurrentCell(mode: mode, 3, 4)
+        let params = try #require(g["params"] as? [String: Any])
+        #expect(m.stateDict().keys.sorted() == params.keys.sorted())
+        for (key, t) in m.stateDict() { try LayerTests.load(t, try LayerTests.floats(params, key)) }
+        let xs = try Tensor(try LayerTests.floats(g, "x"), shape: [6, 2, 3], requiresGrad: true)
+        var state: ModuleValue? = nil
+        var hs: [Tensor] = []
+        for t in 0 ..< 6 {
+            let out = try m.forward([.tensor(try xs.select(dim: 0, index: t))] + (state.map { [$0] } ?? []))
+            if case .tuple(let hc) = out, let h = hc.first { hs.append(try h.asTensor()) } else { hs.append(try out.asTensor()) }
+            state = out
+        }
+        let y = try Tensor.stack(hs)
+        LayerTests.close(y.scalars, try LayerTests.floats(g, "y"), "\(name) y")
+        try NormalizationParityTests.weighted(y, sin).backward()
+        LayerTests.close(xs.grad?.scalars, try LayerTests.floats(g, "gx"), "\(name) grad x")
+        let grads = try #require(g["grads"] as? [String: Any])
+        for (key, p) in m.namedParameters() { LayerTests.close(p.grad?.scalars, try LayerTests.floats(grads, key), "\(name) grad \(key)") }
+    }
+
     @Test func embeddingWithPaddingIdxMatchesPyTorch() throws {
         let g = try LayerTests.golden("embedding")
         let m = try Embedding(6, 3, paddingIdx: 2)
