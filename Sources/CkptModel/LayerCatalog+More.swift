@@ -64,6 +64,10 @@ extension LayerCatalog {
 
     private mutating func registerLosses() {
         func reduction(_ a: LayerArguments) throws -> Reduction {
+            // A class weight is a tensor a model file cannot spell; refuse it rather than ignore it.
+            if a.has("weight") || a.has("pos_weight") {
+                throw ModelFileError(line: a.spec.line, "\(a.spec.className)(weight=…) is not supported in model files")
+            }
             do { return try LossModule.reduction(try a.string("reduction", default: "mean")) } catch {
                 throw ModelFileError(line: a.spec.line, "\(a.spec.className)(): \(error)")
             }
