@@ -57,6 +57,7 @@ public struct LayerCatalog {
         var c = LayerCatalog()
         c.registerCore()
         c.registerLayers()
+        c.registerMore()
         return c
     }()
 
