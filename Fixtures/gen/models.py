@@ -57,6 +57,17 @@ class TiedLM(nn.Module):
         return self.head(h)
 
 
+class AttnNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(8, 2)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, x):
+        out, weights = self.attn(x, x, x)
+        return self.fc(out) + weights.sum()
+
+
 def model_text(model, extra_lines=(), forward=True):
     """print(model), plus ckpt's additions inserted before the closing parenthesis, plus the pasted forward."""
     text = str(model)
@@ -108,6 +119,11 @@ def generate(root: pathlib.Path):
     text[5] = "  (4): (2)"
     (out / "tied.model").write_text("# net[2] and net[4] are one Linear (shared weights)\n" + "\n".join(text) + "\n")
     info["tied"] = tied_entry
+    attn = AttnNet()
+    info["attn"] = save(out, "attn", attn, torch.randn(5, 2, 8))
+    # print(model) does not show num_heads: the model file writes it in, as ckpt needs it to run.
+    text = (out / "attn.model").read_text().replace("(attn): MultiheadAttention(", "(attn): MultiheadAttention(8, 2")
+    (out / "attn.model").write_text(text)
     lm = TiedLM()
     info["tied_lm"] = save(out, "tied_lm", lm, torch.randint(0, 12, (2, 5)), extra_lines=["(head.weight): (embed.weight)"])
 

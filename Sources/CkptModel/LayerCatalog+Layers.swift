@@ -45,6 +45,22 @@ extension LayerCatalog {
                           affine: try a.bool("affine", default: true), trackRunningStats: try a.bool("track_running_stats", default: true))
             })
         }
+        register("MultiheadAttention", Entry(["embed_dim", "num_heads", "dropout", "bias", "add_bias_kv", "add_zero_attn", "kdim", "vdim",
+                                              "batch_first", "device", "dtype"]) { a in
+            // print(model) shows only out_proj: embed_dim comes from it, num_heads only when written in.
+            var embed = try a.optionalInt("embed_dim")
+            for child in a.spec.children where child.name == "out_proj" {
+                if case .module(let m) = child.entry, embed == nil { embed = m.kwarg("in_features")?.intValue }
+            }
+            guard let e = embed else { throw ModelFileError(line: a.spec.line, "MultiheadAttention needs embed_dim (or its printed out_proj)") }
+            if try a.bool("add_bias_kv", default: false) || a.has("kdim") || a.has("vdim") {
+                throw ModelFileError(line: a.spec.line, "MultiheadAttention with add_bias_kv, kdim or vdim is not implemented")
+            }
+            do {
+                return try MultiheadAttention(embedDim: e, numHeads: try a.optionalInt("num_heads"), bias: try a.bool("bias", default: true),
+                                              batchFirst: try a.bool("batch_first", default: false))
+            } catch let error as NNError { throw ModelFileError(line: a.spec.line, error.description) }
+        })
         register("AdaptiveAvgPool2d", Entry(["output_size"]) { a in AdaptiveAvgPool2d(outputSize: try a.size("output_size")) })
         register("LayerNorm", Entry(["normalized_shape", "eps", "elementwise_affine", "bias", "device", "dtype"]) { a in
             LayerNorm(try a.intList("normalized_shape"), eps: try a.double("eps", default: 1e-5),

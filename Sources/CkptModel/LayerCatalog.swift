@@ -28,7 +28,7 @@ public struct LayerCatalog {
     /// Size arguments that must be at least 0, and those that must be at least 1.
     static let sizeArguments: Set<String> = ["in_features", "out_features", "in1_features", "in2_features", "in_channels",
                                              "out_channels", "num_features", "num_embeddings", "embedding_dim", "input_size",
-                                             "hidden_size", "num_channels", "normalized_shape", "output_size", "padding"]
+                                             "hidden_size", "num_channels", "normalized_shape", "output_size", "padding", "embed_dim"]
     static let positiveArguments: Set<String> = ["kernel_size", "stride", "dilation", "groups", "num_layers", "num_groups",
                                                  "upscale_factor"]
 
@@ -66,7 +66,9 @@ public struct LayerCatalog {
             Linear(try a.int("in_features"), try a.int("out_features"), bias: try a.bool("bias", default: true))
         }
         register("Linear", linear)
-        register("NonDynamicallyQuantizableLinear", linear)
+        register("NonDynamicallyQuantizableLinear", Entry(linear.parameters) { a in
+            NonDynamicallyQuantizableLinear(try a.int("in_features"), try a.int("out_features"), bias: try a.bool("bias", default: true))
+        })
         register("Identity", Entry([]) { _ in Identity() })
         register("Flatten", Entry(["start_dim", "end_dim"]) { a in
             Flatten(startDim: try a.int("start_dim", default: 1), endDim: try a.int("end_dim", default: -1))

@@ -2,7 +2,7 @@ import CkptTensor
 import Foundation
 
 /// `nn.Linear(in_features, out_features, bias=True)`: `y = x Wᵀ + b`, weight `[out, in]`.
-public final class Linear: UnaryModule {
+public class Linear: UnaryModule {
     public let inFeatures: Int
     public let outFeatures: Int
 

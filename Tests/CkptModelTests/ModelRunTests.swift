@@ -20,7 +20,7 @@ import CkptTensor
         return try Tensor(entry: entry)
     }
 
-    @Test(arguments: names)
+    @Test(arguments: names + ["attn"])
     func runsLikePyTorch(name: String) throws {
         let dir = ModelFileFixtures.root.appendingPathComponent("models").path + "/"
         let model = try ModelBuilder.build(text: try ModelFileFixtures.text("models/\(name).model"))
@@ -73,6 +73,23 @@ import CkptTensor
             built += 1
         }
         #expect(built >= 40)
+    }
+
+    /// MultiheadAttention and TransformerEncoderLayer as PyTorch prints them (without embed_dim or num_heads) still
+    /// have PyTorch's keys and shapes.
+    @Test func printedAttentionHasPyTorchsKeys() throws {
+        let text = try ModelFileFixtures.text("model_reprs/all_layers.txt")
+        let model = try ModelBuilder.build(text: text)
+        let data = try Data(contentsOf: ModelFileFixtures.root.appendingPathComponent("model_reprs/all_layers.keys.json"))
+        let pairs = try JSONSerialization.jsonObject(with: data) as? [[Any]] ?? []
+        for prefix in ["layers.mha.", "layers.encoder."] {
+            let want = pairs.compactMap { p -> String? in
+                guard let k = p.first as? String, k.hasPrefix(prefix), let s = p.last as? [Int] else { return nil }
+                return "\(k) \(s)"
+            }
+            let have = model.stateDict().filter { $0.key.hasPrefix(prefix) }.map { "\($0.key) \($0.value.shape)" }
+            #expect(have == want && !want.isEmpty)
+        }
     }
 
     @Test func forwardErrorsNameTheLine() throws {
