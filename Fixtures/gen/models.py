@@ -68,6 +68,21 @@ class AttnNet(nn.Module):
         return self.fc(out) + weights.sum()
 
 
+class EncoderNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, num_layers=2, norm=nn.LayerNorm(8), enable_nested_tensor=False)
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, x):
+        s = x.shape[1]
+        causal = torch.triu(torch.ones(s, s), diagonal=1).bool()
+        padding = x.abs().sum(-1) == 0
+        h = self.encoder(x, mask=causal, src_key_padding_mask=padding)
+        return self.head(h[:, -1])
+
+
 def model_text(model, extra_lines=(), forward=True):
     """print(model), plus ckpt's additions inserted before the closing parenthesis, plus the pasted forward."""
     text = str(model)
@@ -79,13 +94,13 @@ def model_text(model, extra_lines=(), forward=True):
     return text.rstrip() + "\n"
 
 
-def save(out, name, model, x, extra_lines=(), info=None):
+def save(out, name, model, x, extra_lines=(), info=None, fast_path=True):
     model.eval()
-    (out / f"{name}.model").write_text(model_text(model, extra_lines))
+    (out / f"{name}.model").write_text(model_text(model, extra_lines, forward=not isinstance(model, nn.TransformerEncoderLayer)))
     torch.save(model.state_dict(), out / f"{name}.pt")
     np.save(out / f"{name}.input.npy", x.numpy())
-    with torch.no_grad():
-        y = model(x)
+    with torch.set_grad_enabled(not fast_path):
+        y = model(x).detach()
     np.save(out / f"{name}.expected.npy", y.numpy())
     entry = {"parameters": sum(p.numel() for p in model.parameters()),
              "buffers": sum(b.numel() for b in model.buffers()),
@@ -144,5 +159,26 @@ def generate(root: pathlib.Path):
     twin = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 8), nn.Linear(8, 8), nn.Linear(8, 1))
     (out / "twin.model").write_text(str(twin) + "\n")
     torch.save({f"layer{i}.{k}": v for i, m in enumerate(twin) for k, v in m.state_dict().items()}, out / "twin_renamed.pt")
+
+    # Transformer encoders. print(model) shows neither nhead nor batch_first/norm_first/activation='gelu': the
+    # model files write them in, on the layer or on its self_attn line.
+    enc = EncoderNet()
+    x = torch.randn(2, 6, 8)
+    x[1, 4:] = 0  # the second sequence is two positions shorter (padding at the end)
+    info["encoder"] = save(out, "encoder", enc, x)
+    text = (out / "encoder.model").read_text().replace("2 x TransformerEncoderLayer(", "2 x TransformerEncoderLayer(nhead=2, batch_first=True")
+    (out / "encoder.model").write_text(text)
+    layer = nn.TransformerEncoderLayer(8, 4, dim_feedforward=12, dropout=0.0, activation="gelu", norm_first=True)
+    info["encoder_layer_gelu"] = save(out, "encoder_layer_gelu", layer, torch.randn(5, 2, 8))
+    text = (out / "encoder_layer_gelu.model").read_text().replace(
+        "TransformerEncoderLayer(", "TransformerEncoderLayer(nhead=4, activation='gelu', norm_first=True", 1)
+    (out / "encoder_layer_gelu.model").write_text(text)
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, activation=nn.GELU(approximate="tanh"), batch_first=True)
+    # With grad off, torch's inference fast path runs any GELU module as exact gelu, ignoring approximate='tanh';
+    # the expected output is the module's own computation (grad on), which ckpt gives.
+    info["encoder_layer_module"] = save(out, "encoder_layer_module", layer, torch.randn(3, 4, 8), fast_path=False)
+    text = (out / "encoder_layer_module.model").read_text().replace(
+        "(self_attn): MultiheadAttention(", "(self_attn): MultiheadAttention(8, 2, batch_first=True")
+    (out / "encoder_layer_module.model").write_text(text)
 
     (out / "models.json").write_text(json.dumps(info, indent=1) + "\n")

@@ -56,6 +56,8 @@ OPS = {
     # comparisons and selection
     'where': lambda x, a: torch.where(x[0].bool(), x[1], x[2]),
     'masked_fill': lambda x, a: x[0].masked_fill(x[1].bool(), a['value']),
+    'triu': lambda x, a: torch.triu(x[0], diagonal=a['diagonal']),
+    'tril': lambda x, a: torch.tril(x[0], diagonal=a['diagonal']),
     'gt': lambda x, a: (x[0] > x[1]).float(),
     'le_scalar': lambda x, a: (x[0] <= a['s']).float(),
     'eq': lambda x, a: (x[0] == x[1]).float(),
@@ -288,6 +290,8 @@ def families():
         ('masked_fill', [([2, 3], 'f'), ([3], 'mask')], {'value': 0.0}),
         ('gt', [([2, 3], 'c'), ([3], 'c')], {}), ('le_scalar', [([2, 3], 'c')], {'s': 0.0}),
         ('eq', [([2, 4], 'values', [0, 1, 2, 3, 0, 1, 2, 3], False), ([4], 'values', [0, 5, 2, 1], False)], {}),
+        ('triu', [([3, 4], 'f')], {'diagonal': 1}), ('triu', [([2, 3, 3], 'f')], {'diagonal': -1}),
+        ('tril', [([4, 3], 'f')], {'diagonal': 0}), ('tril', [([2, 2, 5], 'f')], {'diagonal': 2}),
     ]
     fam['reduce'] = [
         ('sum', [([2, 3], 'f')], {}), ('sum', [([], 'f')], {}),

@@ -11,6 +11,7 @@ enum Builtins {
         if !isMethod, !qualified.contains("."), pythonBuiltins.contains(name) { return try python(name, args) }
         if let v = try tensorFunction(name, args, kwargs) { return v }
         if let v = try spatialFunction(name, args, kwargs) { return v }
+        if let v = try maskFunction(name, args, kwargs) { return v }
         throw InterpreterError("\(isMethod ? "Tensor." + name : qualified)() is not a function ckpt implements")
     }
 
@@ -30,7 +31,12 @@ enum Builtins {
             guard step != 0 else { throw InterpreterError("range() takes 1 to 3 arguments and a nonzero step") }
             return .list(Swift.stride(from: start, to: stop, by: step).map { .int($0) })
         case "int": return .int(Int(try Operators.number(try one())))
-        case "float": return .float(try Operators.number(try one()))
+        case "float":
+            if case .string(let s) = try one() {
+                guard let v = Double(s.trimmingCharacters(in: .whitespaces)) else { throw InterpreterError("could not convert string to float: '\(s)'") }
+                return .float(v)
+            }
+            return .float(try Operators.number(try one()))
         case "bool": return .bool(try one().truth())
         case "abs": return try Operators.binary("*", try one(), .int(1)).absolute()
         case "min", "max":
@@ -71,7 +77,7 @@ enum Builtins {
         case "neg": return try unary { $0.negated() }
         case "contiguous", "float", "clone", "cpu", "detach":
             let t = try bind(["input", "*unused"]).tensor("input")
-            return .tensor(name == "clone" ? t.clone() : name == "detach" ? t.detach() : t)
+            return .tensor(name == "clone" ? t.clone() : name == "detach" ? t.detach() : name == "float" ? try t.to(.float32) : t)
         case "long", "int": return .tensor(try bind(["input"]).tensor("input").to(.int64))
         case "leaky_relu":
             let a = try bind(["input", "negative_slope=0.01", "inplace=False"])

@@ -160,14 +160,31 @@ final class ForwardInterpreter {
     private func call(_ f: PyValue, _ args: [PyValue], _ kwargs: [String: PyValue]) throws -> PyValue {
         switch f {
         case .module(let m):
-            guard kwargs.isEmpty else { throw InterpreterError("\(m.typeName) is called with keyword arguments; pass them by position") }
-            return PyValue(try m.call(try args.map { try $0.moduleValue() }))
+            return PyValue(try m.call(try ForwardInterpreter.bind(m, args, kwargs)))
         case .function(let name): return try Builtins.call(name, args, kwargs)
         case .method(let receiver, let name):
             if case .module(let m) = receiver { return try Attributes.callModuleMethod(m, name, args) }
             return try Builtins.call(name, [receiver] + args, kwargs, isMethod: true)
         default: throw InterpreterError("'\(f.typeName)' object is not callable")
         }
+    }
+
+    /// A module call's arguments by position: keywords go to their place in `forwardParameterNames`, and the
+    /// places skipped before them are None (each module's forward treats None as its default).
+    static func bind(_ m: Module, _ args: [PyValue], _ kwargs: [String: PyValue]) throws -> [ModuleValue] {
+        var values = try args.map { try $0.moduleValue() }
+        guard !kwargs.isEmpty else { return values }
+        let names = m.forwardParameterNames
+        guard !names.isEmpty else { throw InterpreterError("\(m.typeName) is called with keyword arguments; pass them by position") }
+        for (name, value) in kwargs.sorted(by: { $0.key < $1.key }) {
+            guard let i = names.firstIndex(of: name) else {
+                throw InterpreterError("\(m.typeName).forward() got an unexpected keyword argument '\(name)'")
+            }
+            guard i >= args.count else { throw InterpreterError("\(m.typeName).forward() got multiple values for argument '\(name)'") }
+            while values.count <= i { values.append(.none) }
+            values[i] = try value.moduleValue()
+        }
+        return values
     }
 
     private func tensorIndex(_ s: PySubscript, line: Int) throws -> TensorIndex {

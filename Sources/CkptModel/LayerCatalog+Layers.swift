@@ -57,7 +57,7 @@ extension LayerCatalog {
                 throw ModelFileError(line: a.spec.line, "MultiheadAttention with add_bias_kv, kdim or vdim is not implemented")
             }
             do {
-                return try MultiheadAttention(embedDim: e, numHeads: try a.optionalInt("num_heads"), bias: try a.bool("bias", default: true),
+                return try MultiheadAttention(embedDim: e, numHeads: try a.optionalInt("num_heads"), dropout: try a.double("dropout", default: 0), bias: try a.bool("bias", default: true),
                                               batchFirst: try a.bool("batch_first", default: false))
             } catch let error as NNError { throw ModelFileError(line: a.spec.line, error.description) }
         })

@@ -58,6 +58,7 @@ public struct LayerCatalog {
         c.registerCore()
         c.registerLayers()
         c.registerMore()
+        c.registerTransformer()
         return c
     }()
 

@@ -33,6 +33,7 @@ public struct ModelBuilder {
         case "ModuleDict": module = ModuleDict()
         case "ParameterList": module = ParameterList()
         case "ParameterDict": module = ParameterDict()
+        case "TransformerEncoder": module = TransformerEncoder()
         default:
             if let layer = try catalog.build(spec) {
                 // A known layer builds its own submodules (MultiheadAttention's out_proj); printed children must be among them.

@@ -14,11 +14,14 @@ public final class MultiheadAttention: Module {
     public let embedDim: Int
     public let numHeads: Int?
     public let batchFirst: Bool
+    /// Dropout on the attention weights in training.
+    public let dropout: Double
 
-    public init(embedDim: Int, numHeads: Int?, bias: Bool = true, batchFirst: Bool = false) throws {
+    public init(embedDim: Int, numHeads: Int?, dropout: Double = 0, bias: Bool = true, batchFirst: Bool = false) throws {
         guard embedDim > 0 else { throw NNError.invalidArgument("embed_dim must be positive") }
         if let h = numHeads, h <= 0 || embedDim % h != 0 { throw NNError.invalidArgument("embed_dim must be divisible by num_heads") }
-        self.embedDim = embedDim; self.numHeads = numHeads; self.batchFirst = batchFirst
+        guard (0 ... 1).contains(dropout) else { throw NNError.invalidArgument("dropout probability has to be between 0 and 1, but got \(dropout)") }
+        self.embedDim = embedDim; self.numHeads = numHeads; self.batchFirst = batchFirst; self.dropout = dropout
         super.init()
         let bound = Float((6.0 / Double(embedDim + 3 * embedDim)).squareRoot())  // xavier_uniform_ on [3E, E]
         registerParameter("in_proj_weight", Tensor.uniform([3 * embedDim, embedDim], low: -bound, high: bound))
@@ -28,18 +31,45 @@ public final class MultiheadAttention: Module {
         addModule("out_proj", out)
     }
 
-    /// `attn_output, attn_weights` (weights averaged over heads) for query, key, value `(L, N, E)`
-    /// (`(N, L, E)` with batch_first); no masks, no dropout (eval).
+    public override var forwardParameterNames: [String] {
+        ["query", "key", "value", "key_padding_mask", "need_weights", "attn_mask", "average_attn_weights", "is_causal"]
+    }
+
+    /// `attn_output, attn_weights` for query `(L, N, E)`, key and value `(S, N, E)` (`(N, L, E)` with batch_first,
+    /// `(L, E)` unbatched). Masks as PyTorch's: `key_padding_mask (N, S)` and `attn_mask (L, S)` or `(N·H, L, S)`,
+    /// bool (True = not attended) or float (added to the scores). The weights are averaged over heads unless
+    /// `average_attn_weights` is False, and None when `need_weights` is False.
     public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
         guard let h = numHeads else {
             throw NNError.notImplemented("MultiheadAttention: print(model) does not show num_heads; write it as MultiheadAttention(\(embedDim), H")
         }
-        guard args.count >= 3 else { throw NNError.invalidArgument("MultiheadAttention.forward() takes query, key, value") }
+        guard (3 ... 8).contains(args.count) else { throw NNError.invalidArgument("MultiheadAttention.forward() takes query, key, value and options") }
+        func arg(_ i: Int) -> ModuleValue { i < args.count ? args[i] : .none }
+        func flag(_ i: Int, _ name: String, default d: Bool) throws -> Bool {
+            switch arg(i) {
+            case .none: return d
+            case .bool(let b): return b
+            default: throw NNError.invalidArgument("MultiheadAttention: \(name) must be a bool, got \(arg(i).kindName)")
+            }
+        }
         guard let w = parameter("in_proj_weight"), let outProj = self["out_proj"] else { throw NNError.invalidArgument("MultiheadAttention has no weights") }
         var (q, k, v) = (try args[0].asTensor("query"), try args[1].asTensor("key"), try args[2].asTensor("value"))
-        if batchFirst { (q, k, v) = (try q.transpose(0, 1), try k.transpose(0, 1), try v.transpose(0, 1)) }
-        guard q.rank == 3, k.rank == 3, v.rank == 3, q.shape[2] == embedDim else {
-            throw NNError.invalidArgument("MultiheadAttention expects (L, N, \(embedDim)) inputs, got \(q.shape)")
+        var keyPadding = try arg(3).asOptionalTensor("key_padding_mask")
+        let needWeights = try flag(4, "need_weights", default: true)
+        let attnMask = try arg(5).asOptionalTensor("attn_mask")
+        let average = try flag(6, "average_attn_weights", default: true)
+        if try flag(7, "is_causal", default: false), attnMask == nil {
+            throw NNError.invalidArgument("Need attn_mask if specifying the is_causal hint")
+        }
+        let batched = q.rank == 3
+        if !batched {
+            (q, k, v) = (try q.unsqueeze(1), try k.unsqueeze(1), try v.unsqueeze(1))
+            keyPadding = try keyPadding?.unsqueeze(0)
+        } else if batchFirst {
+            (q, k, v) = (try q.transpose(0, 1), try k.transpose(0, 1), try v.transpose(0, 1))
+        }
+        guard q.rank == 3, k.rank == 3, v.rank == 3, q.shape[2] == embedDim, k.shape == v.shape, k.shape[1] == q.shape[1] else {
+            throw NNError.invalidArgument("MultiheadAttention expects query (L, N, \(embedDim)) and key, value (S, N, \(embedDim)); got \(q.shape), \(k.shape), \(v.shape)")
         }
         let (l, n, s, e, d) = (q.shape[0], q.shape[1], k.shape[0], embedDim, embedDim / h)
         let b = parameter("in_proj_bias")
@@ -49,11 +79,32 @@ public final class MultiheadAttention: Module {
         func heads(_ x: Tensor, _ len: Int) throws -> Tensor { try x.reshape([len, n * h, d]).transpose(0, 1) }   // (N·H, len, d)
         let qh = try heads(try project(q, 0), l) * Float(1 / Double(d).squareRoot())
         let kh = try heads(try project(k, 1), s), vh = try heads(try project(v, 2), s)
-        let attn = try qh.bmm(try kh.transpose(1, 2)).softmax(dim: -1)                                       // (N·H, L, S)
+        var scores = try qh.bmm(try kh.transpose(1, 2))                                                       // (N·H, L, S)
+        if let m = attnMask {
+            guard m.shape == [l, s] || m.shape == [n * h, l, s] else {
+                throw NNError.invalidArgument("attn_mask should have shape \([l, s]) or \([n * h, l, s]), got \(m.shape)")
+            }
+            scores = try MultiheadAttention.applyMask(scores, m)
+        }
+        if let m = keyPadding {
+            guard m.shape == [n, s] else { throw NNError.invalidArgument("key_padding_mask should have shape \([n, s]), got \(m.shape)") }
+            let perHead = try m.reshape([n, 1, 1, s]).expand([n, h, 1, s]).reshape([n * h, 1, s])
+            scores = try MultiheadAttention.applyMask(scores, perHead)
+        }
+        var attn = try scores.softmax(dim: -1)
+        if training && dropout > 0 { attn = try attn.dropout(p: Float(dropout), training: true) }
         var out = try attn.bmm(vh).transpose(0, 1).reshape([l, n, e])
         out = try outProj(out)
-        if batchFirst { out = try out.transpose(0, 1) }
-        let weights = try attn.reshape([n, h, l, s]).mean(dim: 1)
+        if !batched { out = try out.squeeze(1) } else if batchFirst { out = try out.transpose(0, 1) }
+        guard needWeights else { return .tuple([.tensor(out), .none]) }
+        var weights = try attn.reshape([n, h, l, s])
+        if average { weights = try weights.mean(dim: 1) }
+        if !batched { weights = try weights.squeeze(0) }
         return .tuple([.tensor(out), .tensor(weights)])
+    }
+
+    /// Scores with a mask applied as PyTorch does: a bool mask sets its True places to -inf, a float mask is added.
+    static func applyMask(_ scores: Tensor, _ mask: Tensor) throws -> Tensor {
+        mask.dtype == .bool ? try scores.maskedFill(mask, -.infinity) : try scores + mask
     }
 }

@@ -14,6 +14,8 @@ open class LossModule: Module {
     /// `loss(input, target)`.
     public func callAsFunction(_ input: Tensor, _ target: Tensor) throws -> Tensor { try forward(input, target) }
 
+    open override var forwardParameterNames: [String] { ["input", "target"] }
+
     open override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
         guard args.count == 2 else { throw NNError.invalidArgument("\(typeName).forward() takes 2 inputs, got \(args.count)") }
         return .tensor(try forward(try args[0].asTensor("\(typeName) input"), try args[1].asTensor("\(typeName) target")))

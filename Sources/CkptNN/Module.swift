@@ -33,6 +33,10 @@ open class Module {
         throw NNError.notImplemented("\(typeName) has no forward pass in ckpt")
     }
 
+    /// The names of `forward`'s parameters after `self`, in order, so a call by keyword (`attn(x, x, x,
+    /// need_weights=False)`) can be bound to positions; empty for modules that take positional arguments only.
+    open var forwardParameterNames: [String] { [] }
+
     /// The text `print(model)` shows (PyTorch's `__repr__`); containers with their own format override it.
     open func repr() -> String { defaultRepr() }
 

@@ -7,6 +7,8 @@ open class UnaryModule: Module {
         throw NNError.notImplemented("\(typeName) has no forward pass in ckpt")
     }
 
+    open override var forwardParameterNames: [String] { ["input"] }
+
     open override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
         guard args.count == 1 else {
             throw NNError.invalidArgument("\(typeName).forward() takes 1 input, got \(args.count)")

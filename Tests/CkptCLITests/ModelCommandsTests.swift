@@ -9,7 +9,8 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     }
 
-    @Test(arguments: ["mlp", "tiny_regression", "tied", "tied_lm", "lenet", "cnn_tutorial", "lstm_classifier", "bn_cnn", "attn"])
+    @Test(arguments: ["mlp", "tiny_regression", "tied", "tied_lm", "lenet", "cnn_tutorial", "lstm_classifier", "bn_cnn", "attn",
+                      "encoder", "encoder_layer_gelu", "encoder_layer_module"])
     func verifyMatchesPyTorch(name: String) throws {
         let r = try CLIRunner.run(["verify", m(name + ".model"), m(name + ".pt"), "--input", m(name + ".input.npy"),
                                    "--expect", m(name + ".expected.npy"), "--backward", "--json"])
@@ -22,7 +23,8 @@ import Testing
         #expect((doc["gradients"] as? [String: Any])?["finite"] as? Bool == true)
     }
 
-    @Test(arguments: ["mlp", "tiny_regression", "tied", "tied_lm", "lenet", "cnn_tutorial", "lstm_classifier", "bn_cnn"])
+    @Test(arguments: ["mlp", "tiny_regression", "tied", "tied_lm", "lenet", "cnn_tutorial", "lstm_classifier", "bn_cnn", "attn",
+                      "encoder", "encoder_layer_gelu", "encoder_layer_module"])
     func countOfAModelIsPyTorchs(name: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: m("models.json")))
         let expected = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?[name] as? [String: Any])

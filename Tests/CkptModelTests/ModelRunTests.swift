@@ -92,6 +92,30 @@ import CkptTensor
         }
     }
 
+    /// A printed TransformerEncoderLayer takes its sizes from its children and runs once nhead is written in; without
+    /// it, running names what to write. Modules take keyword arguments by their forward's parameter names.
+    @Test func printedEncoderLayerNeedsOnlyNhead() throws {
+        let printed = try ModelFileFixtures.text("models/encoder_layer_gelu.model")
+        let bare = printed.replacingOccurrences(of: "TransformerEncoderLayer(nhead=4, activation='gelu', norm_first=True", with: "TransformerEncoderLayer(")
+        #expect(bare != printed)
+        let model = try ModelBuilder.build(text: bare)
+        #expect(model.stateDict().count == 12)
+        do {
+            _ = try model(Tensor.ones([5, 2, 8]))
+            Issue.record("ran without nhead")
+        } catch let error as NNError {
+            #expect(error.description.contains("nhead"))
+        }
+        let written = try ModelBuilder.build(text: bare.replacingOccurrences(of: "TransformerEncoderLayer(", with: "TransformerEncoderLayer(nhead=4"))
+        #expect(try written(Tensor.ones([5, 2, 8])).shape == [5, 2, 8])
+        #expect(throws: ModelFileError.self) { try ModelBuilder.build(text: bare.replacingOccurrences(of: "TransformerEncoderLayer(", with: "TransformerEncoderLayer(nhead=4, activation='swish'")) }
+
+        let net = "Net(\n  (fc): Linear(in_features=4, out_features=2, bias=True)\n)\ndef forward(self, x):\n    return self.fc(input=x)\n"
+        #expect(try ModelBuilder.build(text: net)(Tensor.ones([1, 4])).shape == [1, 2])
+        let wrong = net.replacingOccurrences(of: "input=x", with: "inputs=x")
+        #expect(throws: ForwardError.self) { try ModelBuilder.build(text: wrong)(Tensor.ones([1, 4])) }
+    }
+
     @Test func forwardErrorsNameTheLine() throws {
         let text = "Net(\n  (fc): Linear(in_features=4, out_features=2, bias=True)\n)\ndef forward(self, x):\n    y = self.fc(x)\n    return self.nope(y)\n"
         let model = try ModelBuilder.build(text: text)

@@ -60,6 +60,8 @@ enum GoldenOps {
         "log_softmax": { x, a in try x[0].logSoftmax(dim: a.int("dim")) },
         "where": { x, _ in try Tensor.where(x[0], x[1], x[2]) },
         "masked_fill": { x, a in try x[0].maskedFill(x[1], a.float("value")) },
+        "triu": { x, a in try x[0].triu(diagonal: a.int("diagonal")) },
+        "tril": { x, a in try x[0].tril(diagonal: a.int("diagonal")) },
         "gt": { x, _ in try x[0].gt(x[1]) },
         "le_scalar": { x, a in x[0].le(try a.float("s")) },
         "eq": { x, _ in try x[0].eq(x[1]) },
