@@ -338,24 +338,8 @@ def formula_fill(t, k):
 
 def lenet_family():
     """The tutorial LeNet (conv → relu → max_pool twice, then three Linear) on formula weights."""
+    from _reference_models import Net
     f = Family()
-
-    class Net(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.conv1 = nn.Conv2d(1, 6, 5)
-            self.conv2 = nn.Conv2d(6, 16, 5)
-            self.fc1 = nn.Linear(16 * 5 * 5, 120)
-            self.fc2 = nn.Linear(120, 84)
-            self.fc3 = nn.Linear(84, 10)
-
-        def forward(self, x):
-            x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
-            x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-            x = x.view(-1, 400)
-            x = F.relu(self.fc1(x))
-            x = F.relu(self.fc2(x))
-            return self.fc3(x)
 
     net = Net()
     for k, p in enumerate(net.parameters()):
