@@ -83,6 +83,87 @@ class EncoderNet(nn.Module):
         return self.head(h[:, -1])
 
 
+class BasicBlock(nn.Module):
+    """torchvision's ResNet BasicBlock, as its source reads (a residual connection the printout cannot show)."""
+    expansion: int = 1
+
+    def __init__(self, inplanes: int, planes: int, stride: int = 1, downsample=None) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, kernel_size=3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(planes, planes, kernel_size=3, stride=1, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = downsample
+        self.stride = stride
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        identity = x
+
+        out = self.conv1(x)
+        out = self.bn1(out)
+        out = self.relu(out)
+
+        out = self.conv2(out)
+        out = self.bn2(out)
+
+        if self.downsample is not None:
+            identity = self.downsample(x)
+
+        out += identity
+        out = self.relu(out)
+
+        return out
+
+
+class ResNet(nn.Module):
+    """A two-stage ResNet written as torchvision writes it (`_make_layer`, `_forward_impl`)."""
+
+    def __init__(self, block=BasicBlock, layers=(2, 1), num_classes: int = 5) -> None:
+        super().__init__()
+        self.inplanes = 8
+        self.conv1 = nn.Conv2d(3, self.inplanes, kernel_size=3, stride=1, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(self.inplanes)
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+        self.layer1 = self._make_layer(block, 8, layers[0])
+        self.layer2 = self._make_layer(block, 16, layers[1], stride=2)
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(16 * block.expansion, num_classes)
+
+    def _make_layer(self, block, planes: int, blocks: int, stride: int = 1) -> nn.Sequential:
+        downsample = None
+        if stride != 1 or self.inplanes != planes * block.expansion:
+            downsample = nn.Sequential(
+                nn.Conv2d(self.inplanes, planes * block.expansion, kernel_size=1, stride=stride, bias=False),
+                nn.BatchNorm2d(planes * block.expansion),
+            )
+        layers = [block(self.inplanes, planes, stride, downsample)]
+        self.inplanes = planes * block.expansion
+        for _ in range(1, blocks):
+            layers.append(block(self.inplanes, planes))
+        return nn.Sequential(*layers)
+
+    def _forward_impl(self, x: torch.Tensor) -> torch.Tensor:
+        # See note [TorchScript super()]
+        x = self.conv1(x)
+        x = self.bn1(x)
+        x = self.relu(x)
+        x = self.maxpool(x)
+
+        x = self.layer1(x)
+        x = self.layer2(x)
+
+        x = self.avgpool(x)
+        x = torch.flatten(x, 1)
+        x = self.fc(x)
+
+        return x
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self._forward_impl(x)
+
+
 def model_text(model, extra_lines=(), forward=True):
     """print(model), plus ckpt's additions inserted before the closing parenthesis, plus the pasted forward."""
     text = str(model)
@@ -180,5 +261,15 @@ def generate(root: pathlib.Path):
     text = (out / "encoder_layer_module.model").read_text().replace(
         "(self_attn): MultiheadAttention(", "(self_attn): MultiheadAttention(8, 2, batch_first=True")
     (out / "encoder_layer_module.model").write_text(text)
+
+    # A ResNet: print(model), then the two classes pasted whole (BasicBlock's forward adds the residual).
+    resnet = ResNet()
+    with torch.no_grad():
+        for m in resnet.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.weight.uniform_(0.5, 1.5); m.bias.uniform_(-0.5, 0.5)
+                m.running_mean.uniform_(-0.5, 0.5); m.running_var.uniform_(0.5, 1.5); m.num_batches_tracked.fill_(3)
+    info["resnet"] = save(out, "resnet", resnet, torch.randn(2, 3, 16, 16))
+    (out / "resnet.model").write_text(str(resnet) + "\n\n\n" + inspect.getsource(BasicBlock) + "\n\n" + inspect.getsource(ResNet))
 
     (out / "models.json").write_text(json.dumps(info, indent=1) + "\n")

@@ -18,6 +18,7 @@ enum Attributes {
             switch name {
             case "training": return .bool(m.training)
             case "children", "modules", "parameters", "named_children", "forward": return .method(base, name)
+            case _ where (m as? CustomModule)?.methods[name] != nil: return .method(base, name)
             default:
                 if let layer = m as? Linear {
                     if name == "in_features" { return .int(layer.inFeatures) }

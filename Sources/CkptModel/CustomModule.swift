@@ -2,18 +2,23 @@ import CkptNN
 import CkptTensor
 
 /// A module of a class ckpt knows only from its printout (`Net(`, `BertEncoder(`): it holds what the model file
-/// registers on it and runs the pasted `forward`, or its children in order when there is none.
+/// registers on it and runs its class's pasted `forward`, or its children in order when there is none.
 public final class CustomModule: Module {
     private let className: String
-    /// The pasted forward method (root module only).
-    public var forwardMethod: ForwardMethod?
+    /// The pasted methods of its class by name: `forward` and the helpers it calls (`self._forward_impl(x)`).
+    public var methods: [String: ForwardMethod] = [:]
 
-    public init(className: String) { self.className = className; super.init() }
+    public init(className: String, methods: [String: ForwardMethod] = [:]) {
+        self.className = className; self.methods = methods
+        super.init()
+    }
 
     public override var typeName: String { className }
 
+    public override var forwardParameterNames: [String] { methods["forward"]?.parameters.map(\.name) ?? [] }
+
     public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
-        if let method = forwardMethod { return try ForwardInterpreter(module: self, method: method).run(args) }
+        if let method = methods["forward"] { return try ForwardInterpreter(module: self, method: method).run(args) }
         var value = args.count == 1 ? args[0] : .tuple(args)
         for (_, child) in namedChildren() { value = try child.call([value]) }
         return value

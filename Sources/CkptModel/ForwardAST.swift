@@ -1,10 +1,14 @@
-/// The pasted `def forward(self, …)`: parameter names (after `self`) with defaults, and the body.
+/// A pasted method, `def forward(self, …)` or a helper it calls: parameter names (after `self`) with defaults, and
+/// the body.
 public struct ForwardMethod: Sendable {
+    public var name: String = "forward"
     /// Parameters after `self`, with their default values when given (`h=None`).
     public var parameters: [(name: String, defaultValue: PyExpr?)]
     public var body: [PyStmt]
-    /// 1-based line of `def forward`.
+    /// 1-based line of `def`.
     public var line: Int
+    /// Why a helper method outside ckpt's Python subset could not be parsed (raised if it is called).
+    public var parseError: ModelFileError?
 }
 
 /// An expression of the forward-method subset of Python.

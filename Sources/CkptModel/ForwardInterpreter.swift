@@ -20,24 +20,50 @@ final class ForwardInterpreter {
 
     init(module: Module, method: ForwardMethod) { self.module = module; self.method = method }
 
+    /// Nested calls of pasted methods now running; a forward that calls itself stops at `maxDepth`.
+    private nonisolated(unsafe) static var depth = 0
+    static let maxDepth = 200
+
     func run(_ args: [ModuleValue]) throws -> ModuleValue {
-        guard args.count <= method.parameters.count else {
-            throw ForwardError(line: method.line, message: "forward() takes \(method.parameters.count) inputs but \(args.count) were given")
+        let value = try call(args.map(PyValue.init), [:])
+        do { return try value.moduleValue() } catch let e as InterpreterError {
+            throw ForwardError(line: method.line, message: e.description)
         }
+    }
+
+    /// Runs the method on arguments bound as Python binds them (positional, then keywords, then defaults).
+    func call(_ args: [PyValue], _ kwargs: [String: PyValue]) throws -> PyValue {
+        if let e = method.parseError {
+            throw ForwardError(line: e.line, message: "\(method.name)() is outside the Python ckpt runs: \(e.message)")
+        }
+        let names = method.parameters.map(\.name)
+        guard args.count <= names.count else {
+            throw ForwardError(line: method.line, message: "\(method.name)() takes \(names.count) inputs but \(args.count) were given")
+        }
+        for name in kwargs.keys where !names.contains(name) {
+            throw ForwardError(line: method.line, message: "\(method.name)() got an unexpected keyword argument '\(name)'")
+        }
+        guard Self.depth < Self.maxDepth else {
+            throw ForwardError(line: method.line, message: "maximum recursion depth exceeded calling \(method.name)()")
+        }
+        Self.depth += 1
+        defer { Self.depth -= 1 }
         for (i, parameter) in method.parameters.enumerated() {
             if i < args.count {
-                variables[parameter.name] = PyValue(args[i])
+                guard kwargs[parameter.name] == nil else {
+                    throw ForwardError(line: method.line, message: "\(method.name)() got multiple values for argument '\(parameter.name)'")
+                }
+                variables[parameter.name] = args[i]
+            } else if let v = kwargs[parameter.name] {
+                variables[parameter.name] = v
             } else if let d = parameter.defaultValue {
                 variables[parameter.name] = try evaluate(d, line: method.line)
             } else {
-                throw ForwardError(line: method.line, message: "forward() missing input '\(parameter.name)'")
+                throw ForwardError(line: method.line, message: "\(method.name)() missing input '\(parameter.name)'")
             }
         }
         switch try execute(method.body) {
-        case .returned(let value):
-            do { return try value.moduleValue() } catch let e as InterpreterError {
-                throw ForwardError(line: method.line, message: e.description)
-            }
+        case .returned(let value): return value
         case .normal: return .none
         }
     }
@@ -135,7 +161,11 @@ final class ForwardInterpreter {
         case .indexing(let base, let items): return try subscriptValue(try evaluate(base, line: line), items, line: line)
         case .binary(let op, let a, let b): return try Operators.binary(op, try evaluate(a, line: line), try evaluate(b, line: line))
         case .unary(let op, let a): return try Operators.unary(op, try evaluate(a, line: line))
-        case .compare(let op, let a, let b): return try Operators.compare(op, try evaluate(a, line: line), try evaluate(b, line: line))
+        case .compare(let op, let a, let b):
+            // `self.downsample is not None`: PyTorch prints no line for a submodule set to None, so a module attribute
+            // the file does not have is None here.
+            let left = op.hasPrefix("is") ? try evaluateOptionalAttribute(a, line: line) : try evaluate(a, line: line)
+            return try Operators.compare(op, left, try evaluate(b, line: line))
         case .boolean(let op, let a, let b):
             let left = try evaluate(a, line: line)
             let leftTrue = try left.truth()
@@ -144,6 +174,13 @@ final class ForwardInterpreter {
         case .conditional(let body, let condition, let orElse):
             return try evaluate(condition, line: line).truth() ? try evaluate(body, line: line) : try evaluate(orElse, line: line)
         }
+    }
+
+    private func evaluateOptionalAttribute(_ e: PyExpr, line: Int) throws -> PyValue {
+        guard case .attribute(let baseExpr, let name) = e, case .module(let m) = try evaluate(baseExpr, line: line) else {
+            return try evaluate(e, line: line)
+        }
+        do { return try Attributes.get(.module(m), name) } catch is InterpreterError { return .none }
     }
 
     private func lookup(_ name: String) throws -> PyValue {
@@ -160,10 +197,20 @@ final class ForwardInterpreter {
     private func call(_ f: PyValue, _ args: [PyValue], _ kwargs: [String: PyValue]) throws -> PyValue {
         switch f {
         case .module(let m):
+            if let custom = m as? CustomModule, let forward = custom.methods["forward"], !kwargs.isEmpty {
+                let output = try ForwardInterpreter(module: custom, method: forward).call(args, kwargs)
+                moduleForwardHook?(m, try output.moduleValue())
+                return output
+            }
             return PyValue(try m.call(try ForwardInterpreter.bind(m, args, kwargs)))
         case .function(let name): return try Builtins.call(name, args, kwargs)
         case .method(let receiver, let name):
-            if case .module(let m) = receiver { return try Attributes.callModuleMethod(m, name, args) }
+            if case .module(let m) = receiver {
+                if let custom = m as? CustomModule, let method = custom.methods[name] {
+                    return try ForwardInterpreter(module: custom, method: method).call(args, kwargs)
+                }
+                return try Attributes.callModuleMethod(m, name, args)
+            }
             return try Builtins.call(name, [receiver] + args, kwargs, isMethod: true)
         default: throw InterpreterError("'\(f.typeName)' object is not callable")
         }

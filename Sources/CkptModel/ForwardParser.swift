@@ -7,7 +7,7 @@ enum ForwardParser {
         var lines = try logicalLines(source)
         guard !lines.isEmpty else { throw ModelFileError(line: source.first?.number ?? 1, "empty forward method") }
         let header = lines.removeFirst()
-        let parameters = try parseHeader(header)
+        let (name, parameters) = try parseHeader(header)
         var position = 0
         guard let first = lines.first, first.indent > header.indent else {
             throw ModelFileError(line: header.number, "forward has no indented body")
@@ -16,7 +16,7 @@ enum ForwardParser {
         if position < lines.count {
             throw ModelFileError(line: lines[position].number, column: lines[position].indent + 1, "unexpected indentation")
         }
-        return ForwardMethod(parameters: parameters, body: body, line: header.number)
+        return ForwardMethod(name: name, parameters: parameters, body: body, line: header.number)
     }
 
     /// Joins continuation lines (open brackets, trailing `\`), drops blanks, comments and docstrings.
@@ -52,10 +52,10 @@ enum ForwardParser {
         return result
     }
 
-    private static func parseHeader(_ line: LogicalLine) throws -> [(name: String, defaultValue: PyExpr?)] {
+    private static func parseHeader(_ line: LogicalLine) throws -> (String, [(name: String, defaultValue: PyExpr?)]) {
         var c = TokenCursor(try PythonLexer.tokenize(line.text, line: line.number, column: line.indent + 1))
         try c.expect("def")
-        guard try c.expectName() == "forward" else { throw c.error("expected 'forward'") }
+        let methodName = try c.expectName()
         try c.expect("(")
         var names: [(name: String, defaultValue: PyExpr?)] = []
         while !c.accept(")") {
@@ -70,8 +70,8 @@ enum ForwardParser {
         if c.accept("->") { _ = try ExpressionParser.expression(&c) }
         try c.expect(":")
         guard c.atEnd else { throw c.error("expected the end of the line") }
-        guard names.first?.name == "self" else { throw ModelFileError(line: line.number, "forward's first parameter must be self") }
-        return Array(names.dropFirst())
+        guard names.first?.name == "self" else { throw ModelFileError(line: line.number, "\(methodName)'s first parameter must be self") }
+        return (methodName, Array(names.dropFirst()))
     }
 
     private static func parseBlock(_ lines: [LogicalLine], _ position: inout Int, indent: Int) throws -> [PyStmt] {

@@ -8,14 +8,12 @@ public struct ModelBuilder {
 
     public init(catalog: LayerCatalog = .standard) { self.catalog = catalog }
 
-    /// The root module of `file`; with a pasted forward, the root runs it.
+    /// The root module of `file`; with a pasted forward, the root runs it, and every module of a pasted class runs
+    /// that class's forward.
     public func build(_ file: ModelFile) throws -> Module {
-        let root = try build(file.root, isRoot: true, hasForward: file.forward != nil)
-        if let method = file.forward {
-            guard let custom = root as? CustomModule else {
-                throw ModelFileError(line: method.line, "a forward method needs a container module such as Net( … )")
-            }
-            custom.forwardMethod = method
+        let root = try build(file.root, classMethods: file.classMethods, rootMethods: file.rootMethods)
+        if let method = file.forward, !(root is CustomModule) {
+            throw ModelFileError(line: method.line, "a forward method needs a container module such as Net( … )")
         }
         return root
     }
@@ -23,11 +21,14 @@ public struct ModelBuilder {
     /// Parses and builds model-file text.
     public static func build(text: String) throws -> Module { try ModelBuilder().build(ModelFile.parse(text)) }
 
-    private func build(_ spec: ModuleSpec, isRoot: Bool = false, hasForward: Bool = false) throws -> Module {
+    /// Builds `spec`; `rootMethods` is non-nil only for the root.
+    private func build(_ spec: ModuleSpec, classMethods: [String: [String: ForwardMethod]],
+                       rootMethods: [String: ForwardMethod]? = nil) throws -> Module {
         let module: Module
+        let methods = rootMethods ?? classMethods[spec.className] ?? [:]
         switch spec.className {
-        case _ where isRoot && hasForward:
-            module = CustomModule(className: spec.className)
+        case _ where methods["forward"] != nil && (rootMethods != nil || catalog.entries[spec.className] == nil):
+            module = CustomModule(className: spec.className, methods: methods)
         case "Sequential": module = Sequential()
         case "ModuleList": module = ModuleList()
         case "ModuleDict": module = ModuleDict()
@@ -43,7 +44,7 @@ public struct ModelBuilder {
                 return layer
             }
             if spec.isContainer {
-                module = CustomModule(className: spec.className)
+                module = CustomModule(className: spec.className, methods: methods)
             } else if spec.args.isEmpty && spec.kwargs.isEmpty {
                 return OpaqueModule(className: spec.className, line: spec.line)
             } else {
@@ -51,15 +52,15 @@ public struct ModelBuilder {
                                      + "write it as a container of Parameter lines or use a layer ckpt knows")
             }
         }
-        try addChildren(spec, to: module)
+        try addChildren(spec, to: module, classMethods: classMethods)
         return module
     }
 
-    private func addChildren(_ spec: ModuleSpec, to module: Module) throws {
+    private func addChildren(_ spec: ModuleSpec, to module: Module, classMethods: [String: [String: ForwardMethod]]) throws {
         for child in spec.children {
             switch child.entry {
             case .module(let childSpec):
-                module.addModule(child.name, try build(childSpec))
+                module.addModule(child.name, try build(childSpec, classMethods: classMethods))
             case .parameter(let shape, let dtype):
                 module.registerParameter(child.name, try ModelBuilder.emptyTensor(shape, dtype, line: child.line))
             case .buffer(let shape, let dtype):

@@ -4,8 +4,13 @@ import CkptCore
 public struct ModelFile: Sendable {
     /// The root module.
     public var root: ModuleSpec
-    /// The pasted `def forward(self, ...)`, if any.
+    /// The root's pasted `def forward(self, ...)`, if any.
     public var forward: ForwardMethod?
+    /// Every pasted method of the root (`forward` and the helpers it calls, such as `_forward_impl`), by name.
+    public var rootMethods: [String: ForwardMethod] = [:]
+    /// Methods of pasted `class Name(…):` blocks, by class name then method name: each module of that class runs
+    /// its `forward`.
+    public var classMethods: [String: [String: ForwardMethod]] = [:]
 
     public init(root: ModuleSpec, forward: ForwardMethod?) { self.root = root; self.forward = forward }
 

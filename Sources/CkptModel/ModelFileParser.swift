@@ -1,29 +1,47 @@
 import CkptCore
 
-/// Parses model-file text: the `print(model)` tree (with ckpt's parameter, buffer and tie lines) and an optional
-/// pasted `def forward(self, ...)`.
+/// Parses model-file text: the `print(model)` tree (with ckpt's parameter, buffer and tie lines), then optional
+/// pasted Python: methods of the root (`def forward(self, ...)` and helpers it calls) and whole classes
+/// (`class BasicBlock(nn.Module):` with its methods) whose `forward` runs every module of that class.
 struct ModelFileParser {
     private struct Line { var number: Int; var indent: Int; var text: String }
+    private typealias Source = [(number: Int, text: String)]
     private var lines: [Line] = []
-    private var forwardLines: [(number: Int, text: String)] = []
+    /// Method sources: class name (nil for the root) → method name → lines.
+    private var methodSources: [(className: String?, name: String, lines: Source)] = []
     private var index = 0
 
     init(text: String) {
-        var inForward = false
-        var forwardIndent = 0
+        var currentClass: (name: String, indent: Int)?
+        var currentMethod: (indent: Int, slot: Int)?
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(raw).replacingOccurrences(of: "\t", with: "    ")
             let stripped = line.trimmingCharacters(in: .whitespaces)
             let indent = line.prefix { $0 == " " }.count
-            if stripped.hasPrefix("def forward(") || stripped.hasPrefix("def forward (") {
-                inForward = true; forwardIndent = indent
-            } else if inForward, !stripped.isEmpty, !stripped.hasPrefix("#"), indent <= forwardIndent {
-                inForward = false
+            let significant = !stripped.isEmpty && !stripped.hasPrefix("#")
+            if significant, let m = currentMethod, indent <= m.indent { currentMethod = nil }
+            if significant, let c = currentClass, indent <= c.indent { currentClass = nil }
+            if currentMethod == nil, let name = Self.definedName(stripped, keyword: "class") {
+                currentClass = (name, indent)
+                continue
             }
-            if inForward { forwardLines.append((i + 1, line)); continue }
+            if currentMethod == nil, let name = Self.definedName(stripped, keyword: "def") {
+                methodSources.append((currentClass?.name, name, []))
+                currentMethod = (indent, methodSources.count - 1)
+            }
+            if let m = currentMethod { methodSources[m.slot].lines.append((i + 1, line)); continue }
+            if currentClass != nil { continue }  // class-level statements other than methods (docstrings, constants)
             let code = Self.stripComment(stripped)
             if !code.isEmpty { lines.append(Line(number: i + 1, indent: indent, text: code)) }
         }
+    }
+
+    /// The name after `class ` or `def ` at the start of a line (`class BasicBlock(nn.Module):` → BasicBlock).
+    private static func definedName(_ stripped: String, keyword: String) -> String? {
+        guard stripped.hasPrefix(keyword + " ") else { return nil }
+        let rest = stripped.dropFirst(keyword.count + 1).drop { $0 == " " }
+        let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        return name.isEmpty ? nil : String(name)
     }
 
     mutating func parse() throws -> ModelFile {
@@ -32,8 +50,22 @@ struct ModelFileParser {
         if index < lines.count {
             throw ModelFileError(line: lines[index].number, column: lines[index].indent + 1, "text after the model's closing ')'")
         }
-        let forward = forwardLines.isEmpty ? nil : try ForwardParser.parseMethod(forwardLines)
-        return ModelFile(root: root, forward: forward)
+        var file = ModelFile(root: root, forward: nil)
+        // forward must parse; other methods (helpers, `_make_layer`, …) only matter if a forward calls them, so a
+        // method outside the Python subset is kept with its error, raised if it is called. Dunder methods are skipped.
+        for source in methodSources where source.name == "forward" || !(source.name.hasPrefix("__") && source.name.hasSuffix("__")) {
+            let method: ForwardMethod
+            do { method = try ForwardParser.parseMethod(source.lines) } catch let error as ModelFileError where source.name != "forward" {
+                method = ForwardMethod(name: source.name, parameters: [], body: [], line: source.lines.first?.number ?? 1, parseError: error)
+            }
+            if let className = source.className, className != root.className {
+                file.classMethods[className, default: [:]][source.name] = method
+            } else {
+                file.rootMethods[source.name] = method
+            }
+        }
+        file.forward = file.rootMethods["forward"]
+        return file
     }
 
     /// Parses the module whose header is `text` (the current line) and, for a container, its body; leaves

@@ -116,6 +116,66 @@ import CkptTensor
         #expect(throws: ForwardError.self) { try ModelBuilder.build(text: wrong)(Tensor.ones([1, 4])) }
     }
 
+    /// Pasted classes: every module of the class runs its forward; helpers are called as `self._name(…)`; a helper
+    /// outside the Python subset fails only when called; a missing submodule is None to `is`; recursion stops.
+    @Test func pastedClassesRunTheirForwardInEveryModuleOfTheClass() throws {
+        let text = """
+        Net(
+          (a): Block(
+            (fc): Linear(in_features=2, out_features=2, bias=False)
+          )
+          (b): Block(
+            (fc): Linear(in_features=2, out_features=2, bias=False)
+            (skip): Identity()
+          )
+        )
+
+        class Block(nn.Module):
+            scale: float = 2.0
+
+            def __init__(self, skip=None):
+                super().__init__()
+                self.layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+
+            def forward(self, x):
+                y = self._twice(x)
+                if self.skip is not None:
+                    y = y + self.skip(x)
+                return y
+
+            def _twice(self, x):
+                return self.fc(self.fc(x))
+
+            def _unsupported(self):
+                with open("f") as f:
+                    return f
+
+        class Net(nn.Module):
+            def forward(self, x, bad=False):
+                if bad:
+                    return self.a._unsupported()
+                return self.b(self.a(x))
+
+            def loop(self, x):
+                return self.loop(x)
+        """
+        let model = try ModelBuilder.build(text: text)
+        for (_, p) in model.namedParameters() { try Tensor.noGrad { try p.copy_(try Tensor([1, 0, 0, 1], shape: [2, 2])) } }
+        let x = try Tensor([1, 2], shape: [1, 2])
+        #expect(try model(x).scalars == [2, 4])  // a: x; b: x + x
+        #expect(throws: ForwardError.self) { try model.call([.tensor(x), .bool(true)]) }
+        do { _ = try model.call([.tensor(x), .bool(true)]) } catch let e as ForwardError {
+            #expect(e.message.contains("_unsupported()"), "\(e)")
+        }
+        let looping = text.replacingOccurrences(of: "return self.b(self.a(x))", with: "return self.loop(x)")
+        do {
+            _ = try ModelBuilder.build(text: looping)(x)
+            Issue.record("recursion did not stop")
+        } catch let e as ForwardError {
+            #expect(e.message.contains("recursion"))
+        }
+    }
+
     @Test func forwardErrorsNameTheLine() throws {
         let text = "Net(\n  (fc): Linear(in_features=4, out_features=2, bias=True)\n)\ndef forward(self, x):\n    y = self.fc(x)\n    return self.nope(y)\n"
         let model = try ModelBuilder.build(text: text)
