@@ -16,10 +16,15 @@ extension Module {
         return result
     }
 
-    /// The state dict as checkpoint entries (`dtype` per key when given, else float32 / the buffer's kind).
+    /// The state dict as checkpoint entries (`dtype` per key when given, else float32 / the buffer's kind),
+    /// detached as `state_dict()` returns them: `torch.load` gives tensors with `requires_grad=False`.
     public func stateDictEntries(dtypes: [String: DType] = [:]) throws -> OrderedDictionary<String, TensorEntry> {
         var result: OrderedDictionary<String, TensorEntry> = [:]
-        for (key, t) in stateDict() { result[key] = try t.entry(dtype: dtypes[key], key: key) }
+        for (key, t) in stateDict() {
+            var entry = try t.entry(dtype: dtypes[key], key: key)
+            entry.requiresGrad = false
+            result[key] = entry
+        }
         return result
     }
 

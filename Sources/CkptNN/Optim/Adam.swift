@@ -6,12 +6,18 @@ import Foundation
 /// `decoupledWeightDecay`, `AdamW` (the subclass below); PyTorch's single-tensor update, op by op in float32.
 public class Adam: Optimizer {
     public var lr: Double
-    public let betas: (Double, Double)
-    public let eps: Double
-    public let weightDecay: Double
-    public let amsgrad: Bool
-    public let maximize: Bool
-    public let decoupledWeightDecay: Bool
+    public var betas: (Double, Double)
+    public var eps: Double
+    public var weightDecay: Double
+    public var amsgrad: Bool
+    public var maximize: Bool
+    public var decoupledWeightDecay: Bool
+    /// PyTorch's implementation choices (for-loop / multi-tensor / fused kernel, CUDA graphs, autograd through
+    /// the step): recorded for the state_dict; ckpt runs its single-tensor float32 update whatever they say.
+    public var foreach: Bool?
+    public var capturable: Bool
+    public var differentiable: Bool
+    public var fused: Bool?
 
     public init(_ params: [Tensor], lr: Double = 1e-3, betas: (Double, Double) = (0.9, 0.999), eps: Double = 1e-8,
                 weightDecay: Double = 0, amsgrad: Bool = false, maximize: Bool = false, decoupledWeightDecay: Bool = false) throws {
@@ -22,18 +28,40 @@ public class Adam: Optimizer {
         guard weightDecay >= 0 else { throw NNError.invalidArgument("Invalid weight_decay value: \(weightDecay)") }
         self.lr = lr; self.betas = betas; self.eps = eps; self.weightDecay = weightDecay
         self.amsgrad = amsgrad; self.maximize = maximize; self.decoupledWeightDecay = decoupledWeightDecay
+        self.foreach = nil; self.capturable = false; self.differentiable = false; self.fused = nil
         super.init(params)
     }
 
     public override var hyperparameters: [(String, CheckpointValue)] {
         [("lr", .float(lr)), ("betas", .tuple([.float(betas.0), .float(betas.1)])), ("eps", .float(eps)),
          ("weight_decay", weightDecay == 0 ? .int(0) : .float(weightDecay)), ("amsgrad", .bool(amsgrad)), ("maximize", .bool(maximize)),
-         ("foreach", .none), ("capturable", .bool(false)), ("differentiable", .bool(false)), ("fused", .none),
-         ("decoupled_weight_decay", .bool(decoupledWeightDecay))]
+         ("foreach", foreach.map { .bool($0) } ?? .none), ("capturable", .bool(capturable)), ("differentiable", .bool(differentiable)),
+         ("fused", fused.map { .bool($0) } ?? .none), ("decoupled_weight_decay", .bool(decoupledWeightDecay))]
+    }
+
+    /// Defaults for keys older state_dicts lack are `Adam.__setstate__`'s.
+    public override func loadParamGroup(_ group: ParamGroup) throws {
+        let lr = try group.number("lr"), betas = try group.pair("betas"), eps = try group.number("eps")
+        let weightDecay = try group.number("weight_decay")
+        let amsgrad = try group.bool("amsgrad", default: false), maximize = try group.bool("maximize", default: false)
+        let decoupled = try group.bool("decoupled_weight_decay", default: false)
+        let foreach = try group.optionalBool("foreach", default: nil), capturable = try group.bool("capturable", default: false)
+        let differentiable = try group.bool("differentiable", default: false), fused = try group.optionalBool("fused", default: nil)
+        self.lr = lr; self.betas = betas; self.eps = eps; self.weightDecay = weightDecay
+        self.amsgrad = amsgrad; self.maximize = maximize; self.decoupledWeightDecay = decoupled
+        self.foreach = foreach; self.capturable = capturable; self.differentiable = differentiable; self.fused = fused
     }
 
     public override func step() throws {
         let (beta1, beta2) = betas
+        // PyTorch initialises only an empty state; a loaded one missing a buffer is a KeyError before any update.
+        let required = ["step", "exp_avg", "exp_avg_sq"] + (amsgrad ? ["max_exp_avg_sq"] : [])
+        for (i, p) in params.enumerated() where p.grad != nil {
+            guard let existing = state[i], !existing.isEmpty else { continue }
+            if let key = required.first(where: { existing[$0] == nil }) {
+                throw NNError.invalidArgument("\(type(of: self)): parameter \(i)'s state has no '\(key)' (it holds \(existing.keys.joined(separator: ", ")))")
+            }
+        }
         try withGradients { i, p, values, grads in
             let n = values.count
             var g = maximize ? grads.map { -$0 } : grads
@@ -86,5 +114,11 @@ public final class AdamW: Adam {
                 weightDecay: Double = 1e-2, amsgrad: Bool = false, maximize: Bool = false) throws {
         try super.init(params, lr: lr, betas: betas, eps: eps, weightDecay: weightDecay, amsgrad: amsgrad, maximize: maximize,
                        decoupledWeightDecay: true)
+    }
+
+    /// As `AdamW.__setstate__`: whatever the loaded group says, the weight decay stays decoupled.
+    public override func loadParamGroup(_ group: ParamGroup) throws {
+        try super.loadParamGroup(group)
+        decoupledWeightDecay = true
     }
 }

@@ -3,12 +3,16 @@ import CkptTensor
 import OrderedCollections
 
 /// The base of `torch.optim` optimizers: one parameter group, per-parameter state tensors, `step()`,
-/// `zeroGrad()` and a `stateDict()` in PyTorch's layout (`{'state': {0: {...}}, 'param_groups': [{..., 'params': [0, 1]}]}`).
+/// `zeroGrad()`, and `stateDict()` / `loadStateDict(_:)` in PyTorch's layout
+/// (`{'state': {0: {...}}, 'param_groups': [{..., 'params': [0, 1]}]}`).
 open class Optimizer {
     /// The parameters, in the order given (their index is their key in `state`).
     public let params: [Tensor]
     /// Per-parameter state (`momentum_buffer`, `step`, `exp_avg`, …) by parameter index, in PyTorch's key order.
     public internal(set) var state: [Int: OrderedDictionary<String, Tensor>] = [:]
+    /// Entries of a loaded param group that this optimizer does not use (an LR scheduler's `initial_lr`,
+    /// `param_names`): kept and written back by `stateDict()`, as PyTorch keeps the whole loaded group.
+    public internal(set) var otherGroupEntries: OrderedDictionary<CheckpointDict.Key, CheckpointValue> = [:]
 
     public init(_ params: [Tensor]) { self.params = params }
 
@@ -19,6 +23,12 @@ open class Optimizer {
 
     /// The param group's hyperparameters, in PyTorch's key order (without `params`).
     open var hyperparameters: [(String, CheckpointValue)] { [] }
+
+    /// Replaces the hyperparameters with a loaded group's (`load_state_dict` replaces the whole group). Reads
+    /// every value before assigning any, so a failure leaves the optimizer as it was.
+    open func loadParamGroup(_ group: ParamGroup) throws {
+        throw NNError.notImplemented("\(type(of: self)) cannot load a param group")
+    }
 
     /// Clears every parameter's gradient (`zero_grad(set_to_none=True)`).
     public func zeroGrad() { for p in params { p.grad = nil } }
@@ -33,6 +43,7 @@ open class Optimizer {
         }
         var group = CheckpointDict(isOrdered: false)
         for (name, value) in hyperparameters { group[name] = value }
+        for (key, value) in otherGroupEntries { group.items[key] = value }
         group["params"] = .list(params.indices.map { .int($0) })
         var result = CheckpointDict(isOrdered: false)
         result["state"] = .dict(CheckpointDict(items: stateItems, isOrdered: false))

@@ -5,11 +5,16 @@ import CkptTensor
 /// PyTorch's single-tensor update, op by op in float32.
 public final class SGD: Optimizer {
     public var lr: Double
-    public let momentum: Double
-    public let dampening: Double
-    public let weightDecay: Double
-    public let nesterov: Bool
-    public let maximize: Bool
+    public var momentum: Double
+    public var dampening: Double
+    public var weightDecay: Double
+    public var nesterov: Bool
+    public var maximize: Bool
+    /// PyTorch's implementation choices (for-loop / multi-tensor / fused kernel, autograd through the step):
+    /// recorded for the state_dict; ckpt runs its single-tensor float32 update whatever they say.
+    public var foreach: Bool?
+    public var differentiable: Bool
+    public var fused: Bool?
 
     public init(_ params: [Tensor], lr: Double = 1e-3, momentum: Double = 0, dampening: Double = 0, weightDecay: Double = 0,
                 nesterov: Bool = false, maximize: Bool = false) throws {
@@ -21,13 +26,26 @@ public final class SGD: Optimizer {
         }
         self.lr = lr; self.momentum = momentum; self.dampening = dampening
         self.weightDecay = weightDecay; self.nesterov = nesterov; self.maximize = maximize
+        self.foreach = nil; self.differentiable = false; self.fused = nil
         super.init(params)
     }
 
     public override var hyperparameters: [(String, CheckpointValue)] {
         [("lr", .float(lr)), ("momentum", momentum == 0 ? .int(0) : .float(momentum)), ("dampening", dampening == 0 ? .int(0) : .float(dampening)),
          ("weight_decay", weightDecay == 0 ? .int(0) : .float(weightDecay)), ("nesterov", .bool(nesterov)), ("maximize", .bool(maximize)),
-         ("foreach", .none), ("differentiable", .bool(false)), ("fused", .none)]
+         ("foreach", foreach.map { .bool($0) } ?? .none), ("differentiable", .bool(differentiable)), ("fused", fused.map { .bool($0) } ?? .none)]
+    }
+
+    /// Defaults for keys older state_dicts lack are `SGD.__setstate__`'s.
+    public override func loadParamGroup(_ group: ParamGroup) throws {
+        let lr = try group.number("lr"), momentum = try group.number("momentum"), dampening = try group.number("dampening")
+        let weightDecay = try group.number("weight_decay")
+        let nesterov = try group.bool("nesterov", default: false), maximize = try group.bool("maximize", default: false)
+        let foreach = try group.optionalBool("foreach", default: nil), differentiable = try group.bool("differentiable", default: false)
+        let fused = try group.optionalBool("fused", default: false)
+        self.lr = lr; self.momentum = momentum; self.dampening = dampening; self.weightDecay = weightDecay
+        self.nesterov = nesterov; self.maximize = maximize
+        self.foreach = foreach; self.differentiable = differentiable; self.fused = fused
     }
 
     public override func step() throws {
