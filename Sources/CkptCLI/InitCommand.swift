@@ -34,8 +34,7 @@ struct InitCommand: ParsableCommand {
             guard let format = CheckpointFormat.forWriting(path: output) else {
                 throw PathError(path: output, message: "cannot tell the format from the extension (.pt .h5 .safetensors .npz)")
             }
-            let entries = try OrderedDictionary(uniqueKeysWithValues: module.stateDict().map { ($0.key, try $0.value.entry(key: $0.key)) })
-            try Checkpoint.write(StateDict(tensors: entries), to: output, format: format)
+            try Checkpoint.write(StateDict(tensors: try module.stateDictEntries()), to: output, format: format)
         }
     }
 }

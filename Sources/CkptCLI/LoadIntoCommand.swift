@@ -68,8 +68,8 @@ struct LoadIntoCommand: ParsableCommand {
         }
         let done = Set(result.loaded)
         var out = OrderedDictionary<String, TensorEntry>()
-        for (key, tensor) in module.stateDict() {
-            if done.contains(key), let entry = loaded[key] { out[key] = entry } else { out[key] = try tensor.entry(key: key) }
+        for (key, entry) in try module.stateDictEntries() {
+            if done.contains(key), let saved = loaded[key] { out[key] = saved } else { out[key] = entry }
         }
         try Checkpoint.write(StateDict(tensors: out), to: path, format: format)
     }

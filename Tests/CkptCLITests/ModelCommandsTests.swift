@@ -1,3 +1,4 @@
+import CkptFormats
 import Foundation
 import Testing
 
@@ -97,6 +98,16 @@ import Testing
         #expect(shown.stdout.contains("tensor([0., 0., 0., 0., 0., 0.])"), "\(shown.stdout)")
         let load = try CLIRunner.run(["load-into", m("lenet.model"), fresh, "-q"])
         #expect(load.status == 0)
+        // Written as state_dict() holds them: no tensor requires grad (torch.load would otherwise give leaf tensors
+        // that do).
+        let freshPT = dir.appendingPathComponent("init.pt").path
+        #expect(try CLIRunner.run(["init", m("lenet.model"), "-o", freshPT]).status == 0)
+        let loadedOut = dir.appendingPathComponent("loaded.pt").path
+        #expect(try CLIRunner.run(["load-into", m("lenet.model"), m("lenet.pt"), "-o", loadedOut, "-q"]).status == 0)
+        for path in [freshPT, loadedOut] {
+            let tensors = try Checkpoint.read(path).stateDict.tensors
+            #expect(tensors.count == 10 && tensors.values.allSatisfy { !$0.requiresGrad }, "\(path)")
+        }
         let bad = try CLIRunner.run(["init", m("lenet.model"), "-o", fresh, "--init", "bogus"])
         #expect(bad.status == 2 && bad.errorLines.count == 1)
     }
