@@ -22,6 +22,9 @@ enum ExpressionParser {
         guard c.accept("if") else { return body }
         let condition = try orTest(&c)
         try c.expect("else")
+        c.unaryDepth += 1
+        defer { c.unaryDepth -= 1 }
+        guard c.unaryDepth <= PythonLexer.maxNesting else { throw c.error("operators nested deeper than \(PythonLexer.maxNesting)") }
         return .conditional(body: body, condition: condition, orElse: try expression(&c))
     }
 
@@ -38,7 +41,12 @@ enum ExpressionParser {
     }
 
     private static func notTest(_ c: inout TokenCursor) throws -> PyExpr {
-        if c.accept("not") { return .unary("not", try notTest(&c)) }
+        if c.accept("not") {
+            c.unaryDepth += 1
+            defer { c.unaryDepth -= 1 }
+            guard c.unaryDepth <= PythonLexer.maxNesting else { throw c.error("operators nested deeper than \(PythonLexer.maxNesting)") }
+            return .unary("not", try notTest(&c))
+        }
         return try comparison(&c)
     }
 
@@ -72,13 +80,21 @@ enum ExpressionParser {
     private static func factor(_ c: inout TokenCursor) throws -> PyExpr {
         if c.current.kind == .op, ["-", "+", "~"].contains(c.current.text) {
             let op = c.advance().text
+            c.unaryDepth += 1
+            defer { c.unaryDepth -= 1 }
+            guard c.unaryDepth <= PythonLexer.maxNesting else { throw c.error("operators nested deeper than \(PythonLexer.maxNesting)") }
             let operand = try factor(&c)
             if op == "-", case .int(let v) = operand { return .int(-v) }
             if op == "-", case .float(let v) = operand { return .float(-v) }
             return .unary(op, operand)
         }
         let base = try primary(&c)
-        if c.accept("**") { return .binary("**", base, try factor(&c)) }
+        if c.accept("**") {
+            c.unaryDepth += 1
+            defer { c.unaryDepth -= 1 }
+            guard c.unaryDepth <= PythonLexer.maxNesting else { throw c.error("operators nested deeper than \(PythonLexer.maxNesting)") }
+            return .binary("**", base, try factor(&c))
+        }
         return base
     }
 

@@ -6,6 +6,7 @@ enum ForwardParser {
     static func parseMethod(_ source: [(number: Int, text: String)]) throws -> ForwardMethod {
         var lines = try logicalLines(source)
         guard !lines.isEmpty else { throw ModelFileError(line: source.first?.number ?? 1, "empty forward method") }
+        try checkBlockNesting(lines)
         let header = lines.removeFirst()
         let (name, parameters) = try parseHeader(header)
         var position = 0
@@ -17,6 +18,18 @@ enum ForwardParser {
             throw ModelFileError(line: lines[position].number, column: lines[position].indent + 1, "unexpected indentation")
         }
         return ForwardMethod(name: name, parameters: parameters, body: body, line: header.number)
+    }
+
+    /// Blocks nest by indentation; more than `PythonLexer.maxNesting` levels is refused before the recursive parse.
+    private static func checkBlockNesting(_ lines: [LogicalLine]) throws {
+        var indents: [Int] = []
+        for line in lines {
+            while let last = indents.last, last > line.indent { indents.removeLast() }
+            if indents.last != line.indent { indents.append(line.indent) }
+            guard indents.count <= PythonLexer.maxNesting else {
+                throw ModelFileError(line: line.number, "blocks nested deeper than \(PythonLexer.maxNesting)")
+            }
+        }
     }
 
     /// Joins continuation lines (open brackets, trailing `\`), drops blanks, comments and docstrings.

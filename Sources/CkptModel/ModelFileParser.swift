@@ -10,6 +10,9 @@ struct ModelFileParser {
     /// Method sources: class name (nil for the root) → method name → lines.
     private var methodSources: [(className: String?, name: String, lines: Source)] = []
     private var index = 0
+    /// Modules open around the current line; real models nest a few dozen deep at most.
+    private var depth = 0
+    static let maxDepth = 200
 
     init(text: String) {
         var currentClass: (name: String, indent: Int)?
@@ -72,6 +75,9 @@ struct ModelFileParser {
     /// `index` on the line after the module.
     private mutating func parseModule(_ text: String, line: Int, column: Int) throws -> ModuleSpec {
         index += 1
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else { throw ModelFileError(line: line, column: column, "modules nested deeper than \(Self.maxDepth)") }
         guard let open = text.firstIndex(of: "(") else {
             throw ModelFileError(line: line, column: column, "expected a module such as Linear(...) or Net(")
         }

@@ -21,6 +21,7 @@ enum PythonLexer {
         let chars = Array(text.unicodeScalars)
         var tokens: [PyToken] = []
         var i = 0
+        var depth = 0
         func col(_ k: Int) -> Int { column + k }
         while i < chars.count {
             let c = chars[i]
@@ -74,10 +75,22 @@ enum PythonLexer {
             }
             tokens.append(PyToken(kind: .op, text: op, line: line, column: col(start)))
             i += op.unicodeScalars.count
+            if op == "(" || op == "[" || op == "{" {
+                depth += 1
+                guard depth <= maxNesting else { throw ModelFileError(line: line, column: col(start), "brackets nested deeper than \(maxNesting)") }
+            } else if op == ")" || op == "]" || op == "}" {
+                depth -= 1
+            }
+            guard tokens.count <= maxTokens else { throw ModelFileError(line: line, "a statement of more than \(maxTokens) tokens") }
         }
         tokens.append(PyToken(kind: .end, text: "", line: line, column: col(chars.count)))
         return tokens
     }
+
+    /// Limits that keep the recursive-descent parser and the interpreter's recursion shallow on hostile input;
+    /// real forward methods stay far below them.
+    static let maxNesting = 100
+    static let maxTokens = 2000
 
     /// The bracket depth change of a line (ignoring strings and comments), used to join continuation lines.
     static func bracketBalance(_ text: String) -> Int {
@@ -107,6 +120,8 @@ enum PythonLexer {
 struct TokenCursor {
     var tokens: [PyToken]
     var index = 0
+    /// Unary operators (`- - x`, `not not x`) nested so far, limited like brackets.
+    var unaryDepth = 0
 
     init(_ tokens: [PyToken]) { self.tokens = tokens }
 

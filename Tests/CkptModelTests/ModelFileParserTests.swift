@@ -137,4 +137,27 @@ import CkptCore
             #expect(e.message.contains(message), "\(e)")
         }
     }
+
+    /// Hostile nesting is a one-line error, not a stack overflow: modules, brackets, unary and `**` chains, `if`
+    /// blocks, and statements too long for the recursive parser.
+    @Test func deepNestingIsAnErrorNotACrash() throws {
+        func deepModules(_ n: Int) -> String {
+            (0 ..< n).map { String(repeating: "  ", count: $0) + ($0 == 0 ? "A(" : "(x): A(") }.joined(separator: "\n") + "\n"
+                + (0 ..< n).reversed().map { String(repeating: "  ", count: $0) + ")" }.joined(separator: "\n")
+        }
+        let head = "Net(\n  (fc): Linear(in_features=2, out_features=2, bias=True)\n)\ndef forward(self, x):\n"
+        let hostile = [
+            ("modules", deepModules(400)),
+            ("brackets", head + "    y = " + String(repeating: "(", count: 20000) + "x" + String(repeating: ")", count: 20000) + "\n    return y\n"),
+            ("unary", head + "    y = " + String(repeating: "-", count: 1500) + "x\n    return y\n"),
+            ("not", head + "    y = " + String(repeating: "not ", count: 1500) + "x\n    return y\n"),
+            ("power", head + "    y = x" + String(repeating: " ** x", count: 900) + "\n    return y\n"),
+            ("long", head + "    y = x" + String(repeating: " + x", count: 5000) + "\n    return y\n"),
+            ("blocks", head + (1 ... 300).map { String(repeating: "    ", count: $0) + "if x:\n" }.joined() + "    return x\n"),
+        ]
+        for (name, text) in hostile {
+            #expect(throws: ModelFileError.self, "\(name)") { try ModelFile.parse(text) }
+        }
+        #expect(throws: Never.self) { try ModelFile.parse(deepModules(150)) }
+    }
 }
