@@ -3,6 +3,24 @@ import CkptTensor
 /// The library functions a forward method may call: Python builtins, `torch.*` / `F.*` functions and tensor
 /// methods. `torch.flatten(x, 1)`, `F.relu(x)` and `x.flatten(1)` share one implementation keyed by bare name.
 enum Builtins {
+    /// The most items `range()` yields, and the most elements a tensor-creating call (`torch.zeros`, `torch.full`)
+    /// makes: hostile forwards get an error instead of a hang or an allocation the machine cannot make.
+    static let maxRange = 1 << 20
+    static let maxCreatedElements = 1 << 28
+
+    /// `shape` if it is a valid shape for a new tensor within `maxCreatedElements`.
+    static func creationShape(_ shape: [Int], _ function: String) throws -> [Int] {
+        var count = 1.0
+        for d in shape {
+            guard d >= 0 else { throw InterpreterError("\(function)(): negative dimension \(d)") }
+            count *= Double(d)
+        }
+        guard count <= Double(maxCreatedElements) else {
+            throw InterpreterError("\(function)() of shape \(shape) is more than ckpt creates in a forward (\(maxCreatedElements) elements)")
+        }
+        return shape
+    }
+
     static let pythonBuiltins: Set<String> = ["len", "range", "int", "float", "bool", "min", "max", "abs", "enumerate", "zip",
                                               "list", "tuple", "print", "sum", "isinstance"]
 
@@ -29,8 +47,11 @@ enum Builtins {
             let (start, stop, step) = ints.count == 1 ? (0, ints[0], 1) : ints.count == 2 ? (ints[0], ints[1], 1)
                 : ints.count == 3 ? (ints[0], ints[1], ints[2]) : (0, 0, 0)
             guard step != 0 else { throw InterpreterError("range() takes 1 to 3 arguments and a nonzero step") }
+            let count = step > 0 ? (stop > start ? (Double(stop) - Double(start)) / Double(step) : 0)
+                                 : (start > stop ? (Double(start) - Double(stop)) / Double(-step) : 0)
+            guard count <= Double(maxRange) else { throw InterpreterError("range() of \(Int(count.rounded(.up))) items is more than a forward runs in ckpt (\(maxRange))") }
             return .list(Swift.stride(from: start, to: stop, by: step).map { .int($0) })
-        case "int": return .int(Int(try Operators.number(try one())))
+        case "int": return .int(try Operators.exactInt(try Operators.number(try one())))
         case "float":
             if case .string(let s) = try one() {
                 guard let v = Double(s.trimmingCharacters(in: .whitespaces)) else { throw InterpreterError("could not convert string to float: '\(s)'") }
@@ -177,7 +198,7 @@ enum Builtins {
             return .tensor(name == "zeros_like" ? Tensor.zeros(like: x) : Tensor.ones(like: x))
         case "zeros", "ones":
             let a = try bind(["*size", "dtype=None", "device=None", "requires_grad=False"])
-            let shape = try a.sizes(first: nil)
+            let shape = try creationShape(try a.sizes(first: nil), name)
             return .tensor(name == "zeros" ? Tensor.zeros(shape) : Tensor.ones(shape))
         case "cosine_similarity":
             let a = try bind(["x1", "x2", "dim=1", "eps=1e-08"])

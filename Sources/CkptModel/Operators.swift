@@ -13,11 +13,23 @@ enum Operators {
         }
     }
 
+    /// A 64-bit integer result, or the error Python would not give (its ints are unbounded) but ckpt must.
+    static func checked(_ r: (partialValue: Int, overflow: Bool)) throws -> Int {
+        guard !r.overflow else { throw InterpreterError("integer arithmetic overflows ckpt's 64-bit range") }
+        return r.partialValue
+    }
+
+    /// `int(v)` of a float: truncated, and an error (not a trap) for inf, NaN and values beyond 64 bits.
+    static func exactInt(_ d: Double) throws -> Int {
+        guard d.isFinite, d > -9.2e18, d < 9.2e18 else { throw InterpreterError("cannot convert \(d) to an integer") }
+        return Int(d)
+    }
+
     static func int(_ v: PyValue) throws -> Int {
         switch v {
         case .int(let i): return i
         case .bool(let b): return b ? 1 : 0
-        case .tensor(let t) where t.numel == 1 && t.dtype != .float32: return Int(try t.item())
+        case .tensor(let t) where t.numel == 1 && t.dtype != .float32: return try exactInt(Double(try t.item()))
         default: throw InterpreterError("expected an integer, got \(v.typeName)")
         }
     }
@@ -46,12 +58,19 @@ enum Operators {
         }
         if case .int(let x) = a, case .int(let y) = b {
             switch op {
-            case "+": return .int(x &+ y)
-            case "-": return .int(x &- y)
-            case "*": return .int(x &* y)
-            case "//": guard y != 0 else { throw InterpreterError("integer division by zero") }; return .int(Int((Double(x) / Double(y)).rounded(.down)))
+            case "+": return .int(try checked(x.addingReportingOverflow(y)))
+            case "-": return .int(try checked(x.subtractingReportingOverflow(y)))
+            case "*": return .int(try checked(x.multipliedReportingOverflow(by: y)))
+            case "//":
+                guard y != 0 else { throw InterpreterError("integer division by zero") }
+                let q = try checked(x.dividedReportingOverflow(by: y))  // truncated; Python floors
+                return .int(x % y != 0 && (x < 0) != (y < 0) ? q - 1 : q)
             case "%": guard y != 0 else { throw InterpreterError("integer modulo by zero") }; return .int(((x % y) + y) % y)
-            case "**" where y >= 0: return .int(Int(pow(Double(x), Double(y))))
+            case "**" where y >= 0:
+                var result = 1
+                for _ in 0 ..< min(y, 64) { result = try checked(result.multipliedReportingOverflow(by: x)) }
+                if y > 64, abs(x) > 1 { throw InterpreterError("integer \(x) ** \(y) is out of ckpt's 64-bit range") }
+                return .int(y > 64 && x == -1 && y % 2 == 0 ? 1 : result)
             default: break
             }
         }
@@ -89,7 +108,7 @@ enum Operators {
         case ("not", _): return .bool(!(try a.truth()))
         case ("-", .tensor(let t)): return .tensor(t.negated())
         case ("+", .tensor): return a
-        case ("-", .int(let i)): return .int(-i)
+        case ("-", .int(let i)): return .int(try checked((0).subtractingReportingOverflow(i)))
         case ("+", .int), ("+", .float): return a
         case ("-", _): return .float(-(try number(a)))
         default: throw InterpreterError("bad operand type for unary \(op): '\(a.typeName)'")

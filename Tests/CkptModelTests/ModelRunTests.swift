@@ -176,6 +176,22 @@ import CkptTensor
         }
     }
 
+    /// A forward that asks for a huge loop, tensor or integer gets an error naming the line, not a hang, an
+    /// allocation failure or an overflow trap; integer arithmetic floors and powers as Python's does.
+    @Test func hostileForwardsAreErrors() throws {
+        let head = "Net(\n  (fc): Linear(in_features=2, out_features=2, bias=True)\n)\ndef forward(self, x):\n"
+        let bodies = ["    for i in range(10**12):\n        x = x + 1\n    return x", "    return torch.zeros(1000000, 1000000)",
+                      "    return torch.ones(2**62, 4)", "    return x.expand(100000, 100000, 2)", "    return x + int(1e300)",
+                      "    return x * 10**30", "    return torch.full((2**40, 2**40), 1.0)", "    return x + (-(2**63) - 1)"]
+        for body in bodies {
+            let model = try ModelBuilder.build(text: head + body + "\n")
+            #expect(throws: ForwardError.self, "\(body)") { try model(Tensor.ones([1, 2])) }
+        }
+        let arithmetic = try ModelBuilder.build(text: head + "    return x * (-7 // 2) + (7 // -2) + 2**10 + (-3) % 2 + x.expand(3, -1).sum(0)\n")
+        let want: Float = -4 - 4 + 1024 + 1 + 3  // 1·(-4) + (-4) + 1024 + 1 + 3·1
+        #expect(try arithmetic(Tensor.ones([1, 2])).scalars == [want, want])
+    }
+
     @Test func forwardErrorsNameTheLine() throws {
         let text = "Net(\n  (fc): Linear(in_features=4, out_features=2, bias=True)\n)\ndef forward(self, x):\n    y = self.fc(x)\n    return self.nope(y)\n"
         let model = try ModelBuilder.build(text: text)
