@@ -50,7 +50,8 @@ struct LoadIntoCommand: ParsableCommand {
                 ok = true
                 return
             }
-            let result = try module.load(tensors, strict: load.strict)
+            // Without -o only keys and shapes matter: no tensor bytes are read.
+            let result = output == nil ? try module.loadReport(tensors, strict: load.strict) : try module.load(tensors, strict: load.strict)
             let report = LoadIntoReport(model: model, checkpoint: checkpoint, modelClass: module.typeName,
                                         modelTensors: module.stateDict().count, load: result, renamed: renamed,
                                         notes: (note.map { [$0] } ?? []) + matchNotes)

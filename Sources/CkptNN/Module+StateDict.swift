@@ -32,6 +32,22 @@ extension Module {
     /// collects every missing key, unexpected key and size mismatch before reporting. Nothing is copied into a
     /// tensor whose shape differs.
     public func load(_ stateDict: OrderedDictionary<String, TensorEntry>, strict: Bool = true) throws -> LoadReport {
+        try loadReport(stateDict, strict: strict) { entry, target in
+            let values = try entry.floatValues()
+            values.withUnsafeBufferPointer { src in
+                guard let base = src.baseAddress else { return }
+                target.buffer.pointer.update(from: base, count: min(src.count, target.numel))
+            }
+        }
+    }
+
+    /// The report `load` would give, from keys and shapes alone: no tensor bytes are read or copied.
+    public func loadReport(_ stateDict: OrderedDictionary<String, TensorEntry>, strict: Bool = true) throws -> LoadReport {
+        try loadReport(stateDict, strict: strict) { _, _ in }
+    }
+
+    private func loadReport(_ stateDict: OrderedDictionary<String, TensorEntry>, strict: Bool,
+                            copy: (TensorEntry, Tensor) throws -> Void) throws -> LoadReport {
         var report = LoadReport(strict: strict)
         let own = self.stateDict()
         for (key, target) in own {
@@ -40,11 +56,7 @@ extension Module {
                 report.sizeMismatches.append(.init(key: key, checkpoint: entry.shape, model: target.shape))
                 continue
             }
-            let values = try entry.floatValues()
-            values.withUnsafeBufferPointer { src in
-                guard let base = src.baseAddress else { return }
-                target.buffer.pointer.update(from: base, count: min(src.count, target.numel))
-            }
+            try copy(entry, target)
             report.loaded.append(key)
         }
         report.unexpectedKeys = stateDict.keys.filter { own[$0] == nil }

@@ -91,7 +91,11 @@ final class MyModule: Module {
         sd["0.weight"] = try TensorEntry.float32([Float](repeating: 0.5, count: 32), shape: [8, 4])
         sd["0.bias"] = try TensorEntry.float32([Float](repeating: 1, count: 4), shape: [4])
         sd["extra.weight"] = try TensorEntry.float32([1], shape: [1])
+        let before = (net[0] as? Linear)?.weight?.scalars
+        let dry = try net.loadReport(sd, strict: true)
+        #expect((net[0] as? Linear)?.weight?.scalars == before)  // the report alone copies nothing
         let strict = try net.load(sd, strict: true)
+        #expect(dry == strict)
         #expect(!strict.ok)
         #expect(strict.missingKeys == ["2.weight", "2.bias"])
         #expect(strict.unexpectedKeys == ["extra.weight"])
