@@ -38,6 +38,8 @@ let package = Package(
                           exclude: ["bench_torch.py", "run.sh"], swiftSettings: swift5 + optimized),
         .executableTarget(name: "ckpt-bench-conv", dependencies: ["CkptTensor"], path: "Benchmarks/conv/Sources",
                           swiftSettings: swift5),
+        .executableTarget(name: "ckpt-bench-nn", dependencies: ["CkptNN", "CkptTensor"], path: "Benchmarks/nn/Sources",
+                          swiftSettings: swift5),
         .testTarget(name: "CkptCoreTests", dependencies: ["CkptCore"], swiftSettings: swift5),
         .testTarget(name: "CkptTensorTests", dependencies: ["CkptTensor", "CkptFormats"], swiftSettings: swift5),
         .testTarget(name: "CkptNNTests", dependencies: ["CkptNN", "CkptFormats"], swiftSettings: swift5),

@@ -27,13 +27,20 @@ public final class MaxPool: Module {
         guard args.count == 1 else { throw NNError.invalidArgument("\(typeName).forward() takes 1 input, got \(args.count)") }
         let x = try args[0].asTensor("\(typeName) input")
         let (k, s, p, d) = (kernelSize.expanded(dims), stride.expanded(dims), padding.expanded(dims), dilation.expanded(dims))
+        if !returnIndices {
+            switch dims {
+            case 1: return .tensor(try x.maxPool1d(kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: ceilMode))
+            case 2: return .tensor(try x.maxPool2d(kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: ceilMode))
+            default: return .tensor(try x.maxPool3d(kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: ceilMode))
+            }
+        }
         let r: (output: Tensor, indices: Tensor)
         switch dims {
         case 1: r = try x.maxPool1dWithIndices(kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: ceilMode)
         case 2: r = try x.maxPool2dWithIndices(kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: ceilMode)
         default: r = try x.maxPool3dWithIndices(kernelSize: k, stride: s, padding: p, dilation: d, ceilMode: ceilMode)
         }
-        return returnIndices ? .tuple([.tensor(r.output), .tensor(r.indices)]) : .tensor(r.output)
+        return .tuple([.tensor(r.output), .tensor(r.indices)])
     }
 }
 

@@ -7,6 +7,11 @@ public enum RecurrentMode: String, Sendable {
 
     var gates: Int { switch self { case .lstm: return 4; case .gru: return 3; default: return 1 } }
 
+    /// The fused inference kernel's cell for this mode.
+    var kernelCell: RecurrentKernel.Cell {
+        switch self { case .rnnTanh: return .rnnTanh; case .rnnRelu: return .rnnRelu; case .lstm: return .lstm; case .gru: return .gru }
+    }
+
     /// One step: `xProj = x W_ihᵀ + b_ih` (precomputed), hidden `h` (and cell `c` for LSTM).
     func step(xProj: Tensor, h: Tensor, c: Tensor?, wHH: Tensor, bHH: Tensor?) throws -> (h: Tensor, c: Tensor?) {
         let hProj = try h.linear(weight: wHH, bias: bHH)
@@ -108,12 +113,23 @@ public final class RecurrentLayer: Module {
         for s in [h0, c0] { if let s, s.shape != stateShape { throw NNError.invalidArgument("Expected hidden size \(stateShape), got \(s.shape)") } }
         var layerInput = x
         var hN: [Tensor] = [], cN: [Tensor] = []
+        // Without a graph to record, each layer and direction runs as one fused kernel call.
+        let fused = !Tensor.isGradEnabled
+            || !([x, h0, c0].contains { $0?.requiresGrad == true } || parameters().contains { $0.requiresGrad })
         for layer in 0 ..< numLayers {
             var directionOutputs: [Tensor] = []
             for d in 0 ..< dirs {
                 let (wih, whh, bih, bhh) = try weights(layer, d == 0 ? "" : "_reverse")
-                let proj = try layerInput.linear(weight: wih, bias: bih)
                 let index = layer * dirs + d
+                if fused {
+                    let r = try runFused(layerInput, wih, whh, bih, bhh, h0: try h0?.select(dim: 0, index: index),
+                                         c0: try c0?.select(dim: 0, index: index), reverse: d == 1)
+                    directionOutputs.append(r.output)
+                    hN.append(r.h)
+                    if let c = r.c { cN.append(c) }
+                    continue
+                }
+                let proj = try layerInput.linear(weight: wih, bias: bih)
                 var h = try h0?.select(dim: 0, index: index) ?? Tensor.zeros([batch, hiddenSize])
                 var c: Tensor? = mode == .lstm ? (try c0?.select(dim: 0, index: index) ?? Tensor.zeros([batch, hiddenSize])) : nil
                 var outputs = [Tensor?](repeating: nil, count: steps)
@@ -134,6 +150,33 @@ public final class RecurrentLayer: Module {
         else if batchFirst { output = try output.transpose(0, 1) }
         if let cs { return .tuple([.tensor(output), .tuple([.tensor(hs), .tensor(cs)])]) }
         return .tuple([.tensor(output), .tensor(hs)])
+    }
+}
+
+extension RecurrentLayer {
+    /// One layer and direction through `RecurrentKernel` (no autograd): output `[L, N, H]`, last `h` and `c`.
+    func runFused(_ input: Tensor, _ wih: Tensor, _ whh: Tensor, _ bih: Tensor?, _ bhh: Tensor?, h0: Tensor?, c0: Tensor?,
+                  reverse: Bool) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
+        let (steps, batch, inSize) = (input.shape[0], input.shape[1], input.shape[2])
+        let g = mode.gates * hiddenSize
+        // The kernel reads raw buffers, so every shape is checked here (a loaded state dict may not match).
+        guard wih.shape == [g, inSize], whh.shape == [g, hiddenSize], bih.map({ $0.shape == [g] }) ?? true,
+              bhh.map({ $0.shape == [g] }) ?? true else {
+            throw NNError.invalidArgument("\(typeName): weights \(wih.shape), \(whh.shape) do not fit input size \(inSize) and hidden size \(hiddenSize)")
+        }
+        let output = TensorBuffer(uninitializedCount: steps * batch * hiddenSize)
+        let h = TensorBuffer(uninitializedCount: batch * hiddenSize)
+        let c = mode == .lstm ? TensorBuffer(uninitializedCount: batch * hiddenSize) : nil
+        RecurrentKernel.run(mode.kernelCell,
+                            .init(steps: steps, batch: batch, inputSize: inSize, hidden: hiddenSize),
+                            input: input.buffer.pointer,
+                            weights: .init(wIH: wih.buffer.pointer, wHH: whh.buffer.pointer, bIH: bih?.buffer.pointer,
+                                           bHH: bhh?.buffer.pointer),
+                            reverse: reverse, h0: h0?.buffer.pointer, c0: c0?.buffer.pointer, output: output.pointer,
+                            hN: h.pointer, cN: c?.pointer)
+        let state = [batch, hiddenSize]
+        return (Tensor(buffer: output, shape: [steps, batch, hiddenSize]), Tensor(buffer: h, shape: state),
+                c.map { Tensor(buffer: $0, shape: state) })
     }
 }
 

@@ -2,9 +2,19 @@ import Foundation
 
 /// Activations: relu family, gelu, sigmoid, tanh, softplus, softmax / log_softmax.
 extension Tensor {
-    /// `max(x, 0)` (`ReluBackward0`; gradient 0 at 0).
+    /// `max(x, 0)` (`ReluBackward0`; gradient 0 at 0). Written out rather than through `unaryOp`, whose
+    /// element closures stay calls the compiler cannot vectorise: ReLU runs after most layers.
     public func relu() -> Tensor {
-        Tensor.unaryOp(self, name: "ReluBackward0", { $0 > 0 ? $0 : 0 }) { x, _ in x > 0 ? 1 : 0 }
+        let out = TensorBuffer(uninitializedCount: numel)
+        let px = buffer.pointer, py = out.pointer
+        Parallel.forRanges(numel) { r in for i in r { py[i] = px[i] > 0 ? px[i] : 0 } }
+        return Tensor.makeResult(buffer: out, shape: shape, inputs: [self], name: "ReluBackward0") { [self] g in
+            let r = TensorBuffer(uninitializedCount: g.numel)
+            let pg = g.buffer.pointer, px = buffer.pointer, pr = r.pointer
+            // As PyTorch's threshold_backward: the gradient where x > 0, else 0.
+            Parallel.forRanges(g.numel) { range in for i in range { pr[i] = px[i] > 0 ? pg[i] : 0 } }
+            return [Tensor(buffer: r, shape: g.shape)]
+        }
     }
 
     /// `x` for positive x, `slope * x` otherwise (`LeakyReluBackward0`).

@@ -119,9 +119,11 @@ extension Tensor {
     private static func runBackward(from root: GradFn, seed: Tensor, retainGraph: Bool) throws {
         var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
         for node in topologicalOrder(from: root) {
-            guard let g = pending.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+            guard var g = pending.removeValue(forKey: ObjectIdentifier(node)) else { continue }
             if let sink = node as? AccumulateGrad {
-                try sink.variable?.accumulateGrad(g)
+                // A gradient nothing else references becomes the leaf's grad without a copy.
+                let owned = isKnownUniquelyReferenced(&g) && isKnownUniquelyReferenced(&g.buffer)
+                try sink.variable?.accumulateGrad(g, owned: owned)
                 continue
             }
             guard let apply = node.apply else {
@@ -141,8 +143,10 @@ extension Tensor {
         }
     }
 
-    /// Adds `g` into `grad` (in place when a gradient already exists).
-    func accumulateGrad(_ g: Tensor) throws {
+    /// Adds `g` into `grad` (in place when a gradient already exists). A first gradient is stored without a
+    /// copy when its elements are shared with nothing else: `owned` (nothing else references `g` or its
+    /// buffer) or freshly summed down from a broadcast shape.
+    func accumulateGrad(_ g: Tensor, owned: Bool = false) throws {
         let incoming = g.shape == shape ? g : try g.sumTo(shape)
         guard incoming.shape == shape else {
             throw TensorError.shapeMismatch("gradient of shape \(g.shape) for a leaf of shape \(shape)")
@@ -151,7 +155,7 @@ extension Tensor {
             let p = existing.buffer.pointer, q = incoming.buffer.pointer
             for i in 0 ..< numel { p[i] += q[i] }
         } else {
-            grad = Tensor(buffer: incoming.buffer.copy(), shape: shape)
+            grad = Tensor(buffer: owned || incoming !== g ? incoming.buffer : incoming.buffer.copy(), shape: shape)
         }
     }
 }

@@ -125,8 +125,10 @@ extension Tensor {
             throw TensorError.shapeMismatch("mat1 and mat2 shapes cannot be multiplied (\(rows)x\(shape.last ?? 1) and \(weight.shape.reversed().map(String.init).joined(separator: "x")))")
         }
         let input = rank == 2 ? self : reshaped([numel / Swift.max(shape[rank - 1], 1), shape[rank - 1]], name: "ViewBackward0")
+        // The affine node hands this TBackward0 the weight's gradient already in the weight's [out, in] layout
+        // (one sgemm computes gᵀ·x), so the node passes it on instead of transposing a copy.
         let tNode: (GradFn?, Int) = weight.requiresGrad && Tensor.isGradEnabled
-            ? (GradFn(name: "TBackward0", nextFunctions: [weight.gradEdge], apply: { g in [try g.t()] }), 0)
+            ? (GradFn(name: "TBackward0", nextFunctions: [weight.gradEdge], apply: { g in [g] }), 0)
             : (nil, 0)
         let out = try Tensor.affine(input, weight: weight, transposed: true, bias: bias, edges: tNode)
         if rank == 2 { return out }
@@ -134,7 +136,7 @@ extension Tensor {
     }
 
     /// `x · W (+ bias)`, W `[in, out]`, or `x · Wᵀ` when `transposed` (W `[out, in]`). With `edges` the
-    /// weight's edge is that node (linear's `TBackward0`), which receives the gradient of `Wᵀ`.
+    /// weight's edge is that node (linear's `TBackward0`); the weight gradient is always in W's own layout.
     private static func affine(_ x: Tensor, weight w: Tensor, transposed: Bool, bias: Tensor?, edges tNode: (GradFn?, Int)?) throws -> Tensor {
         let rows = x.shape[0], k = x.shape[1]
         let (kw, n) = transposed ? (w.shape[1], w.shape[0]) : (w.shape[0], w.shape[1])
@@ -143,8 +145,13 @@ extension Tensor {
         let out = TensorBuffer(uninitializedCount: rows * n)
         var beta: Float = 0
         if let bias {
-            let filled = try bias.expand([rows, n])
-            out.pointer.update(from: filled.buffer.pointer, count: rows * n)
+            // The bias goes into the output first and sgemm adds the product onto it (beta = 1).
+            if bias.rank <= 2, bias.numel == n, bias.shape.last == n {
+                for r in 0 ..< rows { (out.pointer + r * n).update(from: bias.buffer.pointer, count: n) }
+            } else {
+                let filled = try Tensor.noGrad { try bias.expand([rows, n]) }
+                out.pointer.update(from: filled.buffer.pointer, count: rows * n)
+            }
             beta = 1
         }
         sgemm(x.buffer.pointer, transA: false, w.buffer.pointer, transB: transposed, out.pointer, m: rows, n: n, k: k, beta: beta)
@@ -157,10 +164,16 @@ extension Tensor {
                 gx = Tensor(buffer: r, shape: [rows, k])
             }
             if w.requiresGrad {
-                // The gradient of the [in, out] operand (Wᵀ for linear, which its TBackward0 transposes back).
                 let r = TensorBuffer(uninitializedCount: k * n)
-                sgemm(x.buffer.pointer, transA: true, g.buffer.pointer, transB: false, r.pointer, m: k, n: n, k: rows)
-                gw = Tensor(buffer: r, shape: [k, n])
+                if transposed {
+                    // dW [out, in] = gᵀ · x.
+                    sgemm(g.buffer.pointer, transA: true, x.buffer.pointer, transB: false, r.pointer, m: n, n: k, k: rows)
+                    gw = Tensor(buffer: r, shape: [n, k])
+                } else {
+                    // dW [in, out] = xᵀ · g.
+                    sgemm(x.buffer.pointer, transA: true, g.buffer.pointer, transB: false, r.pointer, m: k, n: n, k: rows)
+                    gw = Tensor(buffer: r, shape: [k, n])
+                }
             }
             return bias == nil ? [gx, gw] : [gb, gx, gw]
         }

@@ -14,13 +14,13 @@ extension Tensor {
     /// `F.max_pool2d` on `[N, C, H, W]` or `[C, H, W]` (`MaxPool2DWithIndicesBackward0`).
     public func maxPool2d(kernelSize: [Int], stride: [Int]? = nil, padding: [Int] = [0], dilation: [Int] = [1],
                           ceilMode: Bool = false) throws -> Tensor {
-        try maxPool(dims: 2, kernelSize, stride, padding, dilation, ceilMode).output
+        try maxPool(dims: 2, kernelSize, stride, padding, dilation, ceilMode, wantIndices: false).output
     }
 
     /// `F.max_pool3d` on `[N, C, D, H, W]` or `[C, D, H, W]` (`MaxPool3DWithIndicesBackward0`).
     public func maxPool3d(kernelSize: [Int], stride: [Int]? = nil, padding: [Int] = [0], dilation: [Int] = [1],
                           ceilMode: Bool = false) throws -> Tensor {
-        try maxPool(dims: 3, kernelSize, stride, padding, dilation, ceilMode).output
+        try maxPool(dims: 3, kernelSize, stride, padding, dilation, ceilMode, wantIndices: false).output
     }
 
     /// `max_pool1d(..., return_indices=True)`: indices are `.int64` positions within each plane.
@@ -49,6 +49,14 @@ extension Tensor {
 
     func maxPool(dims: Int, _ kernelSize: [Int], _ stride: [Int]?, _ padding: [Int], _ dilation: [Int],
                  _ ceilMode: Bool) throws -> (output: Tensor, indices: Tensor) {
+        let r = try maxPool(dims: dims, kernelSize, stride, padding, dilation, ceilMode, wantIndices: true)
+        guard let indices = r.indices else { preconditionFailure("maxPool(wantIndices: true) returned no indices") }
+        return (r.output, indices)
+    }
+
+    /// Max pooling; the indices are computed only when asked for or needed by the backward pass.
+    func maxPool(dims: Int, _ kernelSize: [Int], _ stride: [Int]?, _ padding: [Int], _ dilation: [Int],
+                 _ ceilMode: Bool, wantIndices: Bool) throws -> (output: Tensor, indices: Tensor?) {
         let (lead, spatial) = try poolSplit(dims: dims, op: "max_pool\(dims)d")
         let geo = try kernelCall {
             try PoolGeometry(planes: lead.reduce(1, *), inputSize: spatial,
@@ -58,16 +66,23 @@ extension Tensor {
                              dilation: try spatialList(dilation, dims, "dilation"), ceilMode: ceilMode)
         }
         let out = TensorBuffer(uninitializedCount: geo.outputCount)
+        let shape = lead + geo.outputSize, inputShape = self.shape
+        guard wantIndices || (requiresGrad && Tensor.isGradEnabled) else {
+            MaxPoolKernel.forward(geo, input: buffer.pointer, output: out.pointer, indices: nil)
+            return (Tensor(buffer: out, shape: shape), nil)
+        }
         var idx = [Int](repeating: 0, count: geo.outputCount)
         MaxPoolKernel.forward(geo, input: buffer.pointer, output: out.pointer, indices: &idx)
-        let shape = lead + geo.outputSize, inputShape = self.shape
         let output = Tensor.makeResult(buffer: out, shape: shape, inputs: [self],
                                        name: "MaxPool\(dims)DWithIndicesBackward0") { g in
             let gx = TensorBuffer(uninitializedCount: geo.inputCount)
             MaxPoolKernel.backward(geo, gradOutput: g.buffer.pointer, indices: idx, gradInput: gx.pointer)
             return [Tensor(buffer: gx, shape: inputShape)]
         }
-        return (output, Tensor(buffer: TensorBuffer(idx.map { Float($0) }), shape: shape, dtype: .int64))
+        guard wantIndices else { return (output, nil) }
+        let indices = TensorBuffer(uninitializedCount: idx.count)
+        for i in idx.indices { indices.pointer[i] = Float(idx[i]) }
+        return (output, Tensor(buffer: indices, shape: shape, dtype: .int64))
     }
 
     /// `F.max_unpool2d`: places each value at its plane index in a zero `[N, C, H, W]` of `outputSize`

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// The Float32 elements behind one or more `Tensor`s: a heap block owned by a class, so tensors and
 /// backward closures share it without copying. Reshapes share a buffer; every other op allocates a new one.
@@ -12,7 +13,7 @@ public final class TensorBuffer {
     public init(uninitializedCount count: Int) {
         precondition(count >= 0, "negative element count")
         self.count = count
-        pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+        pointer = BufferPool.take(count)
     }
 
     /// A buffer with every element set to `value`.
@@ -29,7 +30,7 @@ public final class TensorBuffer {
         }
     }
 
-    deinit { pointer.deallocate() }
+    deinit { BufferPool.give(pointer, count: count) }
 
     /// A new buffer with the same elements.
     public func copy() -> TensorBuffer {
@@ -40,6 +41,53 @@ public final class TensorBuffer {
 
     /// The elements as an array (tests, printing; not for hot paths).
     public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+}
+
+/// Recycles freed element blocks of large buffers by exact size. A forward or training step allocates the same
+/// sizes every iteration; without reuse each large block came fresh from the kernel (mmap or brk) and every
+/// page faulted in again, which cost more than the small ops themselves.
+enum BufferPool {
+    /// Blocks below this many elements go straight to malloc, which already recycles them cheaply.
+    static let minimumCount = 1 << 14
+    /// Most elements kept in free blocks (256 MiB of Float); a block that does not fit is released.
+    nonisolated(unsafe) static var limit = 1 << 26
+    nonisolated(unsafe) private static var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
+    nonisolated(unsafe) private static var held = 0
+    private static let lock = NSLock()
+
+    /// A block of at least one and at least `count` elements.
+    static func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if count >= minimumCount {
+            lock.lock()
+            let block = free[count]?.popLast()
+            if block != nil { held -= count }
+            lock.unlock()
+            if let block { return block }
+        }
+        return UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+    }
+
+    /// Returns a block from `take(count)`: kept for reuse while the pool has room, released otherwise.
+    static func give(_ block: UnsafeMutablePointer<Float>, count: Int) {
+        if count >= minimumCount {
+            lock.lock()
+            let keep = held + count <= limit
+            if keep { free[count, default: []].append(block); held += count }
+            lock.unlock()
+            if keep { return }
+        }
+        block.deallocate()
+    }
+
+    /// Releases every kept block.
+    static func drain() {
+        lock.lock()
+        let blocks = free.values.flatMap { $0 }
+        free = [:]
+        held = 0
+        lock.unlock()
+        for block in blocks { block.deallocate() }
+    }
 }
 
 /// Splits loops over elements across cores once they are big enough to pay for it.

@@ -50,6 +50,17 @@ public final class SGD: Optimizer {
 
     public override func step() throws {
         let lr = Float(self.lr), mom = Float(momentum), damp = Float(1 - dampening), wd = Float(weightDecay)
+        if mom == 0, wd == 0, !maximize {
+            // Plain SGD: p += -lr · g in place, the same float arithmetic without copying values out and back.
+            for (i, p) in params.enumerated() {
+                guard let g = p.grad else { continue }
+                guard g.shape == p.shape else {
+                    throw NNError.invalidArgument("parameter \(i): grad shape \(g.shape) differs from parameter shape \(p.shape)")
+                }
+                try Tensor.noGrad { try p.add_(g, alpha: -lr) }
+            }
+            return
+        }
         try withGradients { i, p, values, grads in
             var g = maximize ? grads.map { -$0 } : grads
             if wd != 0 { for k in g.indices { g[k] += wd * values[k] } }

@@ -30,6 +30,12 @@ struct ColumnLayout {
         let (pd, ph, pw) = (padding[0], padding[1], padding[2])
         let (dd, dh, dw) = (dilation[0], dilation[1], dilation[2])
         let taps = kd * kh * kw, cols = columns, plane = inputPlane
+        // No padding on either side ('same' pads after only when the kernel is even): outputs are input - kernel + 1.
+        if (id, od, kd, pd) == (1, 1, 1, 0), (sh, sw, dh, dw, ph, pw) == (1, 1, 1, 1, 0, 0),
+           oh == ih - kh + 1, ow == iw - kw + 1 {
+            im2colValid2d(image, col)
+            return
+        }
         kernelParallelFor(rows, costPerItem: cols) { r in
             let c = r / taps, t = r % taps
             let a = t / (kh * kw), b = (t / kw) % kh, e = t % kw
@@ -47,14 +53,37 @@ struct ColumnLayout {
                         dst.update(repeating: 0, count: ow); dst += ow; continue
                     }
                     let row = src + (iz * ih + iy) * iw + e * dw - pw
-                    if xlo > 0 { dst.update(repeating: 0, count: xlo) }
+                    // Plain loops, not memcpy/memset: rows are a few dozen elements, where a library call
+                    // per row cost more than the copy.
+                    for x in 0..<xlo { dst[x] = 0 }
                     if sw == 1 {
-                        (dst + xlo).update(from: row + xlo, count: xhi - xlo)
+                        for x in xlo..<xhi { dst[x] = row[x] }
                     } else {
                         for x in xlo..<xhi { dst[x] = row[x * sw] }
                     }
-                    if xhi < ow { (dst + xhi).update(repeating: 0, count: ow - xhi) }
+                    for x in xhi..<ow { dst[x] = 0 }
                     dst += ow
+                }
+            }
+        }
+    }
+
+    /// `im2col` for the plain 2-d case (stride 1, no padding, no dilation, as LeNet's convolutions): each tap
+    /// row is `oh` straight copies of `ow` elements, without the general case's per-row clipping.
+    func im2colValid2d<T: KernelScalar>(_ image: UnsafePointer<T>, _ col: UnsafeMutablePointer<T>) {
+        let (kh, kw) = (kernel[1], kernel[2]), (oh, ow) = (output[1], output[2]), iw = input[2]
+        let taps = kh * kw, plane = inputPlane, cols = columns
+        kernelParallelFor(channels, costPerItem: taps * cols) { c in
+            var dst = col + c &* taps &* cols
+            for b in 0..<kh {
+                for e in 0..<kw {
+                    let offset: Int = c &* plane &+ b &* iw &+ e
+                    var src = image + offset
+                    for _ in 0..<oh {
+                        for x in 0..<ow { dst[x] = src[x] }
+                        dst += ow
+                        src += iw
+                    }
                 }
             }
         }

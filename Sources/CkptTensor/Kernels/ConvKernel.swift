@@ -10,25 +10,32 @@ public enum ConvKernel {
         let cg = g.inChannels / g.groups, og = g.outChannels / g.groups
         let rows = layout.rows, cols = layout.columns, inPlane = g.inputPlane
         guard cols > 0, g.batch > 0 else { return }
-        let col = UnsafeMutablePointer<T>.allocate(capacity: g.isPointwise ? 0 : rows * cols)
-        defer { col.deallocate() }
-        for n in 0..<g.batch {
-            let out = output + n * g.outChannels * cols
-            if let bias {
-                for o in 0..<g.outChannels { (out + o * cols).update(repeating: bias[o], count: cols) }
-            }
-            for grp in 0..<g.groups {
-                let image = input + (n * g.inChannels + grp * cg) * inPlane
-                let b: UnsafePointer<T>
-                if g.isPointwise {
-                    b = image
-                } else {
-                    layout.im2col(image, col)
-                    b = UnsafePointer(col)
+        // Small per-sample GEMMs run on one thread inside OpenBLAS (below m·n·k = 2^18, its
+        // SMP_THRESHOLD_MIN × GEMM_MULTITHREAD_THRESHOLD), so samples are split across cores instead;
+        // larger ones are left to OpenBLAS's threads, which would be oversubscribed otherwise.
+        let perSample = og * cols * rows * g.groups
+        let bySample = og * cols * rows < 1 << 18 && g.batch * perSample >= 1 << 18
+        kernelParallelRanges(g.batch, parallel: bySample) { samples in
+            let col = UnsafeMutablePointer<T>.allocate(capacity: g.isPointwise ? 0 : rows * cols)
+            defer { col.deallocate() }
+            for n in samples {
+                let out = output + n * g.outChannels * cols
+                if let bias {
+                    for o in 0..<g.outChannels { (out + o * cols).update(repeating: bias[o], count: cols) }
                 }
-                T.gemm(transA: false, transB: false, m: og, n: cols, k: rows, alpha: 1,
-                       a: weight + grp * og * rows, lda: rows, b: b, ldb: cols,
-                       beta: bias == nil ? 0 : 1, c: out + grp * og * cols, ldc: cols)
+                for grp in 0..<g.groups {
+                    let image = input + (n * g.inChannels + grp * cg) * inPlane
+                    let b: UnsafePointer<T>
+                    if g.isPointwise {
+                        b = image
+                    } else {
+                        layout.im2col(image, col)
+                        b = UnsafePointer(col)
+                    }
+                    T.gemm(transA: false, transB: false, m: og, n: cols, k: rows, alpha: 1,
+                           a: weight + grp * og * rows, lda: rows, b: b, ldb: cols,
+                           beta: bias == nil ? 0 : 1, c: out + grp * og * cols, ldc: cols)
+                }
             }
         }
     }

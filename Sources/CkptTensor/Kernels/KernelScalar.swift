@@ -54,6 +54,19 @@ func kernelParallelFor(_ count: Int, costPerItem: Int, _ body: (Int) -> Void) {
     }
 }
 
+/// Splits `0..<count` into one contiguous range per worker (when `parallel` and there are two or more of
+/// each), for loops that need per-worker scratch memory; runs `body(0..<count)` inline otherwise.
+func kernelParallelRanges(_ count: Int, parallel: Bool, _ body: (Range<Int>) -> Void) {
+    let workers = min(count, kernelWorkerCount)
+    if !parallel || workers < 2 {
+        body(0..<count)
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+        body(count * w / workers ..< count * (w + 1) / workers)
+    }
+}
+
 /// Threads the spatial kernels split their loops over: the core count, or `CKPT_KERNEL_THREADS` when set
 /// (benchmarks use it to compare against a fixed thread count).
 let kernelWorkerCount: Int = {

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# In-process compute of the four nn workloads of issue 5 (LeNet forward, MLP forward, 2-layer LSTM forward, MLP
+# SGD training step): ckpt-bench-nn beside torch_compute.py on the same thread count, alternating ckpt and torch
+# for ROUNDS rounds. Prints each round's lines, then a table: the fastest run over all rounds and the median of
+# the rounds' medians, with ckpt/torch ratios (below 1: ckpt is faster).
+# Usage (from the repo root): Benchmarks/nn/compute.sh [runs] [threads] [rounds] [workload...]
+set -euo pipefail
+RUNS=${1:-20}
+THREADS=${2:-2}
+ROUNDS=${3:-3}
+shift $(( $# < 3 ? $# : 3 ))
+swift build -c release --product ckpt-bench-nn >/dev/null
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+echo "$(uptime); threads $THREADS, $RUNS runs after 3 warm-up calls, $ROUNDS rounds"
+for r in $(seq "$ROUNDS"); do
+  OPENBLAS_NUM_THREADS=$THREADS .build/release/ckpt-bench-nn "$RUNS" 3 "$@" | sed 's/^/ckpt /' | tee -a "$OUT/all"
+  THREADS=$THREADS OMP_NUM_THREADS=$THREADS python3 Benchmarks/nn/torch_compute.py "$RUNS" 3 "$@" |
+    sed 's/^/torch /' | tee -a "$OUT/all"
+done
+echo "$(uptime)"
+python3 - "$OUT/all" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    side, name, _, lo, _, med = line.split()
+    r = rows.setdefault(name, {"ckpt": ([], []), "torch": ([], [])})[side]
+    r[0].append(float(lo)); r[1].append(float(med))
+print(f"| workload | ckpt min / median (ms) | torch min / median (ms) | ratio ckpt/torch (min, median) |")
+print("|---|---|---|---|")
+for name, r in rows.items():
+    c = (min(r["ckpt"][0]), statistics.median(r["ckpt"][1]))
+    t = (min(r["torch"][0]), statistics.median(r["torch"][1]))
+    print(f"| {name} | {c[0]:.2f} / {c[1]:.2f} | {t[0]:.2f} / {t[1]:.2f} | {c[0] / t[0]:.2f}, {c[1] / t[1]:.2f} |")
+PY

@@ -1,0 +1,74 @@
+"""The PyTorch side of nn/compute.sh: the same four workloads as ckpt-bench-nn, timed in-process.
+
+Usage: torch_compute.py [runs] [warmup] [workload ...]
+Prints one line per workload, `<name> min <ms> median <ms>`, like ckpt-bench-nn. Forwards run in eval mode under
+torch.no_grad() (ckpt: Tensor.noGrad); the training step is zero_grad(set_to_none=True), forward,
+CrossEntropyLoss, backward, SGD(lr=0.01).step(), as ckpt's. Threads: torch.set_num_threads(THREADS or 2).
+"""
+import os
+import sys
+import time
+
+import torch
+import torch.nn as nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "Fixtures", "gen"))
+from _reference_models import Net  # noqa: E402  the tutorial's LeNet (REFERENCE_MODELS)
+
+NAMES = ["lenet_forward", "mlp_forward", "lstm_forward", "mlp_train_step"]
+
+
+def mlp():
+    return nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(), nn.Linear(1024, 10))
+
+
+def forward(model, x):
+    model.eval()
+
+    def run():
+        with torch.no_grad():
+            model(x)
+    return run
+
+
+def make(name):
+    torch.manual_seed(0)
+    if name == "lenet_forward":
+        return forward(Net(), torch.randn(64, 1, 32, 32))
+    if name == "mlp_forward":
+        return forward(mlp(), torch.randn(256, 784))
+    if name == "lstm_forward":
+        return forward(nn.LSTM(128, 256, num_layers=2), torch.randn(50, 16, 128))
+    if name == "mlp_train_step":
+        model = mlp()
+        x, target = torch.randn(256, 784), torch.randint(0, 10, (256,))
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+        loss = nn.CrossEntropyLoss()
+
+        def step():
+            optimizer.zero_grad(set_to_none=True)
+            loss(model(x), target).backward()
+            optimizer.step()
+        return step
+    raise SystemExit(f"unknown workload {name}; expected one of {NAMES}")
+
+
+def main():
+    args = sys.argv[1:]
+    runs = int(args[0]) if args else 20
+    warmup = int(args[1]) if len(args) > 1 else 3
+    torch.set_num_threads(int(os.environ.get("THREADS", "2")))
+    for name in args[2:] or NAMES:
+        body = make(name)
+        for _ in range(warmup):
+            body()
+        times = []
+        for _ in range(max(runs, 1)):
+            start = time.perf_counter()
+            body()
+            times.append((time.perf_counter() - start) * 1e3)
+        times.sort()
+        print(f"{name} min {times[0]:.3f} median {times[len(times) // 2]:.3f}")
+
+
+main()

@@ -1,0 +1,123 @@
+/// One direction of one recurrent layer (RNN tanh/relu, LSTM, GRU) over a whole sequence, for inference: no
+/// autograd graph, one GEMM for the input projection of every step, one GEMM per step for the hidden
+/// projection, and the gate arithmetic fused into one pass per step. Gate order is PyTorch's (LSTM i, f, g, o;
+/// GRU r, z, n); buffers are contiguous row-major Float32.
+public enum RecurrentKernel {
+    /// The cell's update rule.
+    public enum Cell: Sendable {
+        case rnnTanh, rnnRelu, lstm, gru
+
+        /// Gate blocks of `hidden` rows in the weights.
+        public var gates: Int {
+            switch self { case .lstm: return 4; case .gru: return 3; case .rnnTanh, .rnnRelu: return 1 }
+        }
+    }
+
+    /// The shapes of one run.
+    public struct Shape: Sendable {
+        public let steps: Int, batch: Int, inputSize: Int, hidden: Int
+        public init(steps: Int, batch: Int, inputSize: Int, hidden: Int) {
+            self.steps = steps; self.batch = batch; self.inputSize = inputSize; self.hidden = hidden
+        }
+    }
+
+    /// The weights of one layer and direction: `wIH` `[G·H, inputSize]`, `wHH` `[G·H, H]`, biases `[G·H]`.
+    public struct Weights {
+        public let wIH: UnsafePointer<Float>, wHH: UnsafePointer<Float>
+        public let bIH: UnsafePointer<Float>?, bHH: UnsafePointer<Float>?
+        public init(wIH: UnsafePointer<Float>, wHH: UnsafePointer<Float>, bIH: UnsafePointer<Float>?, bHH: UnsafePointer<Float>?) {
+            self.wIH = wIH; self.wHH = wHH; self.bIH = bIH; self.bHH = bHH
+        }
+    }
+
+    /// Runs `cell` over `input` `[steps, batch, inputSize]` (backwards in time when `reverse`) from `h0`/`c0`
+    /// `[batch, H]` (zeros when nil), writing every step's hidden state to `output` `[steps, batch, H]`, the
+    /// last one to `hN` and, for LSTM, the last cell state to `cN`.
+    public static func run(_ cell: Cell, _ s: Shape, input: UnsafePointer<Float>, weights w: Weights, reverse: Bool,
+                           h0: UnsafePointer<Float>?, c0: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                           hN: UnsafeMutablePointer<Float>, cN: UnsafeMutablePointer<Float>?) {
+        let h = s.hidden, g = cell.gates * h, rows = s.batch, state = rows * h
+        guard s.steps > 0, rows > 0, h > 0 else {
+            if let h0 { hN.update(from: h0, count: state) } else { hN.update(repeating: 0, count: state) }
+            if let cN { if let c0 { cN.update(from: c0, count: state) } else { cN.update(repeating: 0, count: state) } }
+            return
+        }
+        // Input projection of every step at once, with the biases that add straight onto it (both for RNN and
+        // LSTM; GRU keeps b_hh apart because r multiplies the hidden projection of its n gate).
+        let proj = UnsafeMutablePointer<Float>.allocate(capacity: s.steps * rows * g)
+        defer { proj.deallocate() }
+        let fused = cell != .gru
+        fillRows(proj, rows: s.steps * rows, width: g, w.bIH, fused ? w.bHH : nil)
+        Float.gemm(transA: false, transB: true, m: s.steps * rows, n: g, k: s.inputSize, alpha: 1, a: input,
+                   lda: s.inputSize, b: w.wIH, ldb: s.inputSize, beta: 1, c: proj, ldc: g)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * state + (fused ? 0 : rows * g))
+        defer { scratch.deallocate() }
+        let c = scratch, zeros = scratch + state, hProj = scratch + 2 * state
+        if let c0 { c.update(from: c0, count: state) } else { c.update(repeating: 0, count: state) }
+        zeros.update(repeating: 0, count: state)
+        var previous = UnsafePointer(h0 ?? UnsafePointer(zeros))
+        for i in 0 ..< s.steps {
+            let t = reverse ? s.steps - 1 - i : i
+            let gates = proj + t * rows * g, out = output + t * state
+            // Hidden projection: onto the gates (RNN, LSTM) or into its own buffer (GRU).
+            let target = fused ? gates : hProj
+            if !fused { fillRows(hProj, rows: rows, width: g, w.bHH, nil) }
+            Float.gemm(transA: false, transB: true, m: rows, n: g, k: h, alpha: 1, a: previous, lda: h,
+                       b: w.wHH, ldb: h, beta: 1, c: target, ldc: g)
+            for b in 0 ..< rows {
+                let x = gates + b * g, hp = previous + b * h, y = out + b * h
+                switch cell {
+                case .rnnTanh: for j in 0 ..< h { y[j] = VectorMath.tanh(x[j]) }
+                case .rnnRelu: for j in 0 ..< h { y[j] = Swift.max(x[j], 0) }
+                case .lstm: lstmRow(x, c + b * h, y, h)
+                case .gru: gruRow(x, hProj + b * g, hp, y, h)
+                }
+            }
+            previous = UnsafePointer(out)
+        }
+        hN.update(from: previous, count: state)
+        cN?.update(from: c, count: state)
+    }
+
+    /// `c = f·c + i·g`, `h = o·tanh(c)` for one batch row of LSTM gates (pre-activation, i f g o blocks).
+    @inline(__always)
+    static func lstmRow(_ x: UnsafeMutablePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                        _ y: UnsafeMutablePointer<Float>, _ h: Int) {
+        VectorMath.sigmoid(x, count: 2 * h)
+        VectorMath.tanh(x + 2 * h, count: h)
+        VectorMath.sigmoid(x + 3 * h, count: h)
+        let i = x, f = x + h, gg = x + 2 * h, o = x + 3 * h
+        for j in 0 ..< h {
+            let cj = f[j] * c[j] + i[j] * gg[j]
+            c[j] = cj
+            y[j] = cj
+        }
+        VectorMath.tanh(y, count: h)
+        for j in 0 ..< h { y[j] = o[j] * y[j] }
+    }
+
+    /// `r, z = σ(x_rz + h_rz)`, `n = tanh(x_n + r·h_n)`, `h' = (1 - z)·n + z·h` for one batch row of GRU.
+    @inline(__always)
+    static func gruRow(_ x: UnsafeMutablePointer<Float>, _ hx: UnsafeMutablePointer<Float>,
+                       _ hp: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ h: Int) {
+        for j in 0 ..< 2 * h { x[j] += hx[j] }
+        VectorMath.sigmoid(x, count: 2 * h)
+        let r = x, z = x + h, n = x + 2 * h, hn = hx + 2 * h
+        for j in 0 ..< h { n[j] += r[j] * hn[j] }
+        VectorMath.tanh(n, count: h)
+        for j in 0 ..< h { y[j] = (1 - z[j]) * n[j] + z[j] * hp[j] }
+    }
+
+    /// Fills `rows × width` with the bias `a` (plus `b`), or zeros without one.
+    static func fillRows(_ p: UnsafeMutablePointer<Float>, rows: Int, width: Int, _ a: UnsafePointer<Float>?,
+                         _ b: UnsafePointer<Float>?) {
+        guard let a else {
+            if let b { for r in 0 ..< rows { (p + r * width).update(from: b, count: width) } } else {
+                p.update(repeating: 0, count: rows * width)
+            }
+            return
+        }
+        for j in 0 ..< width { p[j] = b.map { a[j] + $0[j] } ?? a[j] }
+        for r in 1 ..< Swift.max(rows, 1) { (p + r * width).update(from: p, count: width) }
+    }
+}

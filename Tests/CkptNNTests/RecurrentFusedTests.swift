@@ -1,0 +1,44 @@
+import CkptNN
+import CkptTensor
+import Testing
+
+/// Without a graph to record, the recurrent layers run the fused `RecurrentKernel`; it must give what the
+/// op-by-op autograd path gives (which the PyTorch goldens of LayerRecurrentTests check), for every mode.
+@Suite struct RecurrentFusedTests {
+    static func values(_ t: ModuleValue) throws -> [[Float]] {
+        switch t {
+        case .tensor(let x): return [x.scalars]
+        case .tuple(let items): return try items.flatMap { try values($0) }
+        default: return []
+        }
+    }
+
+    @Test(arguments: [RecurrentMode.lstm, .gru, .rnnTanh, .rnnRelu])
+    func noGradForwardMatchesTheAutogradPath(mode: RecurrentMode) throws {
+        let gen = Generator(seed: 3)
+        let m = try RecurrentLayer(mode: mode, 5, 6, numLayers: 2, batchFirst: true, bidirectional: true)
+        let x = Tensor.randn([3, 7, 5], generator: gen)
+        let states = mode == .lstm
+            ? ModuleValue.tuple([.tensor(Tensor.randn([4, 3, 6], generator: gen)), .tensor(Tensor.randn([4, 3, 6], generator: gen))])
+            : .tensor(Tensor.randn([4, 3, 6], generator: gen))
+        for args in [[ModuleValue.tensor(x)], [.tensor(x), states]] {
+            let graph = try Self.values(m.forward(args))
+            let fused = try Tensor.noGrad { try Self.values(m.forward(args)) }
+            #expect(graph.map(\.count) == fused.map(\.count))
+            let worst = zip(graph.joined(), fused.joined()).map { abs($0 - $1) }.max() ?? 1
+            #expect(worst < 1e-5, "\(mode) with \(args.count) arguments: max diff \(worst)")
+        }
+    }
+
+    @Test func unbatchedInputAndMismatchedWeightsTakeTheFusedPathSafely() throws {
+        let m = try RecurrentLayer(mode: .lstm, 4, 3)
+        let x = Tensor.randn([5, 4], generator: Generator(seed: 4))
+        let graph = try Self.values(m.forward([.tensor(x)]))
+        let fused = try Tensor.noGrad { try Self.values(m.forward([.tensor(x)])) }
+        #expect(zip(graph.joined(), fused.joined()).allSatisfy { abs($0 - $1) < 1e-5 })
+        // A hidden weight of the wrong shape is refused, not read out of bounds.
+        let bad = try RecurrentLayer(mode: .lstm, 4, 3)
+        bad.registerParameter("weight_hh_l0", Tensor.zeros([12, 2]))
+        #expect(throws: (any Error).self) { try Tensor.noGrad { try bad.forward([.tensor(x)]) } }
+    }
+}
