@@ -35,7 +35,7 @@ struct CountCommand: ParsableCommand {
             } catch let e as FileError where e.underlying.isUnrecognized {
                 // Not a checkpoint: a model file (text) is counted exactly; anything else keeps the format error.
                 guard Self.isText(e.path) else { throw e }
-                report = CountReport(module: try ModelSupport.model(e.path), depth: depth)
+                report = CountReport(module: try ModelSupport.model(e.path, initialized: false), depth: depth)
             }
             if output.json {
                 try CLI.printJSON(report)

@@ -39,7 +39,7 @@ struct LoadIntoCommand: ParsableCommand {
     func run() throws {
         var ok = false
         try CLI.guarded {
-            let module = try ModelSupport.model(model)
+            let module = try ModelSupport.model(model, initialized: output != nil)
             let (raw, note) = try ModelSupport.checkpointTensors(checkpoint)
             let (tensors, renamed, matchNotes) = try ModelSupport.align(raw, to: module, options: load)
             if plan {

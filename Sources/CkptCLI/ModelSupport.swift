@@ -3,6 +3,7 @@ import CkptCore
 import CkptFormats
 import CkptModel
 import CkptNN
+import CkptTensor
 import CkptReports
 import Foundation
 import OrderedCollections
@@ -32,8 +33,25 @@ struct LoadOptions: ParsableArguments {
 
 /// Reading model files and checkpoints, and loading one into the other, for load-into, verify, run and summary.
 enum ModelSupport {
-    /// Builds the model a model file describes.
-    static func model(_ path: String) throws -> Module {
+    /// Builds the model a model file describes; with `initialized: false` only its keys and shapes are real (see
+    /// `Tensor.withoutInitialization`), for commands that never read its values.
+    static func model(_ path: String, initialized: Bool = true) throws -> Module {
+        let shapes = try Tensor.withoutInitialization { try build(path) }
+        guard initialized else { return shapes }
+        // Built to run, every tensor is allocated and initialised: refuse, before allocating, a file asking for
+        // more than a machine running ckpt can be expected to hold.
+        let elements = (shapes.parameters() + shapes.namedBuffers().map(\.1)).reduce(0) { $0 + $1.numel }
+        guard elements <= maxRunElements else {
+            throw PathError(path: path, message: "the model holds \(elements) elements; ckpt builds models of up to \(maxRunElements) to run them "
+                            + "(count, summary and load-into without -o read only shapes and take any size)")
+        }
+        return try build(path)
+    }
+
+    /// Most parameter and buffer elements a model built to run may hold (8 GiB of float32).
+    static let maxRunElements = 1 << 31
+
+    private static func build(_ path: String) throws -> Module {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw PathError(path: path, message: FileManager.default.fileExists(atPath: path) ? "not a UTF-8 text model file" : "no such file")

@@ -17,7 +17,7 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         try CLI.guarded {
-            let module = try ModelSupport.model(model)
+            let module = try ModelSupport.model(model, initialized: !inputShape.isEmpty)
             var shapes: [ObjectIdentifier: String] = [:]
             if !inputShape.isEmpty {
                 module.eval()

@@ -1,4 +1,5 @@
 import CkptNN
+import CkptTensor
 
 /// The `torch.nn` layers a model file may name: constructor parameter names in PyTorch's order, and a factory.
 public struct LayerCatalog {
@@ -32,8 +33,8 @@ public struct LayerCatalog {
     static let positiveArguments: Set<String> = ["kernel_size", "stride", "dilation", "groups", "num_layers", "num_groups",
                                                  "upscale_factor"]
 
-    /// Sizes from a file are checked before any layer allocates: no negative size, and no layer whose weights could
-    /// exceed 2^31 elements (the product of its sizes, with room for LSTM's four gates and two directions).
+    /// Sizes from a file are checked before any layer allocates: no negative size, and no layer whose sizes multiply
+    /// (times 16, room for LSTM's four gates and two directions) past 2^31, or 2^36 when only shapes are built.
     static func checkSizes(_ a: LayerArguments, names: [String]) throws {
         var product = 1.0
         for name in names {
@@ -47,7 +48,10 @@ public struct LayerCatalog {
                 if sizeArguments.contains(name) || name == "kernel_size" || name == "num_layers" { product *= Double(max(v, 1)) }
             }
         }
-        guard product * 16 <= Double(1 << 31) else {
+        // Built for keys and shapes only (no memory is touched) a layer may be as large as any real one (a 405B
+        // model's 128256 × 16384 head); built to run, the limit keeps a hostile file from asking for tens of gigabytes.
+        let limit = Tensor.isInitializationDeferred ? Double(1 << 36) : Double(1 << 31)
+        guard product * 16 <= limit else {
             throw ModelFileError(line: a.spec.line, "\(a.spec.className)(…) is too large for ckpt's engine (sizes multiply to \(Int(product)))")
         }
     }

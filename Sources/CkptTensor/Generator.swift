@@ -90,14 +90,14 @@ extension Tensor {
     /// Uniform samples in `[low, high)`.
     public static func uniform(_ shape: [Int], low: Float, high: Float, generator: Generator = .default, requiresGrad: Bool = false) -> Tensor {
         let t = zeros(shape, requiresGrad: requiresGrad)
-        generator.fillUniform(t.buffer.pointer, count: t.numel, low: low, high: high)
+        if !initializationDeferred { generator.fillUniform(t.buffer.pointer, count: t.numel, low: low, high: high) }
         return t
     }
 
     /// Normal samples with `mean` and `std`.
     public static func normal(_ shape: [Int], mean: Float, std: Float, generator: Generator = .default, requiresGrad: Bool = false) -> Tensor {
         let t = zeros(shape, requiresGrad: requiresGrad)
-        generator.fillNormal(t.buffer.pointer, count: t.numel, mean: mean, std: std)
+        if !initializationDeferred { generator.fillNormal(t.buffer.pointer, count: t.numel, mean: mean, std: std) }
         return t
     }
 
@@ -112,16 +112,19 @@ extension Tensor {
 
     /// Fills this tensor in place with uniform samples (`uniform_`, for initialisers; outside autograd).
     public func uniform_(low: Float, high: Float, generator: Generator = .default) {
+        guard !Tensor.initializationDeferred else { return }
         generator.fillUniform(buffer.pointer, count: numel, low: low, high: high)
     }
 
     /// Fills this tensor in place with normal samples (`normal_`).
     public func normal_(mean: Float, std: Float, generator: Generator = .default) {
+        guard !Tensor.initializationDeferred else { return }
         generator.fillNormal(buffer.pointer, count: numel, mean: mean, std: std)
     }
 
     /// Fills this tensor in place with `value` (`fill_`).
     public func fill_(_ value: Float) {
+        guard !Tensor.initializationDeferred else { return }
         buffer.pointer.update(repeating: value, count: numel)
     }
 }

@@ -119,6 +119,9 @@ extension Tensor {
     /// A tensor of `shape` filled with `value`.
     public static func full(_ shape: [Int], _ value: Float, dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
+        if initializationDeferred, let lazy = TensorBuffer.lazyZeros(count(shape)) {
+            return Tensor(buffer: lazy, shape: shape, dtype: dtype, requiresGrad: requiresGrad)
+        }
         return Tensor(buffer: TensorBuffer(repeating: value, count: count(shape)), shape: shape, dtype: dtype,
                       requiresGrad: requiresGrad)
     }

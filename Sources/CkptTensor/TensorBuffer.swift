@@ -9,11 +9,21 @@ public final class TensorBuffer {
     /// Number of elements.
     public let count: Int
 
+    /// How a block is given back: to the pool, or (`lazyZeros`) with `free` or `munmap`.
+    enum Release { case pool, free, unmap(Int) }
+    private let release: Release
+
     /// An uninitialised buffer of `count` elements. Callers write every element before reading.
     public init(uninitializedCount count: Int) {
         precondition(count >= 0, "negative element count")
         self.count = count
         pointer = BufferPool.take(count)
+        release = .pool
+    }
+
+    /// A buffer owning `pointer`, a block of at least `count` elements released as `release` says.
+    init(adopting pointer: UnsafeMutablePointer<Float>, count: Int, release: Release) {
+        self.pointer = pointer; self.count = count; self.release = release
     }
 
     /// A buffer with every element set to `value`.
@@ -30,7 +40,13 @@ public final class TensorBuffer {
         }
     }
 
-    deinit { BufferPool.give(pointer, count: count) }
+    deinit {
+        switch release {
+        case .pool: BufferPool.give(pointer, count: count)
+        case .free: free(pointer)
+        case .unmap(let bytes): munmap(pointer, bytes)
+        }
+    }
 
     /// A new buffer with the same elements.
     public func copy() -> TensorBuffer {

@@ -112,6 +112,43 @@ import Testing
         #expect(bad.status == 2 && bad.errorLines.count == 1)
     }
 
+    /// count, summary and load-into (without -o) build a printout for its keys and shapes only: a 6.7B-parameter
+    /// LLaMA-shaped printout with a 405B model's 2.1B-element head is counted exactly without touching 27 GB;
+    /// building such a model to run, or any layer beyond the shape limit, is a one-line error.
+    @Test func hugePrintoutsAreCountedFromShapes() throws {
+        let dir = try CLIRunner.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let block = """
+              (0-31): 32 x LlamaDecoderLayer(
+                (self_attn): LlamaAttention(
+                  (q_proj): Linear(in_features=4096, out_features=4096, bias=False)
+                  (k_proj): Linear(in_features=4096, out_features=4096, bias=False)
+                  (v_proj): Linear(in_features=4096, out_features=4096, bias=False)
+                  (o_proj): Linear(in_features=4096, out_features=4096, bias=False)
+                )
+                (mlp): LlamaMLP(
+                  (gate_proj): Linear(in_features=4096, out_features=11008, bias=False)
+                  (up_proj): Linear(in_features=4096, out_features=11008, bias=False)
+                  (down_proj): Linear(in_features=11008, out_features=4096, bias=False)
+                )
+              )
+        """
+        let text = "LlamaForCausalLM(\n  (embed_tokens): Embedding(32000, 4096)\n  (layers): ModuleList(\n" + block + "\n"
+            + "  )\n  (lm_head): Linear(in_features=16384, out_features=128256, bias=False)\n)\n"
+        let path = dir.appendingPathComponent("llama.model").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try CLIRunner.run(["count", path, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try json(r)["parameters"] as? Int == 32000 * 4096 + 32 * (4 * 4096 * 4096 + 3 * 4096 * 11008) + 16384 * 128256)
+        #expect(try CLIRunner.run(["summary", path]).status == 0)
+        let run = try CLIRunner.run(["init", path, "-o", dir.appendingPathComponent("x.pt").path])
+        #expect(run.status == 2 && run.errorLines.count == 1 && run.stderr.contains("8708423680 elements"), "\(run.stderr)")
+        let hostile = dir.appendingPathComponent("hostile.model").path
+        try "Net(\n  (fc): Linear(in_features=1000000, out_features=1000000, bias=False)\n)\n".write(toFile: hostile, atomically: true, encoding: .utf8)
+        let bad = try CLIRunner.run(["count", hostile])
+        #expect(bad.status == 2 && bad.errorLines.count == 1 && bad.stderr.contains("line 2"), "\(bad.stderr)")
+    }
+
     @Test func summaryPrintsTheReprAndOutputShapes() throws {
         let r = try CLIRunner.run(["summary", m("lenet.model"), "--input-shape", "1,1,32,32"])
         #expect(r.status == 0)
