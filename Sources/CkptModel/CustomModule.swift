@@ -25,7 +25,7 @@ public final class CustomModule: Module {
     }
 }
 
-/// A leaf whose class ckpt does not implement but which prints no arguments (`GELUActivation()`): accepted so
+/// A leaf whose class ckpt does not implement but which prints no arguments (`Swish()`): accepted so
 /// any `print(model)` loads; running it is an error naming it.
 public final class OpaqueModule: Module {
     private let className: String

@@ -54,7 +54,7 @@ private struct PrintedChildren {
     func spec(_ name: String) -> ModuleSpec? { specs[name] }
 
     func arguments(_ name: String) throws -> LayerArguments? {
-        guard let s = specs[name], let entry = LayerCatalog.standard.entries[s.className] else { return nil }
+        guard let s = specs[name], let entry = LayerCatalog.standard.entry(for: s) else { return nil }
         return try LayerArguments(s, names: entry.parameters)
     }
 }

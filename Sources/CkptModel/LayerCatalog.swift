@@ -14,13 +14,23 @@ public struct LayerCatalog {
 
     /// Entries by class name.
     public private(set) var entries: [String: Entry] = [:]
+    /// Entries for families of class names (`…RMSNorm`), tried in order after `entries`.
+    public private(set) var rules: [(matches: (ModuleSpec) -> Bool, entry: Entry)] = []
 
     /// Adds or replaces a layer class.
     public mutating func register(_ className: String, _ entry: Entry) { entries[className] = entry }
 
+    /// Adds an entry for every printed layer `matches` accepts (checked after the entries by name).
+    public mutating func register(matching matches: @escaping (ModuleSpec) -> Bool, _ entry: Entry) { rules.append((matches, entry)) }
+
+    /// The entry that builds `spec`: by its class name, else the first rule that matches it.
+    public func entry(for spec: ModuleSpec) -> Entry? {
+        entries[spec.className] ?? rules.first { $0.matches(spec) }?.entry
+    }
+
     /// Builds `spec` if its class is known, or returns nil.
     public func build(_ spec: ModuleSpec) throws -> Module? {
-        guard let entry = entries[spec.className] else { return nil }
+        guard let entry = entry(for: spec) else { return nil }
         let arguments = try LayerArguments(spec, names: entry.parameters)
         try LayerCatalog.checkSizes(arguments, names: entry.parameters)
         return try entry.build(arguments)
@@ -29,9 +39,10 @@ public struct LayerCatalog {
     /// Size arguments that must be at least 0, and those that must be at least 1.
     static let sizeArguments: Set<String> = ["in_features", "out_features", "in1_features", "in2_features", "in_channels",
                                              "out_channels", "num_features", "num_embeddings", "embedding_dim", "input_size",
-                                             "hidden_size", "num_channels", "normalized_shape", "output_size", "padding", "embed_dim"]
+                                             "hidden_size", "num_channels", "normalized_shape", "output_size", "padding", "embed_dim",
+                                             "num_parameters", "nf", "nx"]
     static let positiveArguments: Set<String> = ["kernel_size", "stride", "dilation", "groups", "num_layers", "num_groups",
-                                                 "upscale_factor"]
+                                                 "upscale_factor", "downscale_factor"]
 
     /// Sizes from a file are checked before any layer allocates: no negative size, and no layer whose sizes multiply
     /// (times 16, room for LSTM's four gates and two directions) past 2^31, or 2^36 when only shapes are built.
@@ -63,6 +74,7 @@ public struct LayerCatalog {
         c.registerLayers()
         c.registerMore()
         c.registerTransformer()
+        c.registerExtra()
         return c
     }()
 

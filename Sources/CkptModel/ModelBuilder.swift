@@ -27,7 +27,7 @@ public struct ModelBuilder {
         let module: Module
         let methods = rootMethods ?? classMethods[spec.className] ?? [:]
         switch spec.className {
-        case _ where methods["forward"] != nil && (rootMethods != nil || catalog.entries[spec.className] == nil):
+        case _ where methods["forward"] != nil && (rootMethods != nil || catalog.entry(for: spec) == nil):
             module = CustomModule(className: spec.className, methods: methods)
         case "Sequential": module = Sequential()
         case "ModuleList": module = ModuleList()
