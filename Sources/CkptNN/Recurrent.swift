@@ -89,6 +89,8 @@ public final class RecurrentLayer: Module {
 
     /// `output, h_n` (RNN, GRU) or `output, (h_n, c_n)` (LSTM), for input `(L, N, H_in)` (`(N, L, H_in)` with
     /// batch_first, `(L, H_in)` unbatched) and optional initial states.
+    public override var forwardParameterNames: [String] { ["input", "hx"] }
+
     public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
         guard (1 ... 2).contains(args.count) else { throw NNError.invalidArgument("\(typeName).forward() takes an input and an optional state") }
         var x = try args[0].asTensor("\(typeName) input")
@@ -207,6 +209,8 @@ public final class RecurrentCell: Module {
     }
 
     /// `h'` (RNNCell, GRUCell) or `(h', c')` (LSTMCell) for input `(N, H_in)` or `(H_in)`.
+    public override var forwardParameterNames: [String] { ["input", "hx"] }
+
     public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
         guard (1 ... 2).contains(args.count), let wih = parameter("weight_ih"), let whh = parameter("weight_hh") else {
             throw NNError.invalidArgument("\(typeName).forward() takes an input and an optional state")
