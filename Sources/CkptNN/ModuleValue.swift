@@ -22,6 +22,9 @@ public indirect enum ModuleValue {
         return try asTensor(what)
     }
 
+    /// Whether this is None (an argument left at its default).
+    public var isNone: Bool { if case .none = self { return true } else { return false } }
+
     /// A short name for error messages.
     public var kindName: String {
         switch self {

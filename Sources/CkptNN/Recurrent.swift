@@ -102,7 +102,7 @@ public final class RecurrentLayer: Module {
         let (steps, batch) = (x.shape[0], x.shape[1])
         let dirs = bidirectional ? 2 : 1
         var h0: Tensor?, c0: Tensor?
-        if args.count == 2 {
+        if args.count == 2, !args[1].isNone {
             if mode == .lstm {
                 guard case .tuple(let hc) = args[1], hc.count == 2 else { throw NNError.invalidArgument("LSTM expects the state (h_0, c_0)") }
                 h0 = try hc[0].asOptionalTensor("h_0"); c0 = try hc[1].asOptionalTensor("c_0")

@@ -110,6 +110,8 @@ import CkptTensor
         #expect(try written(Tensor.ones([5, 2, 8])).shape == [5, 2, 8])
         #expect(throws: ModelFileError.self) { try ModelBuilder.build(text: bare.replacingOccurrences(of: "TransformerEncoderLayer(", with: "TransformerEncoderLayer(nhead=4, activation='swish'")) }
 
+        let lstm = "Net(\n  (lstm): LSTM(3, 4, batch_first=True)\n)\ndef forward(self, x):\n    out, (h, c) = self.lstm(x, hx=None)\n    return h\n"
+        #expect(try ModelBuilder.build(text: lstm)(Tensor.ones([2, 5, 3])).shape == [1, 2, 4])
         let net = "Net(\n  (fc): Linear(in_features=4, out_features=2, bias=True)\n)\ndef forward(self, x):\n    return self.fc(input=x)\n"
         #expect(try ModelBuilder.build(text: net)(Tensor.ones([1, 4])).shape == [1, 2])
         let wrong = net.replacingOccurrences(of: "input=x", with: "inputs=x")
