@@ -52,14 +52,27 @@ struct LoadIntoCommand: ParsableCommand {
             }
             // Without -o only keys and shapes matter: no tensor bytes are read.
             let result = output == nil ? try module.loadReport(tensors, strict: load.strict) : try module.load(tensors, strict: load.strict)
+            let ties = Self.tieNotes(module: module, result: result, tensors: tensors)
             let report = LoadIntoReport(model: model, checkpoint: checkpoint, modelClass: module.typeName,
                                         modelTensors: module.stateDict().count, load: result, renamed: renamed,
-                                        notes: (note.map { [$0] } ?? []) + matchNotes)
+                                        notes: (note.map { [$0] } ?? []) + matchNotes + ties)
             if let output, report.ok { try Self.write(module: module, loaded: tensors, result: result, to: output) }
             if json { try CLI.printJSON(report) } else if !quiet { print(Self.text(report)) }
             ok = report.ok
         }
         if !ok { throw ExitCode(1) }
+    }
+
+    /// Diagnosis lines for missing keys that are (or probably should be) tied to a loaded embedding.
+    static func tieNotes(module: Module, result: LoadReport, tensors: OrderedDictionary<String, TensorEntry>) -> [String] {
+        let own = module.stateDict()
+        var ties: [String: String] = [:]
+        for key in result.missingKeys {
+            if let t = own[key], let partner = own.first(where: { $0.key != key && $0.value === t })?.key { ties[key] = partner }
+        }
+        return TieDiagnosis.suggest(missing: result.missingKeys, ties: ties, loaded: Set(result.loaded),
+                                    modelShapes: Dictionary(own.map { ($0.key, $0.value.shape) }) { a, _ in a },
+                                    checkpointShapes: Dictionary(tensors.map { ($0.key, $0.value.shape) }) { a, _ in a })
     }
 
     /// Writes the model's state dict: checkpoint bytes for the keys that loaded (lossless), the model's values for the rest.

@@ -1,3 +1,4 @@
+import CkptCore
 import CkptFormats
 import Foundation
 import Testing
@@ -147,6 +148,32 @@ import Testing
         try "Net(\n  (fc): Linear(in_features=1000000, out_features=1000000, bias=False)\n)\n".write(toFile: hostile, atomically: true, encoding: .utf8)
         let bad = try CLIRunner.run(["count", hostile])
         #expect(bad.status == 2 && bad.errorLines.count == 1 && bad.stderr.contains("line 2"), "\(bad.stderr)")
+    }
+
+    /// A language-model checkpoint that stores the tied output weight only as the embedding (as Hugging Face's files
+    /// do): load-into names the tie line to add; with it the checkpoint runs as PyTorch's model.
+    @Test func missingTiedHeadSuggestsTheTieLine() throws {
+        let dir = try CLIRunner.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var tensors = try Checkpoint.read(m("tied_lm.pt")).stateDict.tensors
+        tensors.removeValue(forKey: "head.weight")
+        let checkpoint = dir.appendingPathComponent("lm.safetensors").path
+        try Checkpoint.write(StateDict(tensors: tensors), to: checkpoint, format: .safetensors)
+        let tied = try String(contentsOfFile: m("tied_lm.model"), encoding: .utf8)
+        let untied = dir.appendingPathComponent("lm.model").path
+        try tied.replacingOccurrences(of: "  (head.weight): (embed.weight)\n", with: "").write(toFile: untied, atomically: true, encoding: .utf8)
+        let r = try CLIRunner.run(["load-into", untied, checkpoint, "--json"])
+        #expect(r.status == 1)
+        let diagnosis = try #require(try json(r)["diagnosis"] as? [String])
+        #expect(diagnosis.contains { $0.contains("'(head.weight): (embed.weight)'") }, "\(diagnosis)")
+        // With the tie line the head is the embedding: strict loading lists it as missing, as PyTorch's does, and
+        // says it is harmless; --no-strict runs the model as PyTorch's.
+        let strict = try CLIRunner.run(["load-into", m("tied_lm.model"), checkpoint, "--json"])
+        let strictDiagnosis = try json(strict)["diagnosis"] as? [String] ?? []
+        #expect(strict.status == 1 && strictDiagnosis.contains { $0.contains("harmless") }, "\(strictDiagnosis)")
+        let v = try CLIRunner.run(["verify", m("tied_lm.model"), checkpoint, "--no-strict", "--input", m("tied_lm.input.npy"),
+                                   "--expect", m("tied_lm.expected.npy")])
+        #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
     }
 
     @Test func summaryPrintsTheReprAndOutputShapes() throws {
