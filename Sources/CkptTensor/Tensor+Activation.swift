@@ -11,8 +11,14 @@ extension Tensor {
         return Tensor.makeResult(buffer: out, shape: shape, inputs: [self], name: "ReluBackward0") { [self] g in
             let r = TensorBuffer(uninitializedCount: g.numel)
             let pg = g.buffer.pointer, px = buffer.pointer, pr = r.pointer
-            // As PyTorch's threshold_backward: the gradient where x > 0, else 0.
-            Parallel.forRanges(g.numel) { range in for i in range { pr[i] = px[i] > 0 ? pg[i] : 0 } }
+            // As PyTorch's threshold_backward: the gradient where x > 0, else 0. Both loads are unconditional
+            // so the loop vectorises.
+            Parallel.forRanges(g.numel) { range in
+                for i in range {
+                    let gi = pg[i]
+                    pr[i] = px[i] > 0 ? gi : 0
+                }
+            }
             return [Tensor(buffer: r, shape: g.shape)]
         }
     }

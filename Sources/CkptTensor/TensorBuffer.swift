@@ -110,14 +110,15 @@ enum BufferPool {
 public enum Parallel {
     /// Element count below which loops stay on the calling thread.
     public static let threshold = 1 << 15
-    /// Chunks a parallel loop is split into.
-    public static let chunks = 2
+    /// Chunks a parallel loop is split into: the spatial kernels' thread count (the cores, or
+    /// `CKPT_KERNEL_THREADS`), so one setting bounds every loop the engine runs on its own threads.
+    public static let chunks = kernelWorkerCount
 
     /// Calls `body` with disjoint ranges covering `0 ..< count`, concurrently when `count * cost`
     /// passes the threshold. `cost` is a rough per-element weight (1 for an add, ~10 for exp).
     @inline(__always)
     public static func forRanges(_ count: Int, cost: Int = 1, _ body: (Range<Int>) -> Void) {
-        if count * cost < threshold || count < 2 {
+        if count * cost < threshold || count < 2 || chunks < 2 {
             body(0 ..< count)
             return
         }

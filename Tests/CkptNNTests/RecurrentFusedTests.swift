@@ -13,21 +13,33 @@ import Testing
         }
     }
 
-    @Test(arguments: [RecurrentMode.lstm, .gru, .rnnTanh, .rnnRelu])
-    func noGradForwardMatchesTheAutogradPath(mode: RecurrentMode) throws {
+    /// Hidden 6 takes the BLAS path; 32 (7 batch rows: tiles of 6 and 1) the packed AVX2 kernel on one core;
+    /// 64 at batch 16 the packed kernel split across cores.
+    @Test(arguments: [RecurrentMode.lstm, .gru, .rnnTanh, .rnnRelu], [(6, 3), (32, 7), (64, 16)])
+    func noGradForwardMatchesTheAutogradPath(mode: RecurrentMode, size: (hidden: Int, batch: Int)) throws {
         let gen = Generator(seed: 3)
-        let m = try RecurrentLayer(mode: mode, 5, 6, numLayers: 2, batchFirst: true, bidirectional: true)
-        let x = Tensor.randn([3, 7, 5], generator: gen)
-        let states = mode == .lstm
-            ? ModuleValue.tuple([.tensor(Tensor.randn([4, 3, 6], generator: gen)), .tensor(Tensor.randn([4, 3, 6], generator: gen))])
-            : .tensor(Tensor.randn([4, 3, 6], generator: gen))
+        let (h, n) = size
+        let m = try RecurrentLayer(mode: mode, 5, h, numLayers: 2, batchFirst: true, bidirectional: true)
+        let x = Tensor.randn([n, 7, 5], generator: gen)
+        let state = { Tensor.randn([4, n, h], generator: gen) }
+        let states = mode == .lstm ? ModuleValue.tuple([.tensor(state()), .tensor(state())]) : .tensor(state())
         for args in [[ModuleValue.tensor(x)], [.tensor(x), states]] {
             let graph = try Self.values(m.forward(args))
             let fused = try Tensor.noGrad { try Self.values(m.forward(args)) }
             #expect(graph.map(\.count) == fused.map(\.count))
             let worst = zip(graph.joined(), fused.joined()).map { abs($0 - $1) }.max() ?? 1
-            #expect(worst < 1e-5, "\(mode) with \(args.count) arguments: max diff \(worst)")
+            #expect(worst < 1e-5, "\(mode) \(size) with \(args.count) arguments: max diff \(worst)")
         }
+    }
+
+    @Test func nanPropagatesAsOnTheAutogradPath() throws {
+        let m = try RecurrentLayer(mode: .lstm, 4, 32)
+        var values = Tensor.randn([3, 2, 4], generator: Generator(seed: 5)).scalars
+        values[4 * 2 + 1] = .nan  // step 1, batch row 0
+        let x = try Tensor(values, shape: [3, 2, 4])
+        let graph = try Self.values(m.forward([.tensor(x)])).joined().map(\.isNaN)
+        let fused = try Tensor.noGrad { try Self.values(m.forward([.tensor(x)])) }.joined().map(\.isNaN)
+        #expect(graph == fused && graph.contains(true) && graph.contains(false))
     }
 
     @Test func unbatchedInputAndMismatchedWeightsTakeTheFusedPathSafely() throws {

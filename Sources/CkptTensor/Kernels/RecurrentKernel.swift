@@ -44,8 +44,8 @@ public enum RecurrentKernel {
         }
         // Input projection of every step at once, with the biases that add straight onto it (both for RNN and
         // LSTM; GRU keeps b_hh apart because r multiplies the hidden projection of its n gate).
-        let proj = UnsafeMutablePointer<Float>.allocate(capacity: s.steps * rows * g)
-        defer { proj.deallocate() }
+        let projection = TensorBuffer(uninitializedCount: s.steps * rows * g)  // pooled: one per layer and call
+        let proj = projection.pointer
         let fused = cell != .gru
         fillRows(proj, rows: s.steps * rows, width: g, w.bIH, fused ? w.bHH : nil)
         Float.gemm(transA: false, transB: true, m: s.steps * rows, n: g, k: s.inputSize, alpha: 1, a: input,
@@ -55,57 +55,84 @@ public enum RecurrentKernel {
         let c = scratch, zeros = scratch + state, hProj = scratch + 2 * state
         if let c0 { c.update(from: c0, count: state) } else { c.update(repeating: 0, count: state) }
         zeros.update(repeating: 0, count: state)
+        let packed = PackedHidden(cell, s, wHH: w.wHH)
         var previous = UnsafePointer(h0 ?? UnsafePointer(zeros))
         for i in 0 ..< s.steps {
             let t = reverse ? s.steps - 1 - i : i
-            let gates = proj + t * rows * g, out = output + t * state
+            let step = Step(cell: cell, rows: rows, hidden: h, gates: proj + t * rows * g, hProj: hProj,
+                            previous: previous, c: c, out: output + t * state)
             // Hidden projection: onto the gates (RNN, LSTM) or into its own buffer (GRU).
-            let target = fused ? gates : hProj
             if !fused { fillRows(hProj, rows: rows, width: g, w.bHH, nil) }
-            Float.gemm(transA: false, transB: true, m: rows, n: g, k: h, alpha: 1, a: previous, lda: h,
-                       b: w.wHH, ldb: h, beta: 1, c: target, ldc: g)
-            for b in 0 ..< rows {
-                let x = gates + b * g, hp = previous + b * h, y = out + b * h
-                switch cell {
-                case .rnnTanh: for j in 0 ..< h { y[j] = VectorMath.tanh(x[j]) }
-                case .rnnRelu: for j in 0 ..< h { y[j] = Swift.max(x[j], 0) }
-                case .lstm: lstmRow(x, c + b * h, y, h)
-                case .gru: gruRow(x, hProj + b * g, hp, y, h)
+            let target = fused ? step.gates : hProj
+            if let packed {
+                packed.run(previous, into: target) { units in
+                    if cell == .lstm { PackedHidden.lstmUpdate(step, units) } else { step.update(units) }
                 }
+            } else {
+                Float.gemm(transA: false, transB: true, m: rows, n: g, k: h, alpha: 1, a: previous, lda: h,
+                           b: w.wHH, ldb: h, beta: 1, c: target, ldc: g)
+                step.update(0 ..< h)
             }
-            previous = UnsafePointer(out)
+            previous = UnsafePointer(step.out)
         }
         hN.update(from: previous, count: state)
         cN?.update(from: c, count: state)
+        withExtendedLifetime(projection) {}
     }
 
-    /// `c = f·c + i·g`, `h = o·tanh(c)` for one batch row of LSTM gates (pre-activation, i f g o blocks).
+    /// The buffers of one time step, and the cell update for a range of hidden units over every batch row.
+    struct Step {
+        let cell: Cell, rows: Int, hidden: Int
+        let gates: UnsafeMutablePointer<Float>, hProj: UnsafeMutablePointer<Float>
+        let previous: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>
+
+        func update(_ units: Range<Int>) {
+            let h = hidden, g = cell.gates * h
+            for b in 0 ..< rows {
+                let x = gates + b * g, y = out + b * h
+                switch cell {
+                case .rnnTanh: for j in units { y[j] = VectorMath.tanh(x[j]) }
+                case .rnnRelu: for j in units { y[j] = Swift.max(x[j], 0) }
+                case .lstm: lstmRow(x, c + b * h, y, h, units)
+                case .gru: gruRow(x, hProj + b * g, previous + b * h, y, h, units)
+                }
+            }
+        }
+    }
+
+    /// `c = f·c + i·g`, `h = o·tanh(c)` for hidden units `units` of one batch row of LSTM gates
+    /// (pre-activation, i f g o blocks of `h`).
     @inline(__always)
     static func lstmRow(_ x: UnsafeMutablePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                        _ y: UnsafeMutablePointer<Float>, _ h: Int) {
-        VectorMath.sigmoid(x, count: 2 * h)
-        VectorMath.tanh(x + 2 * h, count: h)
-        VectorMath.sigmoid(x + 3 * h, count: h)
+                        _ y: UnsafeMutablePointer<Float>, _ h: Int, _ units: Range<Int>) {
+        let lo = units.lowerBound, n = units.count
+        VectorMath.sigmoid(x + lo, count: n)
+        VectorMath.sigmoid(x + h + lo, count: n)
+        VectorMath.tanh(x + 2 * h + lo, count: n)
+        VectorMath.sigmoid(x + 3 * h + lo, count: n)
         let i = x, f = x + h, gg = x + 2 * h, o = x + 3 * h
-        for j in 0 ..< h {
+        for j in units {
             let cj = f[j] * c[j] + i[j] * gg[j]
             c[j] = cj
             y[j] = cj
         }
-        VectorMath.tanh(y, count: h)
-        for j in 0 ..< h { y[j] = o[j] * y[j] }
+        VectorMath.tanh(y + lo, count: n)
+        for j in units { y[j] = o[j] * y[j] }
     }
 
-    /// `r, z = σ(x_rz + h_rz)`, `n = tanh(x_n + r·h_n)`, `h' = (1 - z)·n + z·h` for one batch row of GRU.
+    /// `r, z = σ(x_rz + h_rz)`, `n = tanh(x_n + r·h_n)`, `h' = (1 - z)·n + z·h` for hidden units `units` of
+    /// one batch row of GRU.
     @inline(__always)
     static func gruRow(_ x: UnsafeMutablePointer<Float>, _ hx: UnsafeMutablePointer<Float>,
-                       _ hp: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ h: Int) {
-        for j in 0 ..< 2 * h { x[j] += hx[j] }
-        VectorMath.sigmoid(x, count: 2 * h)
-        let r = x, z = x + h, n = x + 2 * h, hn = hx + 2 * h
-        for j in 0 ..< h { n[j] += r[j] * hn[j] }
-        VectorMath.tanh(n, count: h)
-        for j in 0 ..< h { y[j] = (1 - z[j]) * n[j] + z[j] * hp[j] }
+                       _ hp: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ h: Int, _ units: Range<Int>) {
+        let lo = units.lowerBound, n = units.count
+        for j in units { x[j] += hx[j]; x[h + j] += hx[h + j] }
+        VectorMath.sigmoid(x + lo, count: n)
+        VectorMath.sigmoid(x + h + lo, count: n)
+        let r = x, z = x + h, nn = x + 2 * h, hn = hx + 2 * h
+        for j in units { nn[j] += r[j] * hn[j] }
+        VectorMath.tanh(nn + lo, count: n)
+        for j in units { y[j] = (1 - z[j]) * nn[j] + z[j] * hp[j] }
     }
 
     /// Fills `rows × width` with the bias `a` (plus `b`), or zeros without one.
