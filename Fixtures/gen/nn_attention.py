@@ -1,5 +1,6 @@
 """Goldens for MultiheadAttention (masks, per-head weights), TransformerEncoderLayer (post- and pre-norm, relu and
-gelu) and BatchNorm1d (2-D and 3-D input, momentum None): outputs and every gradient, torch 2.15, float32.
+gelu), BatchNorm1d (2-D and 3-D input, momentum None) and 2-layer LSTM/GRU over 50 steps: outputs and every
+gradient, torch 2.15, float32.
 Writes nn_attention/attention.json."""
 import json
 import pathlib
@@ -64,6 +65,13 @@ def _attention():
         case["eval_output"] = _flat(bn(x.detach()))
         case["buffers"] = {k: _flat(v) for k, v in bn.state_dict().items() if "running" in k or "num_batches" in k}
         out[name] = case
+    for name, cls in [("lstm_50_steps", torch.nn.LSTM), ("gru_50_steps", torch.nn.GRU)]:
+        torch.manual_seed(15)
+        rnn = cls(8, 16, num_layers=2)
+        x = torch.randn(50, 3, 8, requires_grad=True)
+        out[name] = _module_case(rnn, [x], lambda m, x: [m(x)[0]])
+        with torch.no_grad():
+            out[name]["no_grad_output"] = _flat(rnn(x)[0])
     return out
 
 
