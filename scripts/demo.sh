@@ -99,6 +99,10 @@ step load-into $M/lenet.model $M/lenet_module_prefix.pt --map '^module\.='
 step verify $M/lenet.model $M/lenet.pt --input $M/lenet.input.npy --expect $M/lenet.expected.npy --backward
 step load-into $M/lenet_sequential.model $M/lenet.pt --match shape --plan
 step summary $M/bn_cnn.model --input-shape 2,3,8,8
+# A ResNet: print(model) plus its BasicBlock and ResNet classes pasted whole (the residual the printout cannot show).
+step verify $M/resnet.model $M/resnet.pt --input $M/resnet.input.npy --expect $M/resnet.expected.npy --backward
+# A 2-layer transformer encoder with causal and padding masks passed by keyword.
+step verify $M/encoder.model $M/encoder.pt --input $M/encoder.input.npy --expect $M/encoder.expected.npy
 
 echo
 if [ "$failed" -ne 0 ]; then
