@@ -164,6 +164,22 @@ class ResNet(nn.Module):
         return self._forward_impl(x)
 
 
+class InterpNet(nn.Module):
+    """F.interpolate in its common forms (nearest, bilinear with and without align_corners, area, nearest-exact)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 3)
+
+    def forward(self, x):
+        a = F.interpolate(x, scale_factor=2)
+        b = F.interpolate(x, size=(5, 7), mode="bilinear", align_corners=True)
+        c = F.interpolate(x, scale_factor=(1.5, 0.5), mode="bilinear")
+        d = F.interpolate(x, size=3, mode="area")
+        e = F.interpolate(x, scale_factor=1.7, mode="nearest-exact", recompute_scale_factor=True)
+        return self.fc(torch.stack([a.mean() + b.mean(), c.mean() + d.mean() + e.mean()]))
+
+
 def model_text(model, extra_lines=(), forward=True):
     """print(model), plus ckpt's additions inserted before the closing parenthesis, plus the pasted forward."""
     text = str(model)
@@ -271,5 +287,7 @@ def generate(root: pathlib.Path):
                 m.running_mean.uniform_(-0.5, 0.5); m.running_var.uniform_(0.5, 1.5); m.num_batches_tracked.fill_(3)
     info["resnet"] = save(out, "resnet", resnet, torch.randn(2, 3, 16, 16))
     (out / "resnet.model").write_text(str(resnet) + "\n\n\n" + inspect.getsource(BasicBlock) + "\n\n" + inspect.getsource(ResNet))
+
+    info["interp"] = save(out, "interp", InterpNet(), torch.randn(2, 3, 4, 6))
 
     (out / "models.json").write_text(json.dumps(info, indent=1) + "\n")

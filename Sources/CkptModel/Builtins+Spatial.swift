@@ -45,6 +45,38 @@ extension Builtins {
             let a = try bind(["input", "pad", "mode='constant'", "value=None"])
             guard let mode = PadMode(rawValue: try a.string("mode")) else { throw InterpreterError("pad(): unknown mode '\(try a.string("mode"))'") }
             return .tensor(try a.tensor("input").pad(try a.ints("pad"), mode: mode, value: Float(try a.optionalDouble("value") ?? 0)))
+        case "interpolate", "upsample":
+            let a = try bind(["input", "size=None", "scale_factor=None", "mode='nearest'", "align_corners=None",
+                              "recompute_scale_factor=None", "antialias=False"])
+            let x = try a.tensor("input")
+            let dims = max(x.rank - 2, 1)
+            let name = try a.string("mode")
+            let mode: InterpolateMode
+            switch name {
+            case "nearest": mode = .nearest
+            case "nearest-exact": mode = .nearestExact
+            case "linear", "bilinear", "trilinear":
+                guard name == ["linear", "bilinear", "trilinear"][min(dims, 3) - 1] else {
+                    throw InterpreterError("interpolate(): mode '\(name)' needs a \(["3", "4", "5"][["linear", "bilinear", "trilinear"].firstIndex(of: name) ?? 0])-D input, got \(x.rank)-D")
+                }
+                mode = .linear
+            case "area": mode = .area
+            default: throw InterpreterError("interpolate(): mode '\(name)' is not implemented in ckpt")
+            }
+            guard try !a.bool("antialias") else { throw InterpreterError("interpolate(): antialias is not implemented in ckpt") }
+            let size = try a.optionalInts("size").map { $0.count == 1 ? Array(repeating: $0[0], count: dims) : $0 }
+            var scales: [Double]?
+            if !a.isNone("scale_factor") {
+                switch a.value("scale_factor") {
+                case .tuple(let items), .list(let items): scales = try items.map(Operators.number)
+                case let v: scales = Array(repeating: try Operators.number(v), count: dims)
+                }
+            }
+            let align = a.isNone("align_corners") ? nil : try a.bool("align_corners")
+            if mode != .linear, align != nil { throw InterpreterError("interpolate(): align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear") }
+            let recompute = a.isNone("recompute_scale_factor") ? false : try a.bool("recompute_scale_factor")
+            return .tensor(try x.interpolate(size: size, scaleFactor: scales, mode: mode,
+                                             alignCorners: mode == .linear ? (align ?? false) : nil, recomputeScaleFactor: recompute))
         case "pixel_shuffle":
             let a = try bind(["input", "upscale_factor"])
             return .tensor(try a.tensor("input").pixelShuffle(try a.int("upscale_factor")))
