@@ -180,6 +180,29 @@ class InterpNet(nn.Module):
         return self.fc(torch.stack([a.mean() + b.mean(), c.mean() + d.mean() + e.mean()]))
 
 
+class SDPANet(nn.Module):
+    """nanoGPT-style attention through the functional API: split heads, causal and boolean-mask
+    scaled_dot_product_attention, torch.where, torch.arange and F.normalize."""
+
+    def __init__(self):
+        super().__init__()
+        self.qkv = nn.Linear(8, 24)
+        self.out = nn.Linear(8, 4)
+
+    def forward(self, x):
+        b, t, c = x.shape
+        q, k, v = self.qkv(x).split(8, dim=-1)
+        q = q.view(b, t, 2, 4).transpose(1, 2)
+        k = k.view(b, t, 2, 4).transpose(1, 2)
+        v = v.view(b, t, 2, 4).transpose(1, 2)
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        keep = (torch.arange(t) < t - 1).unsqueeze(0)
+        z = F.scaled_dot_product_attention(q, k, v, attn_mask=keep, scale=0.3)
+        y = (y + z).transpose(1, 2).contiguous().view(b, t, c)
+        y = torch.where(y > 0, y, 0.1 * y)
+        return self.out(F.normalize(y, dim=-1))
+
+
 def model_text(model, extra_lines=(), forward=True):
     """print(model), plus ckpt's additions inserted before the closing parenthesis, plus the pasted forward."""
     text = str(model)
@@ -289,5 +312,7 @@ def generate(root: pathlib.Path):
     (out / "resnet.model").write_text(str(resnet) + "\n\n\n" + inspect.getsource(BasicBlock) + "\n\n" + inspect.getsource(ResNet))
 
     info["interp"] = save(out, "interp", InterpNet(), torch.randn(2, 3, 4, 6))
+
+    info["sdpa"] = save(out, "sdpa", SDPANet(), torch.randn(2, 5, 8))
 
     (out / "models.json").write_text(json.dumps(info, indent=1) + "\n")

@@ -30,6 +30,7 @@ enum Builtins {
         if let v = try tensorFunction(name, args, kwargs) { return v }
         if let v = try spatialFunction(name, args, kwargs) { return v }
         if let v = try maskFunction(name, args, kwargs) { return v }
+        if let v = try attentionFunction(name, args, kwargs) { return v }
         throw InterpreterError("\(isMethod ? "Tensor." + name : qualified)() is not a function ckpt implements")
     }
 

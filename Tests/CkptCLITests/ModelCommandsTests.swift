@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test(arguments: ["mlp", "tiny_regression", "tied", "tied_lm", "lenet", "cnn_tutorial", "lstm_classifier", "bn_cnn", "attn",
-                      "encoder", "encoder_layer_gelu", "encoder_layer_module", "resnet", "interp"])
+                      "encoder", "encoder_layer_gelu", "encoder_layer_module", "resnet", "interp", "sdpa"])
     func verifyMatchesPyTorch(name: String) throws {
         let r = try CLIRunner.run(["verify", m(name + ".model"), m(name + ".pt"), "--input", m(name + ".input.npy"),
                                    "--expect", m(name + ".expected.npy"), "--backward", "--json"])
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test(arguments: ["mlp", "tiny_regression", "tied", "tied_lm", "lenet", "cnn_tutorial", "lstm_classifier", "bn_cnn", "attn",
-                      "encoder", "encoder_layer_gelu", "encoder_layer_module", "resnet", "interp"])
+                      "encoder", "encoder_layer_gelu", "encoder_layer_module", "resnet", "interp", "sdpa"])
     func countOfAModelIsPyTorchs(name: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: m("models.json")))
         let expected = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?[name] as? [String: Any])
