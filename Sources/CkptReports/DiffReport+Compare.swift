@@ -3,7 +3,7 @@ import Foundation
 import OrderedCollections
 
 /// How `DiffReport.compare` compares.
-public struct DiffOptions: Sendable {
+public struct DiffOptions {
     /// Absolute tolerance: an element is mismatched when `|a − b| > atol + rtol·|b|`.
     public var atol: Double = 0
     /// Relative tolerance, relative to B.
