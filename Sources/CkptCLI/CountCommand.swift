@@ -1,8 +1,11 @@
 import ArgumentParser
 import CkptCore
 import CkptFormats
+import CkptModel
+import CkptNN
 import CkptReports
 import Foundation
+import OrderedCollections
 
 /// `ckpt count CHECKPOINT`: parameter counts as `sum(p.numel() for p in model.parameters())` gives them.
 struct CountCommand: ParsableCommand {
@@ -35,7 +38,10 @@ struct CountCommand: ParsableCommand {
             } catch let e as FileError where e.underlying.isUnrecognized {
                 // Not a checkpoint: a model file (text) is counted exactly; anything else keeps the format error.
                 guard Self.isText(e.path) else { throw e }
-                report = CountReport(module: try ModelSupport.model(e.path, initialized: false), depth: depth)
+                let module = try ModelSupport.model(e.path, initialized: false)
+                var counted = CountReport(module: module, depth: depth)
+                counted.notes = Self.opaqueNote(module).map { [$0] } ?? []
+                report = counted
             }
             if output.json {
                 try CLI.printJSON(report)
@@ -51,6 +57,17 @@ struct CountCommand: ParsableCommand {
         defer { try? h.close() }
         let head = h.readData(ofLength: 4096)
         return !head.isEmpty && !head.contains(0) && String(data: head, encoding: .utf8) != nil
+    }
+
+    /// A note when the model has modules of classes ckpt does not implement: printed without sizes, they count as
+    /// parameter-free, which is wrong for those that hold weights (`T5LayerNorm()`).
+    static func opaqueNote(_ module: Module) -> String? {
+        var classes: OrderedDictionary<String, Int> = [:]
+        for (_, m) in module.namedModules() where m is OpaqueModule { classes[m.typeName, default: 0] += 1 }
+        guard !classes.isEmpty else { return nil }
+        let list = classes.map { $0.value == 1 ? $0.key : "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+        return "\(classes.values.reduce(0, +)) module(s) of classes ckpt does not implement (\(list)) are counted as parameter-free; "
+            + "if they hold weights, give them their Parameter lines in the model file (`(weight): Parameter(512)`), or the count is low"
     }
 
     static func text(_ r: CountReport) -> String {
@@ -70,6 +87,7 @@ struct CountCommand: ParsableCommand {
             for (k, v) in r.byPrefix { p.add(["  " + k, Fmt.count(v), v == 0 ? "(shared)" : ""]) }
             out.append("parameters by prefix:\n" + p.render(header: false))
         }
+        out += r.notes.map { "note: " + $0 }
         return out.joined(separator: "\n\n")
     }
 }

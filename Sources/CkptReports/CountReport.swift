@@ -20,9 +20,11 @@ public struct CountReport: Encodable, Sendable, Equatable {
     /// Number of tensors, and of those that are buffers.
     public var tensors: Int
     public var bufferTensors: Int
+    /// What the counts may miss (a model file's modules of unknown classes); omitted from JSON when empty.
+    public var notes: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case parameters, buffers, total, unique, tensors
+        case parameters, buffers, total, unique, tensors, notes
         case byDtype = "by_dtype", byPrefix = "by_prefix", bufferTensors = "buffer_tensors"
     }
 
@@ -36,6 +38,7 @@ public struct CountReport: Encodable, Sendable, Equatable {
         try c.encode(InspectValue.object(byPrefix.mapValues { .int($0) }), forKey: .byPrefix)
         try c.encode(tensors, forKey: .tensors)
         try c.encode(bufferTensors, forKey: .bufferTensors)
+        if !notes.isEmpty { try c.encode(notes, forKey: .notes) }
     }
 
     /// Names of buffers PyTorch's standard layers register.

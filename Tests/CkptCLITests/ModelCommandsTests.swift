@@ -176,6 +176,26 @@ import Testing
         #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
     }
 
+    /// Modules of classes ckpt does not know, printed without sizes, are counted as parameter-free, and count says
+    /// so; a model without them has no note.
+    @Test func countNotesModulesItCannotSize() throws {
+        let dir = try CLIRunner.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("t5.model").path
+        try "T5Block(\n  (layer_norm): T5LayerNorm()\n  (fc): Linear(in_features=4, out_features=4, bias=False)\n  (final_layer_norm): T5LayerNorm()\n)\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try CLIRunner.run(["count", path, "--json"])
+        let doc = try json(r)
+        #expect(r.status == 0 && doc["parameters"] as? Int == 16)
+        #expect((doc["notes"] as? [String])?.first?.contains("T5LayerNorm ×2") == true, "\(doc)")
+        #expect(try json(try CLIRunner.run(["count", m("lenet.model"), "--json"]))["notes"] == nil)
+        let sized = path.replacingOccurrences(of: "t5.model", with: "t5_sized.model")
+        try "T5Block(\n  (layer_norm): T5LayerNorm(\n    (weight): Parameter(4)\n  )\n  (fc): Linear(in_features=4, out_features=4, bias=False)\n)\n"
+            .write(toFile: sized, atomically: true, encoding: .utf8)
+        let fixed = try json(try CLIRunner.run(["count", sized, "--json"]))
+        #expect(fixed["parameters"] as? Int == 20 && fixed["notes"] == nil, "\(fixed)")
+    }
+
     @Test func summaryPrintsTheReprAndOutputShapes() throws {
         let r = try CLIRunner.run(["summary", m("lenet.model"), "--input-shape", "1,1,32,32"])
         #expect(r.status == 0)
