@@ -40,3 +40,23 @@ extension CheckpointValue: CustomStringConvertible {
 }
 
 import Foundation
+
+extension CheckpointValue {
+    /// The Python type a pickled value had (`a float`, `a tuple`, `an OrderedDict`, `a Tensor`), for messages.
+    public var pythonTypeName: String {
+        switch self {
+        case .tensor: return "a Tensor"
+        case .none: return "None"
+        case .bool: return "a bool"
+        case .int, .bigInt: return "an int"
+        case .float: return "a float"
+        case .string: return "a str"
+        case .bytes: return "bytes"
+        case .list: return "a list"
+        case .tuple: return "a tuple"
+        case .set: return "a set"
+        case .dict(let d): return d.isOrdered ? "an OrderedDict" : "a dict"
+        case .object(let name, _): return name
+        }
+    }
+}

@@ -22,7 +22,7 @@ extension Builtins {
                 let future = try Tensor.ones([l, s]).triu(diagonal: 1).to(.bool)
                 scores = try scores.maskedFill(future, -.infinity)
             } else if let mask = try a.optionalTensor("attn_mask") {
-                scores = mask.dtype == .bool ? try scores.maskedFill(try mask.logicalNot(), -.infinity) : try scores + mask
+                scores = mask.dtype == .bool ? try scores.maskedFill(mask.logicalNot(), -.infinity) : try scores + mask
             }
             var weights = try scores.softmax(dim: -1)
             let p = try a.double("dropout_p")

@@ -45,7 +45,7 @@ extension LayerCatalog {
                     default: throw ModelFileError(line: a.spec.line, "scale_factor must be numbers")
                     }
                 }, false)
-            case .none, .some(.none): return (nil, true)
+            case nil, .some(ArgValue.none): return (nil, true)
             default: return ([try a.double("scale_factor", default: 1)], true)
             }
         }

@@ -23,7 +23,7 @@ enum CheckpointLayout {
         }
         switch (got, want) {
         case (.dict(let a), .dict(let b)):
-            if a.isOrdered != b.isOrdered { out.append("\(at): \(name(got)), expected \(name(want))") }
+            if a.isOrdered != b.isOrdered { out.append("\(at): \(got.pythonTypeName), expected \(want.pythonTypeName)") }
             let keysA = Array(a.items.keys), keysB = Array(b.items.keys)
             if keysA != keysB { out.append("\(at): keys \(keys(keysA)), expected \(keys(keysB))") }
             if !ignored.contains(path), (a.state == nil) != (b.state == nil) {
@@ -39,7 +39,7 @@ enum CheckpointLayout {
             if a.requiresGrad != b.requiresGrad { out.append("\(at): requires_grad \(a.requiresGrad), expected \(b.requiresGrad)") }
             if a.isParameter != b.isParameter { out.append("\(at): Parameter \(a.isParameter), expected \(b.isParameter)") }
         default:
-            if name(got) != name(want) {
+            if got.pythonTypeName != want.pythonTypeName {
                 out.append("\(at): \(describe(got)), expected \(describe(want))")
             } else if path.hasPrefix(valuesUnder), repr(got) != repr(want) {
                 out.append("\(at): \(describe(got)), expected \(describe(want))")
@@ -57,26 +57,8 @@ enum CheckpointLayout {
         }.joined(separator: ", ") + "]"
     }
 
-    /// The Python type, for containers and tensors.
-    private static func name(_ v: CheckpointValue) -> String {
-        switch v {
-        case .tensor: return "a Tensor"
-        case .none: return "None"
-        case .bool: return "a bool"
-        case .int, .bigInt: return "an int"
-        case .float: return "a float"
-        case .string: return "a str"
-        case .bytes: return "bytes"
-        case .list: return "a list"
-        case .tuple: return "a tuple"
-        case .set: return "a set"
-        case .dict(let d): return d.isOrdered ? "an OrderedDict" : "a dict"
-        case .object(let n, _): return n
-        }
-    }
-
     /// Scalars by value (`False`, `None`), containers by type.
-    private static func describe(_ v: CheckpointValue) -> String { repr(v) ?? name(v) }
+    private static func describe(_ v: CheckpointValue) -> String { repr(v) ?? v.pythonTypeName }
 
     /// A leaf's Python repr (nil for containers and tensors).
     private static func repr(_ v: CheckpointValue) -> String? {

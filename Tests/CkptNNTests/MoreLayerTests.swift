@@ -140,7 +140,7 @@ import Testing
         let g = try Self.golden(name)
         let make = try #require(Self.trackedCases[name])
         let m = make()
-        let inputs = try Self.check(name, m) { x in [try m(x[0]), try m(try x[0] * 2 + 1)] }
+        let inputs = try Self.check(name, m) { x in [try m(x[0]), try m(x[0] * 2 + 1)] }
         let buffers = try #require(g["buffers"] as? [String: Any])
         for key in ["running_mean", "running_var", "num_batches_tracked"] {
             LayerTests.close(m.buffer(key)?.scalars, try Self.floats(buffers[key]), "\(name) \(key)")

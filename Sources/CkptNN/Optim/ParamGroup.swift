@@ -70,23 +70,3 @@ public struct ParamGroup {
         .loadFailed("loaded optimizer state's \(name)['\(key)'] is \(value.pythonTypeName), expected \(expected)")
     }
 }
-
-extension CheckpointValue {
-    /// The Python type a pickled value had (`float`, `tuple`, `Tensor`), for messages.
-    var pythonTypeName: String {
-        switch self {
-        case .tensor: return "a Tensor"
-        case .none: return "None"
-        case .bool: return "a bool"
-        case .int, .bigInt: return "an int"
-        case .float: return "a float"
-        case .string: return "a str"
-        case .bytes: return "bytes"
-        case .list: return "a list"
-        case .tuple: return "a tuple"
-        case .set: return "a set"
-        case .dict: return "a dict"
-        case .object(let name, _): return name
-        }
-    }
-}
