@@ -41,7 +41,7 @@ import Testing
         let y = try Tensor.noGrad { try x + x }
         #expect(y.gradFn == nil && !y.requiresGrad)
         #expect(x.detach().requiresGrad == false)
-        #expect(try (x.detach() + 1).gradFn == nil)
+        #expect((x.detach() + 1).gradFn == nil)
         #expect(throws: TensorError.self) { try y.backward(gradient: Tensor.ones([2])) }
     }
 
@@ -63,7 +63,7 @@ import Testing
 
     @Test func leafKeepsOneAccumulateGradNode() throws {
         let w = Tensor.ones([2], requiresGrad: true)
-        let a = try w * 2, b = try w + 1
+        let a = w * 2, b = w + 1
         let na = try #require(a.gradFn?.nextFunctions.first?.0)
         let nb = try #require(b.gradFn?.nextFunctions.first?.0)
         #expect(na === nb)
