@@ -51,7 +51,7 @@ enum Fixtures {
         case .safetensors: return "safetensors"
         case .npz: return "npz"
         case .npy: return "npy"
-        case .torchLegacy, .keras, .sharded: return "unwritable"
+        case .torchLegacy, .keras, .sharded, .gguf: return "unwritable"
         }
     }
 }
