@@ -1,12 +1,13 @@
 import CkptCore
 import CkptFormats
+import CkptTestSupport
 import Foundation
 import Testing
 
 /// The commands on GGUF files (`Fixtures/gguf_files/`, written by gguf-py): inspect, count, show, convert
 /// and diff, against what gguf-py and PyTorch recorded in the fixtures' manifest.
 @Suite struct GGUFCommandTests {
-    static let folder = CLIRunner.fixture("gguf_files")
+    static let folder = Fixtures.path("gguf_files")
     static func path(_ name: String) -> String { folder + "/" + name }
 
     struct Manifest: Decodable {
@@ -96,8 +97,8 @@ import Testing
     }
 
     @Test func convertWritesDequantizedFloat32AndKeepsOtherDtypes() throws {
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         let values = try Checkpoint.read(Self.path("types.gguf.values.npz")).stateDict.tensors
         for ext in ["safetensors", "pt", "h5"] {
             let out = dir.appendingPathComponent("types." + ext).path
@@ -154,8 +155,8 @@ import Testing
     }
 
     @Test func valuesThatCannotBeDecodedAreOneLineErrors() throws {
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         let file = Self.path("unsupported.gguf")
         #expect(try CLIRunner.run(["inspect", file]).status == 0)
         let out = dir.appendingPathComponent("out.safetensors").path

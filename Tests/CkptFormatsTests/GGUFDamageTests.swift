@@ -1,5 +1,6 @@
 import CkptCore
 @testable import CkptFormats
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -37,8 +38,8 @@ import Testing
     @Test(arguments: GGUFFixture.names)
     func truncatedCopiesAreOneLineErrors(_ name: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: GGUFFixture.path(name)))
-        let folder = try GGUFFixture.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try Temporary.folder()
+        defer { Temporary.remove(folder) }
         let path = folder.appendingPathComponent("cut.gguf").path
         // gguf-py pads after the last tensor too; cutting only that padding leaves a valid file.
         let header = try GGUFHeader.read(MappedFile(path: GGUFFixture.path(name)))
@@ -60,8 +61,8 @@ import Testing
     @Test(arguments: GGUFFixture.names)
     func bitFlippedCopiesAreErrorsOrReadable(_ name: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: GGUFFixture.path(name)))
-        let folder = try GGUFFixture.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try Temporary.folder()
+        defer { Temporary.remove(folder) }
         let path = folder.appendingPathComponent("flip.gguf").path
         var errors = 0
         for (i, position) in Self.cuts(data.count).enumerated() {

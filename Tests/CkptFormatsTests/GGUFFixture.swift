@@ -1,16 +1,13 @@
 import CkptCore
 @testable import CkptFormats
+import CkptTestSupport
 import Foundation
 import Testing
 
 /// The GGUF fixtures (`Fixtures/gguf_files/`, written by gguf-py through `Fixtures/gen/gguf_files.py`) and what
 /// gguf-py's reader recorded about them in `manifest.json`.
 enum GGUFFixture {
-    static let folder: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0 ..< 3 { url.deleteLastPathComponent() }
-        return url.appendingPathComponent("Fixtures/gguf_files")
-    }()
+    static let folder = Fixtures.url("gguf_files")
 
     static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
@@ -89,12 +86,6 @@ enum GGUFFixture {
         let url = folder.appendingPathComponent(name + ".values.npz")
         guard FileManager.default.fileExists(atPath: url.path) else { return [:] }
         return Dictionary(uniqueKeysWithValues: try Checkpoint.read(url.path).stateDict.tensors.map { ($0.key, $0.value) })
-    }
-
-    static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-gguf-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
     }
 }
 

@@ -1,5 +1,6 @@
 import CkptCore
 @testable import CkptFormats
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -9,8 +10,8 @@ import Testing
 @Suite struct GGUFHostileHeaderTests {
     /// Reads `builder`'s file and every tensor's bytes; the error, if any.
     static func read(_ builder: GGUFBuilder) throws -> (String, Error?) {
-        let folder = try GGUFFixture.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try Temporary.folder()
+        defer { Temporary.remove(folder) }
         let path = try builder.write(in: folder)
         do {
             let c = try Checkpoint.read(path)
@@ -40,8 +41,8 @@ import Testing
             if bigEndian {
                 b.data = (0 ..< 8).flatMap { i in withUnsafeBytes(of: Float(i).bitPattern.bigEndian) { Array($0) } }
             }
-            let folder = try GGUFFixture.temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: folder) }
+            let folder = try Temporary.folder()
+            defer { Temporary.remove(folder) }
             let c = try Checkpoint.read(try b.write(in: folder))
             let t = try #require(c.stateDict.tensors["t"])
             #expect(t.shape == [2, 4] && t.dtype == .float32)
@@ -160,8 +161,8 @@ import Testing
         b.add("a", type: 9) { $0.u32(8); $0.u64(2); $0.string("x"); $0.string("yz") }
         b.add("f", type: 6) { $0.u32(Float(1.5).bitPattern) }
         let whole = b.bytes
-        let folder = try GGUFFixture.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try Temporary.folder()
+        defer { Temporary.remove(folder) }
         let path = folder.appendingPathComponent("cut.gguf").path
         for cut in 0 ..< whole.count {
             try Data(whole.prefix(cut)).write(to: URL(fileURLWithPath: path))
