@@ -1,31 +1,32 @@
 import CkptCore
 import Foundation
 
-/// Sequential reads of a GGUF header's fields from the mapped file: every read is bounds-checked first and
-/// fails with a one-line `.truncated` error naming what was being read, and multi-byte fields follow the
-/// file's byte order (big-endian files are byte-swapped here, nowhere else).
+/// Sequential reads of a GGUF header's fields from the file's bytes (lent by `MappedFile.withBytes`: a cursor
+/// lives only inside that closure): every read is bounds-checked first and fails with a one-line `.truncated`
+/// error naming what was being read, and multi-byte fields follow the file's byte order (big-endian files are
+/// byte-swapped here, nowhere else).
 struct GGUFCursor {
-    let file: MappedFile
+    let raw: UnsafeRawBufferPointer
     let bigEndian: Bool
     private(set) var offset: Int
 
-    init(file: MappedFile, bigEndian: Bool, offset: Int = 0) {
-        self.file = file
+    init(raw: UnsafeRawBufferPointer, bigEndian: Bool, offset: Int = 0) {
+        self.raw = raw
         self.bigEndian = bigEndian
         self.offset = offset
     }
 
     /// Bytes left after the cursor.
-    var remaining: Int { file.size - offset }
+    var remaining: Int { raw.count - offset }
 
     /// The next `count` bytes (not copied), then moves past them.
     mutating func bytes(_ count: Int, _ what: @autoclosure () -> String) throws -> UnsafeRawBufferPointer {
         guard count >= 0, count <= remaining else {
             throw CheckpointError.truncated("file ends inside \(what()) at byte \(offset): needs \(count) bytes, \(max(0, remaining)) left")
         }
-        let raw = try file.bytes(offset: offset, count: count)
+        let bytes = try raw.slice(offset: offset, count: count)
         offset += count
-        return raw
+        return bytes
     }
 
     /// Moves past `count` bytes after checking they are in the file.

@@ -23,11 +23,16 @@ struct GGUFHeader {
     var dataStart: Int
 
     static func read(_ file: MappedFile) throws -> GGUFHeader {
-        guard file.size >= 8 else { throw CheckpointError.truncated("GGUF file is \(file.size) bytes, too short for its version") }
-        guard Array(try file.bytes(offset: 0, count: 4)) == magic else {
+        try file.withBytes { try read(bytes: $0) }
+    }
+
+    /// Reads the header from the whole file's bytes; nothing read from them outlives the call.
+    static func read(bytes: UnsafeRawBufferPointer) throws -> GGUFHeader {
+        guard bytes.count >= 8 else { throw CheckpointError.truncated("GGUF file is \(bytes.count) bytes, too short for its version") }
+        guard Array(try bytes.slice(offset: 0, count: 4)) == magic else {
             throw CheckpointError.unrecognized("not a GGUF file (no GGUF magic)")
         }
-        let raw = UInt32(littleEndian: try file.bytes(offset: 4, count: 4).loadUnaligned(as: UInt32.self))
+        let raw = UInt32(littleEndian: try bytes.slice(offset: 4, count: 4).loadUnaligned(as: UInt32.self))
         let bigEndian = raw & 0xFFFF == 0
         let version = bigEndian ? raw.byteSwapped : raw
         guard version == 2 || version == 3 else {
@@ -35,7 +40,7 @@ struct GGUFHeader {
                 ? "GGUF version 1 is not supported (ggml reads versions 2 and 3)"
                 : "GGUF version \(version) is not supported (versions 2 and 3 are)")
         }
-        var cursor = GGUFCursor(file: file, bigEndian: bigEndian, offset: 8)
+        var cursor = GGUFCursor(raw: bytes, bigEndian: bigEndian, offset: 8)
         let tensorCount = try cursor.u64("tensor count")
         let kvCount = try cursor.count("metadata count", minimumSize: minimumKVSize)
         // Every tensor info follows the key/values: the remaining bytes bound the count before any is read.
@@ -73,7 +78,7 @@ struct GGUFHeader {
             try cursor.seek(to: padded, "padding before the data section")
             dataStart = padded
         }
-        try checkOffsets(tensors, alignment: alignment, dataStart: dataStart, fileSize: file.size)
+        try checkOffsets(tensors, alignment: alignment, dataStart: dataStart, fileSize: bytes.count)
         return GGUFHeader(version: Int(version), bigEndian: bigEndian, metadata: metadata, alignment: alignment,
                           tensors: tensors, dataStart: dataStart)
     }
