@@ -3,19 +3,16 @@ import Foundation
 /// Building a module only to read its keys and shapes (`ckpt count MODEL`, `load-into` without `-o`): inside
 /// `Tensor.withoutInitialization`, new tensors get zero pages the operating system maps lazily and random
 /// initialisers leave them untouched, so a printout of a 7B-parameter model costs its metadata, not 28 GB of
-/// memory and minutes of random numbers. Single-threaded use only.
+/// memory and minutes of random numbers. The mode is task-local.
 extension Tensor {
-    nonisolated(unsafe) static var initializationDeferred = false
+    @TaskLocal static var initializationDeferred = false
 
     /// Whether this code runs inside `withoutInitialization`.
     public static var isInitializationDeferred: Bool { initializationDeferred }
 
     /// Runs `body` with initialisation deferred: tensor values are zeros, never written, and must not be used.
     public static func withoutInitialization<T>(_ body: () throws -> T) rethrows -> T {
-        let saved = initializationDeferred
-        initializationDeferred = true
-        defer { initializationDeferred = saved }
-        return try body()
+        try $initializationDeferred.withValue(true, operation: body)
     }
 }
 
