@@ -34,9 +34,9 @@ struct LoadOptions: ParsableArguments {
 /// Reading model files and checkpoints, and loading one into the other, for load-into, verify, run and summary.
 enum ModelSupport {
     /// Builds the model a model file describes; with `initialized: false` only its keys and shapes are real (see
-    /// `Tensor.withoutInitialization`), for commands that never read its values.
+    /// `EngineContext.isShapesOnly`), for commands that never read its values.
     static func model(_ path: String, initialized: Bool = true) throws -> Module {
-        let shapes = try Tensor.withoutInitialization { try build(path) }
+        let shapes = try EngineContext.with(\.isShapesOnly, true) { try build(path) }
         guard initialized else { return shapes }
         // Built to run, every tensor is allocated and initialised: refuse, before allocating, a file asking for
         // more than a machine running ckpt can be expected to hold.
@@ -49,7 +49,7 @@ enum ModelSupport {
     }
 
     /// Most parameter and buffer elements a model built to run may hold (8 GiB of float32).
-    static let maxRunElements = 1 << 31
+    static var maxRunElements: Int { EngineContext.current.limits.maxModelElements }
 
     private static func build(_ path: String) throws -> Module {
         let text: String

@@ -18,17 +18,13 @@ struct SummaryCommand: ParsableCommand {
     func run() throws {
         try CLI.guarded {
             let module = try ModelSupport.model(model, initialized: !inputShape.isEmpty)
-            var shapes: [ObjectIdentifier: String] = [:]
+            let shapes = OutputShapes()
             if !inputShape.isEmpty {
                 module.eval()
                 let inputs = try InputSupport.inputs(files: [], shapes: inputShape, seed: seed)
-                moduleForwardHook = { m, out in
-                    if shapes[ObjectIdentifier(m)] == nil {
-                        shapes[ObjectIdentifier(m)] = InputSupport.flatten(out).map { "\($0.shape)" }.joined(separator: ", ")
-                    }
-                }
-                defer { moduleForwardHook = nil }
-                do { _ = try Tensor.noGrad { try module.call(inputs) } } catch { throw PathError(path: model, message: "\(error)") }
+                do {
+                    _ = try Module.withForwardHook({ m, out in shapes.record(m, out) }) { try Tensor.noGrad { try module.call(inputs) } }
+                } catch { throw PathError(path: model, message: "\(error)") }
             }
             print(module.description)
             print()
@@ -37,7 +33,7 @@ struct SummaryCommand: ParsableCommand {
             for (name, m) in module.namedModules() {
                 let own = m.parameterSlots.values.compactMap { $0 }.filter { counted.insert(ObjectIdentifier($0)).inserted }.reduce(0) { $0 + $1.numel }
                 var row = [name.isEmpty ? "(root)" : name, m.typeName, Fmt.count(own)]
-                if !inputShape.isEmpty { row.append(shapes[ObjectIdentifier(m)] ?? "") }
+                if !inputShape.isEmpty { row.append(shapes[m] ?? "") }
                 table.add(row)
             }
             print(table.render())
@@ -48,4 +44,20 @@ struct SummaryCommand: ParsableCommand {
             print("buffers     \(Fmt.count(buffers))")
         }
     }
+}
+
+/// Each module's first output shapes, written by a forward hook (locked: a hook may run on any thread).
+private final class OutputShapes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var shapes: [ObjectIdentifier: String] = [:]
+
+    func record(_ m: Module, _ out: ModuleValue) {
+        lock.withLock {
+            if shapes[ObjectIdentifier(m)] == nil {
+                shapes[ObjectIdentifier(m)] = InputSupport.flatten(out).map { "\($0.shape)" }.joined(separator: ", ")
+            }
+        }
+    }
+
+    subscript(m: Module) -> String? { lock.withLock { shapes[ObjectIdentifier(m)] } }
 }

@@ -6,7 +6,7 @@ import Foundation
 extension Tensor {
     /// `x·tanh(softplus(x))` (`MishBackward0`).
     public func mish() -> Tensor {
-        Tensor.unaryOp(self, name: "MishBackward0", cost: 16, { v in v * tanhf(log1pf(expf(v))) }) { v, _ in
+        Tensor.unaryOp(self, name: .mishBackward0, cost: 16, { v in v * tanhf(log1pf(expf(v))) }) { v, _ in
             let s = 1 / (1 + expf(-v)), t = tanhf(log1pf(expf(v)))
             return t + v * s * (1 - t * t)
         }
@@ -16,7 +16,7 @@ extension Tensor {
     /// SELU and CELU are this kernel with fixed coefficients, as in PyTorch.
     func eluFamily(alpha: Float, scale: Float, inputScale: Float) -> Tensor {
         let negcoef = alpha * scale
-        return Tensor.unaryOp(self, name: "EluBackward0", cost: 8, { v in v <= 0 ? expm1f(v * inputScale) * negcoef : v * scale }) { v, _ in
+        return Tensor.unaryOp(self, name: .eluBackward0, cost: 8, { v in v <= 0 ? expm1f(v * inputScale) * negcoef : v * scale }) { v, _ in
             v <= 0 ? inputScale * negcoef * expf(v * inputScale) : scale
         }
     }
@@ -33,7 +33,7 @@ extension Tensor {
 
     /// `log σ(x)` (`LogSigmoidBackward0`), computed as `min(x, 0) − log1p(exp(−|x|))` so it never overflows.
     public func logSigmoid() -> Tensor {
-        Tensor.unaryOp(self, name: "LogSigmoidBackward0", cost: 8, { v in Swift.min(v, 0) - log1pf(expf(-Swift.abs(v))) }) { v, _ in
+        Tensor.unaryOp(self, name: .logSigmoidBackward0, cost: 8, { v in Swift.min(v, 0) - log1pf(expf(-Swift.abs(v))) }) { v, _ in
             let z = expf(-Swift.abs(v))
             return v < 0 ? 1 - z / (1 + z) : z / (1 + z)
         }

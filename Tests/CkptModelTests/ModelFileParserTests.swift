@@ -1,6 +1,7 @@
+import CkptCore
+import CkptTestSupport
 import Testing
 @testable import CkptModel
-import CkptCore
 import CkptNN
 
 @Suite struct ModelFileParserTests {
@@ -11,7 +12,7 @@ import CkptNN
     }
 
     @Test func parsesEveryLayerPyTorchPrints() throws {
-        let file = try ModelFile.parse(try ModelFileFixtures.text("model_reprs/all_layers.txt"))
+        let file = try ModelFile.parse(try Fixtures.text("model_reprs/all_layers.txt"))
         let root = file.root
         #expect(root.className == "AllLayers" && root.isContainer)
         #expect(root.children.map(\.name) == ["layers", "seq", "empty", "blocks", "plist", "plist1", "pdict"])

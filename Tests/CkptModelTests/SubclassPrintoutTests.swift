@@ -1,4 +1,5 @@
 import CkptNN
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptModel
@@ -30,7 +31,7 @@ import Testing
     }
 
     static func manifest(_ name: String) throws -> Manifest {
-        try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: ModelFileFixtures.root.appendingPathComponent("hf_printouts/\(name).json")))
+        try Fixtures.decode(Manifest.self, "hf_printouts/\(name).json")
     }
 
     static func keys(_ m: Module) -> [[Shape]] { m.stateDict().map { [.key($0.key), .dims($0.value.shape)] } }
@@ -51,7 +52,7 @@ import Testing
 
     @Test func bartPrintoutHasPyTorchsKeysAndWithItsTiesItsCount() throws {
         let manifest = try Self.manifest("bart")
-        let text = try ModelFileFixtures.text("hf_printouts/bart.txt")
+        let text = try Fixtures.text("hf_printouts/bart.txt")
         let model = try ModelBuilder.build(text: text)
         #expect(Self.keys(model) == manifest.keys)
         #expect(Self.count(model) == manifest.state_dict_numel)
@@ -64,14 +65,14 @@ import Testing
 
     @Test func whisperPrintoutHasPyTorchsKeysAndCount() throws {
         let manifest = try Self.manifest("whisper")
-        let model = try ModelBuilder.build(text: try ModelFileFixtures.text("hf_printouts/whisper.txt"))
+        let model = try ModelBuilder.build(text: try Fixtures.text("hf_printouts/whisper.txt"))
         #expect(Self.keys(model) == manifest.keys)
         #expect(Self.count(model) == manifest.parameters)
     }
 
     @Test func convNextPrintoutLacksOnlyTheParametersPrintCannotShow() throws {
         let manifest = try Self.manifest("convnext")
-        let model = try ModelBuilder.build(text: try ModelFileFixtures.text("hf_printouts/convnext.txt"))
+        let model = try ModelBuilder.build(text: try Fixtures.text("hf_printouts/convnext.txt"))
         let built = Self.keys(model)
         let missing = manifest.keys.filter { !built.contains($0) }
         // ConvNextLayer registers `layer_scale_parameter` on itself; print(model) does not show it.

@@ -1,4 +1,5 @@
 import CkptCore
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptReports
@@ -16,7 +17,7 @@ import Testing
     }
 
     static let cases: [Case] = {
-        let url = ReportsTestSupport.fixtures.appendingPathComponent("show/cases.json")
+        let url = Fixtures.url("show/cases.json")
         guard let data = try? Data(contentsOf: url) else { return [] }
         return (try? JSONDecoder().decode([Case].self, from: data)) ?? []
     }()
@@ -27,7 +28,7 @@ import Testing
 
     @Test(arguments: cases) func matchesTorch(_ c: Case) throws {
         let dtype = try #require(DType(rawValue: c.dtype))
-        let t = try TensorEntry(dtype: dtype, shape: c.shape, bytes: ReportsTestSupport.bytes(hex: c.hex))
+        let t = try TensorEntry(dtype: dtype, shape: c.shape, bytes: TestTensors.bytes(hex: c.hex))
         let s = try TensorRepr.string(t, options: TensorPrintOptions(threshold: c.threshold))
         #expect(s == c.str)
     }

@@ -72,7 +72,7 @@ public struct LayerCatalog {
         var matches: [LayerArguments] = []
         for schema in all where schema.children == .built {
             guard let bound = try? LayerArguments(schema, className: spec.className, args: spec.args, keywords: spec.kwargs),
-                  let module = try? Tensor.withoutInitialization({ try schema.build(bound) }),
+                  let module = try? EngineContext.with(\.isShapesOnly, true, { try schema.build(bound) }),
                   let parsed = try? ReprArguments.parse(module.extraRepr, line: spec.line, column: 1),
                   Printed(args: parsed.args, kwargs: parsed.kwargs) == printed else { continue }
             matches.append(bound)

@@ -65,7 +65,7 @@ public struct LayerArguments {
                 if inProduct { product *= Double(max(x, 1)) }
             }
         }
-        let limit = Tensor.isInitializationDeferred ? Double(1 << 36) : Double(1 << 31)
+        let limit = Double(EngineContext.current.maxLayerElements)
         guard product * 16 <= limit else { throw ArgumentError.tooLarge(callee: className, elements: product) }
     }
 }

@@ -1,0 +1,78 @@
+import CkptTestSupport
+import Testing
+@testable import CkptTensor
+
+/// Pixel shuffle and interpolate against PyTorch.
+@Suite struct ResampleGoldenTests {
+    static let interpolateCases = ["upsample_bilinear_catalogue", "upsampling_bilinear2d_catalogue",
+                                   "nearest2d_scale2", "nearest2d_size", "nearest2d_downsize",
+                                   "nearest2d_scale_fraction", "nearest_exact2d_size", "bilinear2d_downsize",
+                                   "bilinear2d_align_size", "bilinear2d_scale_fraction", "linear1d_scale",
+                                   "trilinear3d_size", "nearest1d_size", "nearest3d_scale"]
+
+    @Test func fixtureHoldsExactlyTheseCases() throws {
+        let keys = Set(try ConvOpsFixture("resample").cases.keys)
+        #expect(keys == Set(Self.interpolateCases + ["pixel_shuffle_catalogue", "pixel_unshuffle", "area2d_size"]))
+    }
+
+    @Test func pixelShuffleCatalogue() throws {
+        let f = try ConvOpsFixture("resample"), name = "pixel_shuffle_catalogue"
+        let x = try f.floats(name, "x"), g = try f.floats(name, "g")
+        #expect(try f.shape(name, "out") == [1, 1, 12, 12])
+        let out: [Float] = withOutputs([144]) { o in
+            PixelShuffleKernel.shuffle(groups: 1, factor: 3, height: 4, width: 4, input: x, output: o[0])
+        }[0]
+        #expect(out == (try f.floats(name, "out")))
+        let gx: [Float] = withOutputs([144]) { o in
+            PixelShuffleKernel.unshuffle(groups: 1, factor: 3, height: 4, width: 4, input: g, output: o[0])
+        }[0]
+        #expect(gx == (try f.floats(name, "gx")))
+    }
+
+    @Test func pixelUnshuffle() throws {
+        let f = try ConvOpsFixture("resample"), name = "pixel_unshuffle"
+        let x = try f.floats(name, "x"), g = try f.floats(name, "g")
+        #expect(try f.shape(name, "out") == [2, 12, 2, 3])
+        let out: [Float] = withOutputs([144]) { o in
+            PixelShuffleKernel.unshuffle(groups: 6, factor: 2, height: 2, width: 3, input: x, output: o[0])
+        }[0]
+        #expect(out == (try f.floats(name, "out")))
+        let gx: [Float] = withOutputs([144]) { o in
+            PixelShuffleKernel.shuffle(groups: 6, factor: 2, height: 2, width: 3, input: g, output: o[0])
+        }[0]
+        #expect(gx == (try f.floats(name, "gx")))
+    }
+
+    @Test(arguments: interpolateCases) func interpolate(_ name: String) throws {
+        let f = try ConvOpsFixture("resample")
+        let a = try f.args(name), xs = try f.shape(name, "x")
+        let modeName = try #require(a["mode"] as? String)
+        let mode: InterpolateMode = modeName == "nearest" ? .nearest
+            : modeName == "nearest-exact" ? .nearestExact : .linear
+        let geo = try InterpolateGeometry(planes: xs[0] * xs[1], inputSize: Array(xs.dropFirst(2)),
+                                          size: intList(a, "size"), scaleFactor: a["scale_factor"] as? [Double],
+                                          mode: mode, alignCorners: a["align_corners"] as? Bool)
+        #expect(geo.outputSize == Array(try f.shape(name, "out").dropFirst(2)))
+        let x = try f.floats(name, "x"), g = try f.floats(name, "g")
+        let out: [Float] = withOutputs([geo.outputCount]) { o in
+            InterpolateKernel.forward(geo, input: x, output: o[0])
+        }[0]
+        expectClose(out, try f.floats(name, "out"), "\(name) out")
+        let gx: [Float] = withOutputs([geo.inputCount]) { o in
+            InterpolateKernel.backward(geo, gradOutput: g, gradInput: o[0])
+        }[0]
+        expectClose(gx, try f.floats(name, "gx"), "\(name) gx")
+    }
+
+    @Test func invalidArgumentsThrow() {
+        #expect(throws: KernelError.self) {
+            try InterpolateGeometry(planes: 1, inputSize: [3, 3], size: [6, 6], scaleFactor: [2, 2], mode: .nearest)
+        }
+        #expect(throws: KernelError.self) {
+            try InterpolateGeometry(planes: 1, inputSize: [3, 3], size: [6, 6], mode: .nearest, alignCorners: true)
+        }
+        #expect(throws: KernelError.self) {
+            try InterpolateGeometry(planes: 1, inputSize: [3, 3], scaleFactor: [0.1, 2], mode: .linear)
+        }
+    }
+}
