@@ -1,0 +1,33 @@
+import Foundation
+
+/// Fixture paths and scratch folders for the workflow tests (no binary needed: they call the library).
+enum WorkflowsTestSupport {
+    /// `Fixtures/` at the package root, found from this file's path.
+    static let fixtures = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+
+    /// A model fixture (`Fixtures/models/NAME`), made by `Fixtures/gen/models.py` with PyTorch.
+    static func model(_ name: String) -> String { fixtures.appendingPathComponent("models/" + name).path }
+
+    /// A reference checkpoint (`Fixtures/reference/NAME`).
+    static func reference(_ name: String) -> String { fixtures.appendingPathComponent("reference/" + name).path }
+
+    /// Any fixture by its path under `Fixtures/`.
+    static func fixture(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
+
+    /// A fresh temporary folder, removed by `body`'s end.
+    static func withTemporaryFolder<R>(_ body: (URL) throws -> R) throws -> R {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-workflows-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return try body(dir)
+    }
+
+    /// Writes `text` to `name` in `dir` and returns its path.
+    static func write(_ text: String, to name: String, in dir: URL) throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
