@@ -21,7 +21,7 @@ public final class Mish: UnaryModule {
 
     /// `F.mish` (`MishBackward0`).
     static func mish(_ x: Tensor) -> Tensor {
-        Tensor.unaryOp(x, name: "MishBackward0", cost: 16, { v in v * tanhf(log1pf(expf(v))) }) { v, _ in
+        Tensor.unaryOp(x, name: .mishBackward0, cost: 16, { v in v * tanhf(log1pf(expf(v))) }) { v, _ in
             let s = 1 / (1 + expf(-v)), t = tanhf(log1pf(expf(v)))
             return t + v * s * (1 - t * t)
         }
@@ -33,7 +33,7 @@ public final class Hardswish: UnaryModule {
     public let inplace: Bool
     public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor {
-        Tensor.unaryOp(x, name: "HardswishBackward0", { v in v * Swift.min(Swift.max(v + 3, 0), 6) / 6 }) { v, _ in
+        Tensor.unaryOp(x, name: .hardswishBackward0, { v in v * Swift.min(Swift.max(v + 3, 0), 6) / 6 }) { v, _ in
             v < -3 ? 0 : (v <= 3 ? v / 3 + 0.5 : 1)
         }
     }
@@ -44,7 +44,7 @@ public final class Hardsigmoid: UnaryModule {
     public let inplace: Bool
     public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor {
-        Tensor.unaryOp(x, name: "HardsigmoidBackward0", { v in Swift.min(Swift.max(v + 3, 0), 6) / 6 }) { v, _ in
+        Tensor.unaryOp(x, name: .hardsigmoidBackward0, { v in Swift.min(Swift.max(v + 3, 0), 6) / 6 }) { v, _ in
             v > -3 && v < 3 ? 1.0 / 6 : 0
         }
     }
@@ -72,7 +72,7 @@ public class Hardtanh: UnaryModule {
 
     public override func forward(_ x: Tensor) throws -> Tensor {
         let lo = minVal.float, hi = maxVal.float
-        return Tensor.unaryOp(x, name: "HardtanhBackward0", { v in v.isNaN ? v : Swift.min(Swift.max(v, lo), hi) }) { v, _ in
+        return Tensor.unaryOp(x, name: .hardtanhBackward0, { v in v.isNaN ? v : Swift.min(Swift.max(v, lo), hi) }) { v, _ in
             v <= lo || v >= hi ? 0 : 1
         }
     }
@@ -88,7 +88,7 @@ public final class ReLU6: Hardtanh {
 /// SELU and CELU are this kernel with fixed coefficients, as in PyTorch.
 func eluKernel(_ x: Tensor, alpha: Float, scale: Float, inputScale: Float) -> Tensor {
     let negcoef = alpha * scale
-    return Tensor.unaryOp(x, name: "EluBackward0", cost: 8, { v in v <= 0 ? expm1f(v * inputScale) * negcoef : v * scale }) { v, _ in
+    return Tensor.unaryOp(x, name: .eluBackward0, cost: 8, { v in v <= 0 ? expm1f(v * inputScale) * negcoef : v * scale }) { v, _ in
         v <= 0 ? inputScale * negcoef * expf(v * inputScale) : scale
     }
 }
@@ -121,7 +121,7 @@ public final class CELU: UnaryModule {
 public final class LogSigmoid: UnaryModule {
     public override init() { super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor {
-        Tensor.unaryOp(x, name: "LogSigmoidBackward0", cost: 8, { v in Swift.min(v, 0) - log1pf(expf(-Swift.abs(v))) }) { v, _ in
+        Tensor.unaryOp(x, name: .logSigmoidBackward0, cost: 8, { v in Swift.min(v, 0) - log1pf(expf(-Swift.abs(v))) }) { v, _ in
             let z = expf(-Swift.abs(v))
             return v < 0 ? 1 - z / (1 + z) : z / (1 + z)
         }
@@ -152,7 +152,7 @@ public final class Threshold: UnaryModule {
     public override var extraRepr: String { "threshold=\(threshold), value=\(value)" + (inplace ? ", inplace=True" : "") }
     public override func forward(_ x: Tensor) throws -> Tensor {
         let t = threshold.float, v = value.float
-        return Tensor.unaryOp(x, name: "ThresholdBackward0", { $0 <= t ? v : $0 }) { x, _ in x <= t ? 0 : 1 }
+        return Tensor.unaryOp(x, name: .thresholdBackward0, { $0 <= t ? v : $0 }) { x, _ in x <= t ? 0 : 1 }
     }
 }
 
@@ -163,7 +163,7 @@ public final class Hardshrink: UnaryModule {
     public override var extraRepr: String { lambd.description }
     public override func forward(_ x: Tensor) throws -> Tensor {
         let l = lambd.float
-        return Tensor.unaryOp(x, name: "HardshrinkBackward0", { v in v >= -l && v <= l ? 0 : v }) { v, _ in v >= -l && v <= l ? 0 : 1 }
+        return Tensor.unaryOp(x, name: .hardshrinkBackward0, { v in v >= -l && v <= l ? 0 : v }) { v, _ in v >= -l && v <= l ? 0 : 1 }
     }
 }
 
@@ -176,7 +176,7 @@ public final class Softshrink: UnaryModule {
         // PyTorch checks when running, not when constructing.
         guard lambd.value >= 0 else { throw NNError.invalidArgument("lambda must be greater or equal to 0, but found to be \(lambd).") }
         let l = lambd.float
-        return Tensor.unaryOp(x, name: "SoftshrinkBackward0", { v in v > l ? v - l : (v < -l ? v + l : 0) }) { v, _ in
+        return Tensor.unaryOp(x, name: .softshrinkBackward0, { v in v > l ? v - l : (v < -l ? v + l : 0) }) { v, _ in
             v >= -l && v <= l ? 0 : 1
         }
     }

@@ -136,7 +136,7 @@ extension Tensor {
         let out = TensorBuffer(uninitializedCount: acc.count)
         for i in acc.indices { out.pointer[i] = Float(acc[i]) }
         let source = shape
-        return Tensor.makeResult(buffer: out, shape: target, inputs: [self], name: "SumBackward1") { g in
+        return Tensor.makeResult(buffer: out, shape: target, inputs: [self], name: .sumBackward1) { g in
             [try g.expand(source)]
         }
     }
@@ -154,7 +154,7 @@ extension Tensor {
             if it == 0 { let v = x[0]; for j in 0 ..< n { y[j] = v } } else { for j in 0 ..< n { y[j] = x[j] } }
         }
         let source = self.shape
-        return Tensor.makeResult(buffer: out, shape: target, dtype: dtype, inputs: [self], name: "ExpandBackward0") { g in
+        return Tensor.makeResult(buffer: out, shape: target, dtype: dtype, inputs: [self], name: .expandBackward0) { g in
             [try g.sumTo(source)]
         }
     }

@@ -1,21 +1,23 @@
 /// A node of the backward graph, as PyTorch's `grad_fn`: the op's backward rule plus edges to the
 /// nodes of its inputs.
 ///
-/// `name` is PyTorch's class name (`AddmmBackward0`, `ReluBackward0`, `AccumulateGrad`, …) and
+/// `kind` is PyTorch's class (`GradFnName.addmmBackward0`, printed by `name` as `AddmmBackward0`) and
 /// `nextFunctions` lists one `(node, outputIndex)` per differentiable input, in PyTorch's order;
 /// `nil` marks an input that needs no gradient. So `loss.gradFn?.nextFunctions[0].0?.name` walks the
 /// graph as `loss.grad_fn.next_functions[0][0]` does.
 public class GradFn: CustomStringConvertible {
-    /// PyTorch's name for the node.
-    public let name: String
+    /// Which of PyTorch's node classes this is.
+    public let kind: GradFnName
+    /// PyTorch's name for the node (`AddmmBackward0`).
+    public var name: String { kind.rawValue }
     /// Edges to the inputs' nodes, `(node, outputIndex)`; the index is always 0 here (one output per node).
     public private(set) var nextFunctions: [(GradFn?, Int)]
     /// Maps the gradient of the node's output to one gradient per `nextFunctions` entry (nil: none).
     /// Cleared after a backward pass without `retainGraph`, which frees the tensors it captured.
     var apply: ((Tensor) throws -> [Tensor?])?
 
-    init(name: String, nextFunctions: [(GradFn?, Int)], apply: ((Tensor) throws -> [Tensor?])?) {
-        self.name = name
+    init(name: GradFnName, nextFunctions: [(GradFn?, Int)], apply: ((Tensor) throws -> [Tensor?])?) {
+        self.kind = name
         self.nextFunctions = nextFunctions
         self.apply = apply
     }
@@ -49,6 +51,6 @@ public final class AccumulateGrad: GradFn {
 
     init(variable: Tensor) {
         self.variable = variable
-        super.init(name: "AccumulateGrad", nextFunctions: [], apply: nil)
+        super.init(name: .accumulateGrad, nextFunctions: [], apply: nil)
     }
 }

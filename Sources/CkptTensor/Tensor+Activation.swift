@@ -8,7 +8,7 @@ extension Tensor {
         let out = TensorBuffer(uninitializedCount: numel)
         let px = buffer.pointer, py = out.pointer
         Parallel.forRanges(numel) { r in for i in r { py[i] = px[i] > 0 ? px[i] : 0 } }
-        return Tensor.makeResult(buffer: out, shape: shape, inputs: [self], name: "ReluBackward0") { [self] g in
+        return Tensor.makeResult(buffer: out, shape: shape, inputs: [self], name: .reluBackward0) { [self] g in
             let r = TensorBuffer(uninitializedCount: g.numel)
             let pg = g.buffer.pointer, px = buffer.pointer, pr = r.pointer
             // As PyTorch's threshold_backward: the gradient where x > 0, else 0. Both loads are unconditional
@@ -25,12 +25,12 @@ extension Tensor {
 
     /// `x` for positive x, `slope * x` otherwise (`LeakyReluBackward0`).
     public func leakyRelu(_ slope: Float = 0.01) -> Tensor {
-        Tensor.unaryOp(self, name: "LeakyReluBackward0", { $0 > 0 ? $0 : $0 * slope }) { x, _ in x > 0 ? 1 : slope }
+        Tensor.unaryOp(self, name: .leakyReluBackward0, { $0 > 0 ? $0 : $0 * slope }) { x, _ in x > 0 ? 1 : slope }
     }
 
     /// `x` for positive x, `alpha * (e^x - 1)` otherwise (`EluBackward0`).
     public func elu(alpha: Float = 1) -> Tensor {
-        Tensor.unaryOp(self, name: "EluBackward0", cost: 8, { $0 > 0 ? $0 : alpha * expm1f($0) }) { x, _ in
+        Tensor.unaryOp(self, name: .eluBackward0, cost: 8, { $0 > 0 ? $0 : alpha * expm1f($0) }) { x, _ in
             x > 0 ? 1 : alpha * expf(x)
         }
     }
@@ -43,12 +43,12 @@ extension Tensor {
         switch approximate {
         case .none:
             let invSqrt2: Float = 0.70710678118654752440, invSqrt2Pi: Float = 0.39894228040143267794
-            return Tensor.unaryOp(self, name: "GeluBackward0", cost: 10, { x in 0.5 * x * (1 + erff(x * invSqrt2)) }) { x, _ in
+            return Tensor.unaryOp(self, name: .geluBackward0, cost: 10, { x in 0.5 * x * (1 + erff(x * invSqrt2)) }) { x, _ in
                 0.5 * (1 + erff(x * invSqrt2)) + x * invSqrt2Pi * expf(-0.5 * x * x)
             }
         case .tanh:
             let k: Float = 0.79788456080286535588, c: Float = 0.044715
-            return Tensor.unaryOp(self, name: "GeluBackward0", cost: 10, { x in 0.5 * x * (1 + tanhf(k * (x + c * x * x * x))) }) { x, _ in
+            return Tensor.unaryOp(self, name: .geluBackward0, cost: 10, { x in 0.5 * x * (1 + tanhf(k * (x + c * x * x * x))) }) { x, _ in
                 let t = tanhf(k * (x + c * x * x * x))
                 return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * c * x * x)
             }
@@ -57,7 +57,7 @@ extension Tensor {
 
     /// Logistic sigmoid (`SigmoidBackward0`).
     public func sigmoid() -> Tensor {
-        Tensor.unaryOp(self, name: "SigmoidBackward0", cost: 8, { x in
+        Tensor.unaryOp(self, name: .sigmoidBackward0, cost: 8, { x in
             // Stable both ways with one exp: e^(-|x|) never overflows.
             let e = expf(-Swift.abs(x))
             return x >= 0 ? 1 / (1 + e) : e / (1 + e)
@@ -66,12 +66,12 @@ extension Tensor {
 
     /// Hyperbolic tangent (`TanhBackward0`).
     public func tanh() -> Tensor {
-        Tensor.unaryOp(self, name: "TanhBackward0", cost: 8, { tanhf($0) }) { _, y in 1 - y * y }
+        Tensor.unaryOp(self, name: .tanhBackward0, cost: 8, { tanhf($0) }) { _, y in 1 - y * y }
     }
 
     /// `log(1 + e^(βx)) / β`, linear where `βx > threshold` (`SoftplusBackward0`).
     public func softplus(beta: Float = 1, threshold: Float = 20) -> Tensor {
-        Tensor.unaryOp(self, name: "SoftplusBackward0", cost: 10, { x in
+        Tensor.unaryOp(self, name: .softplusBackward0, cost: 10, { x in
             x * beta > threshold ? x : log1pf(expf(x * beta)) / beta
         }) { x, _ in
             if x * beta > threshold { return 1 }
@@ -82,7 +82,7 @@ extension Tensor {
 
     /// `x * sigmoid(x)` (`SiluBackward0`).
     public func silu() -> Tensor {
-        Tensor.unaryOp(self, name: "SiluBackward0", cost: 8, { x in x / (1 + expf(-x)) }) { x, _ in
+        Tensor.unaryOp(self, name: .siluBackward0, cost: 8, { x in x / (1 + expf(-x)) }) { x, _ in
             let s = 1 / (1 + expf(-x))
             return s * (1 + x * (1 - s))
         }
@@ -129,7 +129,7 @@ extension Tensor {
             }
         }
         return Tensor.makeResult(buffer: out, shape: shape, inputs: [self],
-                                 name: log ? "LogSoftmaxBackward0" : "SoftmaxBackward0") { g in
+                                 name: log ? .logSoftmaxBackward0 : .softmaxBackward0) { g in
             let r = TensorBuffer(uninitializedCount: g.numel)
             // Read the output through `out` so the closure keeps its buffer alive.
             let pg = g.buffer.pointer, pr = r.pointer, py = out.pointer

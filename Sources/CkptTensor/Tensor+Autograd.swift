@@ -33,9 +33,9 @@ extension Tensor {
 
     /// Wraps an op's output and, when grad mode is on and any input requires grad, records its node.
     ///
-    /// This is how every differentiable op is written (see `Tensor+Elementwise.swift` for `add`):
+    /// This is how every differentiable op is written (see `Tensor+Arithmetic.swift` for `add`):
     /// compute the output into a fresh `TensorBuffer`, then call
-    /// `Tensor.makeResult(buffer: out, shape: s, inputs: [a, b], name: "AddBackward0") { g in [ga, gb] }`.
+    /// `Tensor.makeResult(buffer: out, shape: s, inputs: [a, b], name: .addBackward0) { g in [ga, gb] }`.
     /// The closure receives the gradient of the output (same shape, no graph recorded while it runs)
     /// and returns one gradient per input, shaped like that input, in `inputs` order; it may return
     /// nil for an input that does not need one (check `input.requiresGrad`). Capture inputs and
@@ -43,7 +43,7 @@ extension Tensor {
     /// output, capture `out` (the buffer) and wrap it with `Tensor(buffer:shape:)`. Never capture a
     /// raw `pointer` taken outside the closure: only the `TensorBuffer` keeps the memory alive.
     public static func makeResult(buffer: TensorBuffer, shape: [Int], dtype: DType = .float32, inputs: [Tensor],
-                                  name: String, backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
+                                  name: GradFnName, backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
         let out = Tensor(buffer: buffer, shape: shape, dtype: dtype)
         guard isGradEnabled, dtype == .float32, inputs.contains(where: { $0.requiresGrad }) else { return out }
         out.requiresGrad = true
@@ -54,7 +54,7 @@ extension Tensor {
     /// `makeResult` with explicit graph edges (one per gradient the closure returns), for ops whose
     /// inputs reach the graph through an intermediate node (linear's `TBackward0`).
     static func makeResult(buffer: TensorBuffer, shape: [Int], inputs: [Tensor], edges: [(GradFn?, Int)],
-                           name: String, backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
+                           name: GradFnName, backward: @escaping (Tensor) throws -> [Tensor?]) -> Tensor {
         let out = Tensor(buffer: buffer, shape: shape)
         guard isGradEnabled, inputs.contains(where: { $0.requiresGrad }) else { return out }
         out.requiresGrad = true

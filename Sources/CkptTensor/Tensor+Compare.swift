@@ -72,7 +72,7 @@ extension Tensor {
             }
         }
         return makeResult(buffer: out, shape: shape, dtype: arithmeticDType(a, b), inputs: [a, b],
-                          name: "WhereBackward0") { g in
+                          name: .whereBackward0) { g in
             let zero = Tensor.zeros([])
             return [a.requiresGrad ? try Tensor.where(condition, g, zero).sumTo(a.shape) : nil,
                     b.requiresGrad ? try Tensor.where(condition, zero, g).sumTo(b.shape) : nil]
@@ -86,7 +86,7 @@ extension Tensor {
         }
         let x = self
         let (out, _) = try Tensor.binaryKernel(x, mask) { v, m in m != 0 ? value : v }
-        return Tensor.makeResult(buffer: out, shape: shape, dtype: dtype, inputs: [x], name: "MaskedFillBackward0") { g in
+        return Tensor.makeResult(buffer: out, shape: shape, dtype: dtype, inputs: [x], name: .maskedFillBackward0) { g in
             [try g.maskedFill(mask, 0)]
         }
     }

@@ -68,7 +68,7 @@ extension Tensor {
         ConvKernel.forward(geo, input: x.buffer.pointer, weight: weight.buffer.pointer, bias: bias?.buffer.pointer,
                            output: out.pointer)
         let result = Tensor.makeResult(buffer: out, shape: geo.outputShape, inputs: [x, weight, bias ?? .absentInput],
-                                       name: "ConvolutionBackward0") { g in
+                                       name: .convolutionBackward0) { g in
             let gx = x.requiresGrad ? TensorBuffer(uninitializedCount: geo.inputCount) : nil
             let gw = weight.requiresGrad ? TensorBuffer(uninitializedCount: geo.weightCount) : nil
             let gb = bias?.requiresGrad == true ? TensorBuffer(uninitializedCount: geo.outChannels) : nil
@@ -78,7 +78,7 @@ extension Tensor {
             return [gx.map { Tensor(buffer: $0, shape: x.shape) }, gw.map { Tensor(buffer: $0, shape: weight.shape) },
                     gb.map { Tensor(buffer: $0, shape: [geo.outChannels]) }]
         }
-        return unbatched ? result.spatialReshaped(Array(result.shape.dropFirst()), name: "SqueezeBackward1") : result
+        return unbatched ? result.spatialReshaped(Array(result.shape.dropFirst()), name: .squeezeBackward1) : result
     }
 
     func transposedConvolution(dims: Int, weight: Tensor, bias: Tensor?, stride: [Int], padding: [Int],
@@ -105,7 +105,7 @@ extension Tensor {
                                     bias: bias?.buffer.pointer, output: out.pointer)
         let shape = [geo.batch, geo.inChannels] + geo.inputSize
         let result = Tensor.makeResult(buffer: out, shape: shape, inputs: [x, weight, bias ?? .absentInput],
-                                       name: "ConvolutionBackward0") { g in
+                                       name: .convolutionBackward0) { g in
             let gx = x.requiresGrad ? TensorBuffer(uninitializedCount: geo.outputCount) : nil
             let gw = weight.requiresGrad ? TensorBuffer(uninitializedCount: geo.weightCount) : nil
             let gb = bias?.requiresGrad == true ? TensorBuffer(uninitializedCount: geo.inChannels) : nil
@@ -115,7 +115,7 @@ extension Tensor {
             return [gx.map { Tensor(buffer: $0, shape: x.shape) }, gw.map { Tensor(buffer: $0, shape: weight.shape) },
                     gb.map { Tensor(buffer: $0, shape: [geo.inChannels]) }]
         }
-        return unbatched ? result.spatialReshaped(Array(result.shape.dropFirst()), name: "SqueezeBackward1") : result
+        return unbatched ? result.spatialReshaped(Array(result.shape.dropFirst()), name: .squeezeBackward1) : result
     }
 }
 
@@ -135,7 +135,7 @@ extension Tensor {
 
     /// Shares the buffer under `target` and records the reshape as `name` (`UnsqueezeBackward0`,
     /// `SqueezeBackward1`), so 1-d ops built on 2-d ones show PyTorch's chain.
-    func spatialReshaped(_ target: [Int], name: String) -> Tensor {
+    func spatialReshaped(_ target: [Int], name: GradFnName) -> Tensor {
         let source = shape
         return Tensor.makeResult(buffer: buffer, shape: target, dtype: dtype, inputs: [self], name: name) { g in
             [Tensor(buffer: g.buffer, shape: source)]
@@ -146,7 +146,7 @@ extension Tensor {
     func spatialBatched(dims: Int, op: String) throws -> (Tensor, Bool) {
         guard dtype == .float32 else { throw TensorError.dtype("\(op) expects a float input, got \(dtype)") }
         if rank == dims + 2 { return (self, false) }
-        if rank == dims + 1 { return (spatialReshaped([1] + shape, name: "UnsqueezeBackward0"), true) }
+        if rank == dims + 1 { return (spatialReshaped([1] + shape, name: .unsqueezeBackward0), true) }
         throw TensorError.shapeMismatch("Expected \(dims + 1)D (unbatched) or \(dims + 2)D (batched) input to \(op), but got input of size: \(shape)")
     }
 

@@ -23,7 +23,7 @@ extension Tensor {
         let out = TensorBuffer(uninitializedCount: index.numel)
         for i in 0 ..< index.numel { out.pointer[i] = buffer.pointer[offsets[i]] }
         let source = shape
-        return Tensor.makeResult(buffer: out, shape: index.shape, dtype: dtype, inputs: [self], name: "GatherBackward0") { g in
+        return Tensor.makeResult(buffer: out, shape: index.shape, dtype: dtype, inputs: [self], name: .gatherBackward0) { g in
             let r = TensorBuffer(repeating: 0, count: Tensor.count(source))
             for i in 0 ..< offsets.count { r.pointer[offsets[i]] += g.buffer.pointer[i] }
             return [Tensor(buffer: r, shape: source)]
@@ -62,7 +62,7 @@ extension Tensor {
             }
         }
         let source = shape
-        return Tensor.makeResult(buffer: out, shape: outShape, dtype: dtype, inputs: [self], name: "IndexSelectBackward0") { g in
+        return Tensor.makeResult(buffer: out, shape: outShape, dtype: dtype, inputs: [self], name: .indexSelectBackward0) { g in
             let r = TensorBuffer(repeating: 0, count: Tensor.count(source))
             for o in 0 ..< outer {
                 for (j, p) in picks.enumerated() {
@@ -87,7 +87,7 @@ extension Tensor {
         let pad = paddingIdx.map { $0 < 0 ? $0 + num : $0 }
         let out = TensorBuffer(uninitializedCount: rows.count * width)
         for (i, r) in rows.enumerated() { (out.pointer + i * width).update(from: weight.buffer.pointer + r * width, count: width) }
-        return makeResult(buffer: out, shape: indices.shape + [width], inputs: [weight], name: "EmbeddingBackward0") { g in
+        return makeResult(buffer: out, shape: indices.shape + [width], inputs: [weight], name: .embeddingBackward0) { g in
             let gw = TensorBuffer(repeating: 0, count: num * width)
             for (i, r) in rows.enumerated() where r != pad {
                 let dst = gw.pointer + r * width, src = g.buffer.pointer + i * width

@@ -8,7 +8,7 @@ extension Tensor {
     }
 
     /// How `indices` read this tensor: output shape, source strides per output dim, base offset.
-    private func plan(_ indices: [TensorIndex]) throws -> (shape: [Int], strides: [Int], offset: Int, name: String) {
+    private func plan(_ indices: [TensorIndex]) throws -> (shape: [Int], strides: [Int], offset: Int, name: GradFnName) {
         let consuming = indices.filter { $0 != .newAxis && $0 != .ellipsis }.count
         guard indices.filter({ $0 == .ellipsis }).count <= 1 else { throw TensorError.invalidArgument("an index can only have a single ellipsis ('...')") }
         guard consuming <= rank else { throw TensorError.invalidArgument("too many indices for tensor of dimension \(rank)") }
@@ -18,25 +18,25 @@ extension Tensor {
         }
         if !indices.contains(.ellipsis) { expanded += Array(repeating: .all, count: rank - consuming) }
         let src = strides
-        var outShape: [Int] = [], outStrides: [Int] = [], offset = 0, d = 0, name = "AliasBackward0"
+        var outShape: [Int] = [], outStrides: [Int] = [], offset = 0, d = 0, name = GradFnName.aliasBackward0
         for i in expanded {
             switch i {
             case .at(let p):
                 let size = shape[d]
                 guard p >= -size, p < size else { throw TensorError.invalidArgument("index \(p) is out of bounds for dimension \(d) with size \(size)") }
                 offset += (p < 0 ? p + size : p) * src[d]
-                name = "SelectBackward0"
+                name = .selectBackward0
                 d += 1
             case .range(let start, let end, let step):
                 guard step > 0 else { throw TensorError.invalidArgument("step must be greater than zero") }
                 let (s, n) = TensorIndex.resolve(start: start, end: end, step: step, size: shape[d])
                 offset += s * src[d]
                 outShape.append(n); outStrides.append(src[d] * step)
-                if n != shape[d] { name = "SliceBackward0" }
+                if n != shape[d] { name = .sliceBackward0 }
                 d += 1
             case .newAxis:
                 outShape.append(1); outStrides.append(0)
-                name = "UnsqueezeBackward0"
+                name = .unsqueezeBackward0
             case .ellipsis:
                 break
             }

@@ -10,7 +10,7 @@ extension Tensor {
                 throw TensorError.shapeMismatch("Sizes of tensors must match except in dimension \(d). Expected \(first.shape), got \(t.shape)")
             }
         }
-        return join(tensors, dim: d, shapes: tensors.map(\.shape), name: "CatBackward0")
+        return join(tensors, dim: d, shapes: tensors.map(\.shape), name: .catBackward0)
     }
 
     /// Tensors of one shape stacked along a new dim `dim` (`StackBackward0`).
@@ -22,11 +22,11 @@ extension Tensor {
         }
         var s = first.shape
         s.insert(1, at: d)
-        return join(tensors, dim: d, shapes: Array(repeating: s, count: tensors.count), name: "StackBackward0")
+        return join(tensors, dim: d, shapes: Array(repeating: s, count: tensors.count), name: .stackBackward0)
     }
 
     /// Copies `tensors` (viewed with `shapes`) side by side along `dim`.
-    private static func join(_ tensors: [Tensor], dim d: Int, shapes: [[Int]], name: String) -> Tensor {
+    private static func join(_ tensors: [Tensor], dim d: Int, shapes: [[Int]], name: GradFnName) -> Tensor {
         var outShape = shapes[0]
         outShape[d] = shapes.map { $0[d] }.reduce(0, +)
         let outer = outShape[..<d].reduce(1, *), inner = outShape[(d + 1)...].reduce(1, *)
@@ -58,15 +58,15 @@ extension Tensor {
         guard size > 0 || shape[d] == 0 else { throw TensorError.invalidArgument("split_size can only be 0 if dimension size is 0, but got dimension size of \(shape[d])") }
         if shape[d] == 0 { return [self] }
         let sizes = stride(from: 0, to: shape[d], by: size).map { Swift.min(size, shape[d] - $0) }
-        return try split(sizes: sizes, dim: d, name: "SplitBackward0")
+        return try split(sizes: sizes, dim: d, name: .splitBackward0)
     }
 
     /// Pieces of the given `sizes` along `dim`, which must add up to its length (`SplitWithSizesBackward0`).
     public func split(sizes: [Int], dim: Int = 0) throws -> [Tensor] {
-        try split(sizes: sizes, dim: dim, name: "SplitWithSizesBackward0")
+        try split(sizes: sizes, dim: dim, name: .splitWithSizesBackward0)
     }
 
-    private func split(sizes: [Int], dim: Int, name: String) throws -> [Tensor] {
+    private func split(sizes: [Int], dim: Int, name: GradFnName) throws -> [Tensor] {
         let d = try normalizeDim(dim)
         guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[d] else {
             throw TensorError.shapeMismatch("split_with_sizes expects split_sizes to sum exactly to \(shape[d]) (input tensor's size at dimension \(d)), but got split_sizes=\(sizes)")
@@ -86,7 +86,7 @@ extension Tensor {
     }
 
     /// This tensor with its node renamed (for ops built from another op's kernel).
-    func renamed(_ name: String) -> Tensor {
+    func renamed(_ name: GradFnName) -> Tensor {
         guard let fn = gradFn else { return self }
         gradFn = GradFn(name: name, nextFunctions: fn.nextFunctions, apply: fn.apply)
         return self

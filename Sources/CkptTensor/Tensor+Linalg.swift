@@ -53,7 +53,7 @@ extension Tensor {
     /// Matrix product of 2-D tensors (`MmBackward0`).
     public func mm(_ other: Tensor) throws -> Tensor {
         guard rank == 2, other.rank == 2 else { throw TensorError.shapeMismatch("mm: expected 2-D tensors, got \(shape) and \(other.shape)") }
-        return try Tensor.product(self, other, name: "MmBackward0")
+        return try Tensor.product(self, other, name: .mmBackward0)
     }
 
     /// Batched product of 3-D tensors with equal batch sizes (`BmmBackward0`).
@@ -61,11 +61,11 @@ extension Tensor {
         guard rank == 3, other.rank == 3, shape[0] == other.shape[0] else {
             throw TensorError.shapeMismatch("bmm: expected 3-D tensors with the same batch size, got \(shape) and \(other.shape)")
         }
-        return try Tensor.product(self, other, name: "BmmBackward0")
+        return try Tensor.product(self, other, name: .bmmBackward0)
     }
 
     /// `a · b` for operands of rank ≥ 2 with broadcast batch dims, recording `name`.
-    static func product(_ a: Tensor, _ b: Tensor, name: String) throws -> Tensor {
+    static func product(_ a: Tensor, _ b: Tensor, name: GradFnName) throws -> Tensor {
         let (out, shape) = try batchedProduct(a, transA: false, b, transB: false)
         return makeResult(buffer: out, shape: shape, inputs: [a, b], name: name) { g in
             // dA = g · Bᵀ, dB = Aᵀ · g, summed over broadcast batch dims.
@@ -91,21 +91,21 @@ extension Tensor {
             guard shape == other.shape else {
                 throw TensorError.shapeMismatch("inconsistent tensor size, expected tensor [\(shape[0])] and src [\(other.shape[0])] to have the same number of elements")
             }
-            return try Tensor.product(reshaped([1, shape[0]], name: "UnsqueezeBackward0"), other.reshaped([shape[0], 1], name: "UnsqueezeBackward0"), name: "DotBackward0")
-                .reshaped([], name: "DotBackward0")
+            return try Tensor.product(reshaped([1, shape[0]], name: .unsqueezeBackward0), other.reshaped([shape[0], 1], name: .unsqueezeBackward0), name: .dotBackward0)
+                .reshaped([], name: .dotBackward0)
         case (2, 2):
             return try mm(other)
         case (1, _):
-            let r = try Tensor.product(reshaped([1, shape[0]], name: "UnsqueezeBackward0"), other, name: "MmBackward0")
+            let r = try Tensor.product(reshaped([1, shape[0]], name: .unsqueezeBackward0), other, name: .mmBackward0)
             var s = r.shape
             s.remove(at: s.count - 2)
-            return r.reshaped(s, name: "SqueezeBackward4")
+            return r.reshaped(s, name: .squeezeBackward4)
         case (_, 1):
-            let r = try Tensor.product(self, other.reshaped([other.shape[0], 1], name: "UnsqueezeBackward0"), name: "MvBackward0")
-            return r.reshaped(Array(r.shape.dropLast()), name: rank == 2 ? "MvBackward0" : "UnsafeViewBackward0")
+            let r = try Tensor.product(self, other.reshaped([other.shape[0], 1], name: .unsqueezeBackward0), name: .mvBackward0)
+            return r.reshaped(Array(r.shape.dropLast()), name: rank == 2 ? .mvBackward0 : .unsafeViewBackward0)
         default:
             // PyTorch computes matrix · batch as a transposed product and ends with a contiguous copy.
-            return try Tensor.product(self, other, name: rank == 2 ? "CloneBackward0" : "UnsafeViewBackward0")
+            return try Tensor.product(self, other, name: rank == 2 ? .cloneBackward0 : .unsafeViewBackward0)
         }
     }
 
@@ -124,15 +124,15 @@ extension Tensor {
             let rows = rank >= 1 ? numel / Swift.max(shape[rank - 1], 1) : 1
             throw TensorError.shapeMismatch("mat1 and mat2 shapes cannot be multiplied (\(rows)x\(shape.last ?? 1) and \(weight.shape.reversed().map(String.init).joined(separator: "x")))")
         }
-        let input = rank == 2 ? self : reshaped([numel / Swift.max(shape[rank - 1], 1), shape[rank - 1]], name: "ViewBackward0")
+        let input = rank == 2 ? self : reshaped([numel / Swift.max(shape[rank - 1], 1), shape[rank - 1]], name: .viewBackward0)
         // The affine node hands this TBackward0 the weight's gradient already in the weight's [out, in] layout
         // (one sgemm computes gᵀ·x), so the node passes it on instead of transposing a copy.
         let tNode: (GradFn?, Int) = weight.requiresGrad && Tensor.isGradEnabled
-            ? (GradFn(name: "TBackward0", nextFunctions: [weight.gradEdge], apply: { g in [g] }), 0)
+            ? (GradFn(name: .tBackward0, nextFunctions: [weight.gradEdge], apply: { g in [g] }), 0)
             : (nil, 0)
         let out = try Tensor.affine(input, weight: weight, transposed: true, bias: bias, edges: tNode)
         if rank == 2 { return out }
-        return out.reshaped(Array(shape.dropLast()) + [weight.shape[0]], name: "UnsafeViewBackward0")
+        return out.reshaped(Array(shape.dropLast()) + [weight.shape[0]], name: .unsafeViewBackward0)
     }
 
     /// `x · W (+ bias)`, W `[in, out]`, or `x · Wᵀ` when `transposed` (W `[out, in]`). With `edges` the
@@ -178,7 +178,7 @@ extension Tensor {
             return bias == nil ? [gx, gw] : [gb, gx, gw]
         }
         let inputs = [bias, x, w].compactMap { $0 }
-        let name = bias == nil ? "MmBackward0" : "AddmmBackward0"
+        let name: GradFnName = bias == nil ? .mmBackward0 : .addmmBackward0
         guard let tNode else { return makeResult(buffer: out, shape: [rows, n], inputs: inputs, name: name, backward: backward) }
         var edges = [x.gradEdge, tNode]
         if let bias { edges.insert(bias.gradEdge, at: 0) }

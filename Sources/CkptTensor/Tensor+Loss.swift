@@ -31,7 +31,7 @@ extension Tensor {
         try sameShape(input, target, "mse_loss")
         let value = try noGrad { try ((input - target).square()).reduced(reduction) }
         let n = Float(input.numel)
-        return makeResult(buffer: value.buffer, shape: value.shape, inputs: [input, target], name: "MseLossBackward0") { g in
+        return makeResult(buffer: value.buffer, shape: value.shape, inputs: [input, target], name: .mseLossBackward0) { g in
             // d/dinput = 2 (input - target) · g (/ n for mean)
             let scale: Tensor = reduction == .none ? g * 2 : (reduction == .mean ? g * (2 / n) : g * 2)
             let d = try (input - target) * scale
@@ -49,13 +49,13 @@ extension Tensor {
     public static func smoothL1Loss(_ input: Tensor, _ target: Tensor, reduction: Reduction = .mean, beta: Float = 1) throws -> Tensor {
         try sameShape(input, target, "smooth_l1_loss")
         let d = try noGrad { try input - target }
-        let per = unaryOp(d, name: "", { x in
+        let per = unaryOp(d, name: .smoothL1LossBackward0, { x in
             let a = Swift.abs(x)
             return beta > 0 && a < beta ? 0.5 * x * x / beta : a - 0.5 * beta
         }) { _, _ in 0 }
         let value = try per.reduced(reduction)
         let n = Float(input.numel)
-        return makeResult(buffer: value.buffer, shape: value.shape, inputs: [input, target], name: "SmoothL1LossBackward0") { g in
+        return makeResult(buffer: value.buffer, shape: value.shape, inputs: [input, target], name: .smoothL1LossBackward0) { g in
             let s = reduction == .mean ? g / n : g
             let slope = d.mapKernel { x in beta > 0 && Swift.abs(x) < beta ? x / beta : (x > 0 ? 1 : (x < 0 ? -1 : 0)) }
             let gi = try Tensor(buffer: slope, shape: d.shape) * s
@@ -103,7 +103,7 @@ extension Tensor {
         }
         let source = input.shape
         // PyTorch names the node after the kernel: nll_loss2d for inputs of rank 4 (and rank 3, which it reshapes).
-        let name = input.rank >= 3 ? "NllLoss2DBackward0" : "NllLossBackward0"
+        let name: GradFnName = input.rank >= 3 ? .nllLoss2DBackward0 : .nllLossBackward0
         return makeResult(buffer: value.buffer, shape: value.shape, inputs: [input], name: name) { g in
             let r = TensorBuffer(repeating: 0, count: Tensor.count(source))
             let pg = g.buffer.pointer
@@ -139,7 +139,7 @@ extension Tensor {
             switch reduction {
             case .none: return try prod.sum(dim: classDim).negated()
             case .sum: return prod.sum().negated()
-            case .mean: return (prod.sum().negated() / (Float(input.numel) / c)).renamed("DivBackward1")
+            case .mean: return (prod.sum().negated() / (Float(input.numel) / c)).renamed(.divBackward1)
             case .batchmean: throw TensorError.invalidArgument("cross_entropy: batchmean is only valid for kl_div")
             }
         }
@@ -196,7 +196,7 @@ extension Tensor {
         if let weight { per = try noGrad { try per * weight } }
         let value = try noGrad { try per.reduced(reduction) }
         let n = Float(input.numel)
-        return makeResult(buffer: value.buffer, shape: value.shape, inputs: [input], name: "BinaryCrossEntropyBackward0") { g in
+        return makeResult(buffer: value.buffer, shape: value.shape, inputs: [input], name: .binaryCrossEntropyBackward0) { g in
             let (d, _) = try binaryKernel(input, target) { p, t in (p - t) / Swift.max((1 - p) * p, 1e-12) }
             var gi = try Tensor(buffer: d, shape: input.shape) * (reduction == .mean ? g / n : g)
             if let weight { gi = try gi * weight }
@@ -219,7 +219,7 @@ extension Tensor {
         }
         let value = try noGrad { try per.reduced(reduction) }
         let n = Float(input.numel)
-        return makeResult(buffer: value.buffer, shape: value.shape, inputs: [input], name: "BinaryCrossEntropyWithLogitsBackward0") { g in
+        return makeResult(buffer: value.buffer, shape: value.shape, inputs: [input], name: .binaryCrossEntropyWithLogitsBackward0) { g in
             // d/dx = σ(x) · lw − pw · t, with pw · t = lw − 1 + t
             let s = input.sigmoid()
             var gi = try s * logWeight - (logWeight - 1 + target)

@@ -37,7 +37,7 @@ extension Tensor {
         }
         let x = self
         return Tensor.makeResult(buffer: out, shape: shape, inputs: [x, weight ?? .absentInput, bias ?? .absentInput],
-                                 name: "NativeBatchNormBackward0") { g in
+                                 name: .nativeBatchNormBackward0) { g in
             let gx = x.requiresGrad ? TensorBuffer(uninitializedCount: x.numel) : nil
             let gw = weight?.requiresGrad == true ? TensorBuffer(uninitializedCount: s.channels) : nil
             let gb = bias?.requiresGrad == true ? TensorBuffer(uninitializedCount: s.channels) : nil
@@ -67,7 +67,7 @@ extension Tensor {
                                 bias: bias?.buffer.pointer, eps: eps, output: out.pointer, mean: &mean, rstd: &rstd)
         let x = self
         return Tensor.makeResult(buffer: out, shape: shape, inputs: [x, weight ?? .absentInput, bias ?? .absentInput],
-                                 name: "NativeLayerNormBackward0") { g in
+                                 name: .nativeLayerNormBackward0) { g in
             let gx = x.requiresGrad ? TensorBuffer(uninitializedCount: x.numel) : nil
             let gw = weight?.requiresGrad == true ? TensorBuffer(uninitializedCount: size) : nil
             let gb = bias?.requiresGrad == true ? TensorBuffer(uninitializedCount: size) : nil
@@ -98,7 +98,7 @@ extension Tensor {
         }
         let x = self
         return Tensor.makeResult(buffer: out, shape: shape, inputs: [x, weight ?? .absentInput, bias ?? .absentInput],
-                                 name: "NativeGroupNormBackward0") { g in
+                                 name: .nativeGroupNormBackward0) { g in
             let gx = x.requiresGrad ? TensorBuffer(uninitializedCount: x.numel) : nil
             let gw = weight?.requiresGrad == true ? TensorBuffer(uninitializedCount: c) : nil
             let gb = bias?.requiresGrad == true ? TensorBuffer(uninitializedCount: c) : nil
@@ -137,7 +137,7 @@ extension Tensor {
         for (t, what) in [(runningMean, "running_mean"), (runningVar, "running_var"), (weight, "weight"), (bias, "bias")] {
             if let t { try t.requireVector(c, op: "instance_norm \(what)") }
         }
-        let viewed = spatialReshaped([1, n * c] + shape.dropFirst(2), name: "ViewBackward0")
+        let viewed = spatialReshaped([1, n * c] + shape.dropFirst(2), name: .viewBackward0)
         let mean = try runningMean.map { try $0.repeatedVector(n) }, variance = try runningVar.map { try $0.repeatedVector(n) }
         let out = try viewed.batchNorm(runningMean: mean, runningVar: variance, weight: try weight?.repeatedVector(n),
                                        bias: try bias?.repeatedVector(n), training: useInputStats,
@@ -152,7 +152,7 @@ extension Tensor {
                 dst[ch] = Float(sum / Double(max(n, 1)))
             }
         }
-        return out.spatialReshaped(shape, name: "ViewBackward0")
+        return out.spatialReshaped(shape, name: .viewBackward0)
     }
 
     /// A vector repeated `times` times end to end (`RepeatBackward0`: the gradient sums the copies).
@@ -161,7 +161,7 @@ extension Tensor {
         let out = TensorBuffer(uninitializedCount: count * times)
         for t in 0..<times { (out.pointer + t * count).update(from: buffer.pointer, count: count) }
         let source = shape
-        return Tensor.makeResult(buffer: out, shape: [count * times], inputs: [self], name: "RepeatBackward0") { g in
+        return Tensor.makeResult(buffer: out, shape: [count * times], inputs: [self], name: .repeatBackward0) { g in
             let gx = TensorBuffer(repeating: 0, count: count)
             for t in 0..<times { for i in 0..<count { gx.pointer[i] += g.buffer.pointer[t * count + i] } }
             return [Tensor(buffer: gx, shape: source)]

@@ -14,12 +14,12 @@ extension Tensor {
         let geo = try kernelCall { try PadGeometry(shape: shape, pad: pad, mode: mode) }
         let out = TensorBuffer(uninitializedCount: geo.outputCount)
         PadKernel.forward(geo, value: value, input: buffer.pointer, output: out.pointer)
-        let name: String
+        let name: GradFnName
         switch mode {
-        case .constant: name = "ConstantPadNdBackward0"
-        case .reflect: name = "ReflectionPad\(k)DBackward0"
-        case .replicate: name = "ReplicationPad\(k)DBackward0"
-        case .circular: name = "CopySlices"
+        case .constant: name = .constantPadNdBackward0
+        case .reflect: name = .reflectionPad(dims: k)
+        case .replicate: name = .replicationPad(dims: k)
+        case .circular: name = .copySlices
         }
         let inputShape = shape
         return Tensor.makeResult(buffer: out, shape: Array(shape.dropLast(k)) + geo.outputSize, inputs: [self],

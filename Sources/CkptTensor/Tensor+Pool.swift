@@ -74,7 +74,7 @@ extension Tensor {
         var idx = [Int](repeating: 0, count: geo.outputCount)
         MaxPoolKernel.forward(geo, input: buffer.pointer, output: out.pointer, indices: &idx)
         let output = Tensor.makeResult(buffer: out, shape: shape, inputs: [self],
-                                       name: "MaxPool\(dims)DWithIndicesBackward0") { g in
+                                       name: .maxPool(dims: dims)) { g in
             let gx = TensorBuffer(uninitializedCount: geo.inputCount)
             MaxPoolKernel.backward(geo, gradOutput: g.buffer.pointer, indices: idx, gradInput: gx.pointer)
             return [Tensor(buffer: gx, shape: inputShape)]
@@ -133,7 +133,7 @@ extension Tensor {
                                      indices: idx, output: out.pointer)
         }
         let inputShape = self.shape
-        return Tensor.makeResult(buffer: out, shape: lead + size, inputs: [self], name: "MaxUnpool\(dims)DBackward0") { g in
+        return Tensor.makeResult(buffer: out, shape: lead + size, inputs: [self], name: .maxUnpool(dims: dims)) { g in
             let gx = TensorBuffer(uninitializedCount: planes * inPlane)
             MaxPoolKernel.unpoolBackward(planes: planes, inputPlane: inPlane, outputPlane: outPlane,
                                          gradOutput: g.buffer.pointer, indices: idx, gradInput: gx.pointer)
@@ -158,13 +158,13 @@ extension Tensor {
         }
         var s = shape
         s.insert(1, at: rank - 1)
-        return spatialReshaped(s, name: "UnsqueezeBackward0")
+        return spatialReshaped(s, name: .unsqueezeBackward0)
     }
 
     /// Removes the unit height `liftedTo2d` inserted (`SqueezeBackward1`).
     func droppingLifted() -> Tensor {
         var s = shape
         s.remove(at: rank - 2)
-        return spatialReshaped(s, name: "SqueezeBackward1")
+        return spatialReshaped(s, name: .squeezeBackward1)
     }
 }

@@ -41,7 +41,7 @@ extension Tensor {
         AvgPoolKernel.forward(geo, options, input: buffer.pointer, output: out.pointer)
         let inputShape = shape
         return Tensor.makeResult(buffer: out, shape: lead + geo.outputSize, inputs: [self],
-                                 name: "AvgPool\(dims)DBackward0") { g in
+                                 name: .avgPool(dims: dims)) { g in
             let gx = TensorBuffer(uninitializedCount: geo.inputCount)
             AvgPoolKernel.backward(geo, options, gradOutput: g.buffer.pointer, gradInput: gx.pointer)
             return [Tensor(buffer: gx, shape: inputShape)]
@@ -73,7 +73,7 @@ extension Tensor {
                                               input: buffer.pointer, output: out.pointer)
         }
         let inputShape = shape
-        let name = dims == 2 && size == [1, 1] ? "MeanBackward1" : "AdaptiveAvgPool\(dims)DBackward0"
+        let name: GradFnName = dims == 2 && size == [1, 1] ? .meanBackward1 : .adaptiveAvgPool(dims: dims)
         return Tensor.makeResult(buffer: out, shape: lead + size, inputs: [self], name: name) { g in
             let gx = TensorBuffer(uninitializedCount: inCount)
             try AdaptivePoolKernel.avgBackward(planes: planes, inputSize: spatial, outputSize: size,
@@ -116,7 +116,7 @@ extension Tensor {
         }
         let inputShape = shape
         let output = Tensor.makeResult(buffer: out, shape: lead + size, inputs: [self],
-                                       name: "AdaptiveMaxPool\(dims)DBackward0") { g in
+                                       name: .adaptiveMaxPool(dims: dims)) { g in
             let gx = TensorBuffer(uninitializedCount: inCount)
             AdaptivePoolKernel.maxBackward(planes: planes, inputSize: spatial, outputSize: size,
                                            gradOutput: g.buffer.pointer, indices: idx, gradInput: gx.pointer)

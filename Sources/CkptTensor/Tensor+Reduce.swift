@@ -27,7 +27,7 @@ extension Tensor {
         for i in 0 ..< numel { acc += Double(p[i]) }
         let source = shape
         return Tensor.makeResult(buffer: TensorBuffer([Float(acc)]), shape: [], dtype: dtype == .float32 ? .float32 : .int64,
-                                 inputs: [self], name: "SumBackward0") { g in [try g.expand(source)] }
+                                 inputs: [self], name: .sumBackward0) { g in [try g.expand(source)] }
     }
 
     /// Sum over `dims` (`SumBackward1`).
@@ -38,7 +38,7 @@ extension Tensor {
         let target = reducedShape(ds, keepdim: keepdim)
         let source = shape
         return Tensor.makeResult(buffer: s.buffer, shape: target, dtype: dtype == .float32 ? .float32 : .int64, inputs: [self],
-                                 name: "SumBackward1") { g in [try g.reshaped(kept, name: "").expand(source)] }
+                                 name: .sumBackward1) { g in [try g.reshaped(kept, name: .viewBackward0).expand(source)] }
     }
 
     /// Sum over one dim (`SumBackward1`).
@@ -50,7 +50,7 @@ extension Tensor {
         let s = Tensor.noGrad { sum() }
         let source = shape
         let out = s.mapKernel { $0 / n }
-        return Tensor.makeResult(buffer: out, shape: [], inputs: [self], name: "MeanBackward0") { g in [try (g / n).expand(source)] }
+        return Tensor.makeResult(buffer: out, shape: [], inputs: [self], name: .meanBackward0) { g in [try (g / n).expand(source)] }
     }
 
     /// Mean over `dims` (`MeanBackward1`).
@@ -61,8 +61,8 @@ extension Tensor {
         let s = try Tensor.noGrad { try sumTo(kept) }
         let out = s.mapKernel { $0 / n }
         let source = shape
-        return Tensor.makeResult(buffer: out, shape: reducedShape(ds, keepdim: keepdim), inputs: [self], name: "MeanBackward1") { g in
-            [try (g / n).reshaped(kept, name: "").expand(source)]
+        return Tensor.makeResult(buffer: out, shape: reducedShape(ds, keepdim: keepdim), inputs: [self], name: .meanBackward1) { g in
+            [try (g / n).reshaped(kept, name: .viewBackward0).expand(source)]
         }
     }
 
@@ -102,9 +102,9 @@ extension Tensor {
             return (v, c)
         }
         let outShape = reducedShape(ds, keepdim: keepdim)
-        return Tensor.makeResult(buffer: value.buffer, shape: outShape, inputs: [x], name: std ? "StdBackward0" : "VarBackward0") { g in
+        return Tensor.makeResult(buffer: value.buffer, shape: outShape, inputs: [x], name: std ? .stdBackward0 : .varBackward0) { g in
             // d var / dx = 2 (x - mean) / (n - correction); d std = d var / (2 std)
-            var scale = g.reshaped(kept, name: "")
+            var scale = g.reshaped(kept, name: .viewBackward0)
             if std { scale = try scale / value } else { scale = scale * 2 }
             return [try centered * scale / denom]
         }
@@ -129,7 +129,7 @@ extension Tensor {
         }
         let best = m, x = self
         return Tensor.makeResult(buffer: TensorBuffer([m]), shape: [], dtype: dtype, inputs: [self],
-                                 name: largest ? "MaxBackward1" : "MinBackward1") { g in
+                                 name: largest ? .maxBackward1 : .minBackward1) { g in
             let mask = x.mapKernel { $0 == best || ($0.isNaN && best.isNaN) ? 1 : 0 }
             var ties: Float = 0
             for i in 0 ..< x.numel { ties += mask.pointer[i] }
@@ -183,7 +183,7 @@ extension Tensor {
         let outShape = rank == 0 ? [] : reducedShape([d], keepdim: keepdim)
         let source = shape
         let result = Tensor.makeResult(buffer: values, shape: outShape, dtype: dtype, inputs: [self],
-                                       name: largest ? "MaxBackward0" : "MinBackward0") { g in
+                                       name: largest ? .maxBackward0 : .minBackward0) { g in
             let r = TensorBuffer(repeating: 0, count: Tensor.count(source))
             for lane in 0 ..< outer * inner {
                 let base = (lane / inner) * size * inner + lane % inner

@@ -19,7 +19,7 @@ extension Tensor {
         PixelShuffleKernel.shuffle(groups: q, factor: r, height: h, width: w, input: buffer.pointer, output: out.pointer)
         let inputShape = shape
         return Tensor.makeResult(buffer: out, shape: Array(shape.dropLast(3)) + [c / (r * r), h * r, w * r],
-                                 inputs: [self], name: "PixelShuffleBackward0") { g in
+                                 inputs: [self], name: .pixelShuffleBackward0) { g in
             let gx = TensorBuffer(uninitializedCount: g.numel)
             PixelShuffleKernel.unshuffle(groups: q, factor: r, height: h, width: w, input: g.buffer.pointer,
                                          output: gx.pointer)
@@ -42,7 +42,7 @@ extension Tensor {
         PixelShuffleKernel.unshuffle(groups: q, factor: r, height: h, width: w, input: buffer.pointer, output: out.pointer)
         let inputShape = shape
         return Tensor.makeResult(buffer: out, shape: Array(shape.dropLast(3)) + [c * r * r, h, w],
-                                 inputs: [self], name: "PixelUnshuffleBackward0") { g in
+                                 inputs: [self], name: .pixelUnshuffleBackward0) { g in
             let gx = TensorBuffer(uninitializedCount: g.numel)
             PixelShuffleKernel.shuffle(groups: q, factor: r, height: h, width: w, input: g.buffer.pointer,
                                        output: gx.pointer)
@@ -68,16 +68,16 @@ extension Tensor {
         }
         let out = TensorBuffer(uninitializedCount: geo.outputCount)
         InterpolateKernel.forward(geo, input: buffer.pointer, output: out.pointer)
-        let kind: String
+        let name: GradFnName
         switch mode {
-        case .nearest: kind = "Nearest"
-        case .nearestExact: kind = "NearestExact"
-        case .linear: kind = ["Linear", "Bilinear", "Trilinear"][dims - 1]
-        case .area: kind = "Area"
+        case .nearest: name = .upsampleNearest(dims: dims)
+        case .nearestExact: name = .upsampleNearestExact(dims: dims)
+        case .linear: name = .upsampleLinear(dims: dims)
+        case .area: preconditionFailure("area interpolation is adaptive pooling, returned above")
         }
         let inputShape = shape
         return Tensor.makeResult(buffer: out, shape: Array(shape.prefix(2)) + geo.outputSize, inputs: [self],
-                                 name: "Upsample\(kind)\(dims)DBackward0") { g in
+                                 name: name) { g in
             let gx = TensorBuffer(uninitializedCount: geo.inputCount)
             InterpolateKernel.backward(geo, gradOutput: g.buffer.pointer, gradInput: gx.pointer)
             return [Tensor(buffer: gx, shape: inputShape)]

@@ -27,17 +27,17 @@ extension Tensor {
     /// A tensor of the new shape over the same elements (`ViewBackward0`); one dimension may be -1.
     public func reshape(_ newShape: [Int]) throws -> Tensor {
         let target = try Tensor.inferShape(newShape, count: numel)
-        return reshaped(target, name: "ViewBackward0")
+        return reshaped(target, name: .viewBackward0)
     }
 
     /// Same as `reshape` (engine tensors are always contiguous).
     public func view(_ newShape: [Int]) throws -> Tensor { try reshape(newShape) }
 
     /// Shares the buffer under `target` (already validated) and records `name`.
-    func reshaped(_ target: [Int], name: String) -> Tensor {
+    func reshaped(_ target: [Int], name: GradFnName) -> Tensor {
         let source = shape
         return Tensor.makeResult(buffer: buffer, shape: target, dtype: dtype, inputs: [self], name: name) { g in
-            [g.reshaped(source, name: "ViewBackward0")]
+            [g.reshaped(source, name: .viewBackward0)]
         }
     }
 
@@ -52,7 +52,7 @@ extension Tensor {
 
     /// Removes every dimension of size 1 (`SqueezeBackward0`).
     public func squeeze() -> Tensor {
-        reshaped(shape.filter { $0 != 1 }, name: "SqueezeBackward0")
+        reshaped(shape.filter { $0 != 1 }, name: .squeezeBackward0)
     }
 
     /// Removes dimension `dim` when its size is 1 (`SqueezeBackward1`); otherwise returns the same shape.
@@ -60,7 +60,7 @@ extension Tensor {
         let d = try normalizeDim(dim)
         var s = shape
         if rank > 0, s[d] == 1 { s.remove(at: d) }
-        return reshaped(s, name: "SqueezeBackward1")
+        return reshaped(s, name: .squeezeBackward1)
     }
 
     /// Inserts a dimension of size 1 at `dim` (`UnsqueezeBackward0`); `dim` ranges over `-rank-1 ... rank`.
@@ -68,7 +68,7 @@ extension Tensor {
         let d = try Tensor.normalizeDim(dim, rank: rank + 1)
         var s = shape
         s.insert(1, at: d)
-        return reshaped(s, name: "UnsqueezeBackward0")
+        return reshaped(s, name: .unsqueezeBackward0)
     }
 
     /// Dimensions reordered: output dim `i` is input dim `dims[i]` (`PermuteBackward0`).
@@ -79,36 +79,36 @@ extension Tensor {
         }
         var inverse = [Int](repeating: 0, count: rank)
         for (i, d) in order.enumerated() { inverse[d] = i }
-        return permuted(order, name: "PermuteBackward0") { g in g.permuted(inverse, name: "PermuteBackward0") }
+        return permuted(order, name: .permuteBackward0) { g in g.permuted(inverse, name: .permuteBackward0) }
     }
 
     /// Dimensions `dim0` and `dim1` swapped (`TransposeBackward0`).
     public func transpose(_ dim0: Int, _ dim1: Int) throws -> Tensor {
         let a = try normalizeDim(dim0), b = try normalizeDim(dim1)
-        if rank == 0 { return reshaped([], name: "TransposeBackward0") }
+        if rank == 0 { return reshaped([], name: .transposeBackward0) }
         var order = Array(0 ..< rank)
         order.swapAt(a, b)
-        return permuted(order, name: "TransposeBackward0") { g in g.permuted(order, name: "TransposeBackward0") }
+        return permuted(order, name: .transposeBackward0) { g in g.permuted(order, name: .transposeBackward0) }
     }
 
     /// The transpose of a tensor of rank ≤ 2 (`TBackward0`), as `x.t()` and the weight inside `linear`.
     public func t() throws -> Tensor {
         guard rank <= 2 else { throw TensorError.invalidArgument("t() expects a tensor with <= 2 dimensions, but self is \(rank)D") }
-        if rank < 2 { return reshaped(shape, name: "TBackward0") }
-        return permuted([1, 0], name: "TBackward0") { g in g.permuted([1, 0], name: "TBackward0") }
+        if rank < 2 { return reshaped(shape, name: .tBackward0) }
+        return permuted([1, 0], name: .tBackward0) { g in g.permuted([1, 0], name: .tBackward0) }
     }
 
     /// All dimensions reversed (`.T`, `PermuteBackward0`).
     public var T: Tensor {
         let order = Array((0 ..< rank).reversed())
-        return permuted(order, name: "PermuteBackward0") { g in g.permuted(order, name: "PermuteBackward0") }
+        return permuted(order, name: .permuteBackward0) { g in g.permuted(order, name: .permuteBackward0) }
     }
 
     /// Engine tensors are always contiguous: returns `self`.
     public func contiguous() -> Tensor { self }
 
     /// Materialises the permutation `order`; with a `backward` rule, records it as `name`.
-    func permuted(_ order: [Int], name: String, backward: ((Tensor) -> Tensor)? = nil) -> Tensor {
+    func permuted(_ order: [Int], name: GradFnName, backward: ((Tensor) -> Tensor)? = nil) -> Tensor {
         let outShape = order.map { shape[$0] }
         let src = strides
         let st = order.map { src[$0] }

@@ -18,6 +18,6 @@ extension Tensor {
             }
         }
         return Tensor.makeResult(buffer: TensorBuffer(values), shape: shape, dtype: dtype, inputs: [self],
-                                 name: upper ? "TriuBackward0" : "TrilBackward0") { g in [try g.triangle(diagonal: diagonal, upper: upper)] }
+                                 name: upper ? .triuBackward0 : .trilBackward0) { g in [try g.triangle(diagonal: diagonal, upper: upper)] }
     }
 }
