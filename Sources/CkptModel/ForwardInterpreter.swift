@@ -20,10 +20,6 @@ final class ForwardInterpreter {
 
     init(module: Module, method: ForwardMethod) { self.module = module; self.method = method }
 
-    /// Nested calls of pasted methods now running; a forward that calls itself stops at `maxDepth`.
-    private nonisolated(unsafe) static var depth = 0
-    static let maxDepth = 200
-
     func run(_ args: [ModuleValue]) throws -> ModuleValue {
         let value = try call(args.map(PyValue.init), [:])
         do { return try value.moduleValue() } catch let e as InterpreterError {
@@ -43,11 +39,15 @@ final class ForwardInterpreter {
         for name in kwargs.keys where !names.contains(name) {
             throw ForwardError(line: method.line, message: "\(method.name)() got an unexpected keyword argument '\(name)'")
         }
-        guard Self.depth < Self.maxDepth else {
+        // Nested calls of pasted methods travel in the task's context; a forward that calls itself stops.
+        let context = EngineContext.current
+        guard context.callDepth < context.limits.maxCallDepth else {
             throw ForwardError(line: method.line, message: "maximum recursion depth exceeded calling \(method.name)()")
         }
-        Self.depth += 1
-        defer { Self.depth -= 1 }
+        return try EngineContext.with(\.callDepth, context.callDepth + 1) { try bindAndRun(args, kwargs) }
+    }
+
+    private func bindAndRun(_ args: [PyValue], _ kwargs: [String: PyValue]) throws -> PyValue {
         for (i, parameter) in method.parameters.enumerated() {
             if i < args.count {
                 guard kwargs[parameter.name] == nil else {
@@ -199,7 +199,7 @@ final class ForwardInterpreter {
         case .module(let m):
             if let custom = m as? CustomModule, let forward = custom.methods["forward"], !kwargs.isEmpty {
                 let output = try ForwardInterpreter(module: custom, method: forward).call(args, kwargs)
-                moduleForwardHook?(m, try output.moduleValue())
+                try m.runForwardHooks(try output.moduleValue())
                 return output
             }
             return PyValue(try m.call(try ForwardInterpreter.bind(m, args, kwargs)))

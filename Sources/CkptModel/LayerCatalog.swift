@@ -61,7 +61,7 @@ public struct LayerCatalog {
         }
         // Built for keys and shapes only (no memory is touched) a layer may be as large as any real one (a 405B
         // model's 128256 × 16384 head); built to run, the limit keeps a hostile file from asking for tens of gigabytes.
-        let limit = Tensor.isInitializationDeferred ? Double(1 << 36) : Double(1 << 31)
+        let limit = Double(EngineContext.current.maxLayerElements)
         guard product * 16 <= limit else {
             throw ModelFileError(line: a.spec.line, "\(a.spec.className)(…) is too large for ckpt's engine (sizes multiply to \(Int(product)))")
         }

@@ -51,15 +51,43 @@ public enum NNError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// Called after every module call with the module and its output (PyTorch's global forward hook); `ckpt summary`
-/// uses it to record output shapes. Single-threaded use only.
-public nonisolated(unsafe) var moduleForwardHook: ((Module, ModuleValue) -> Void)?
+/// Called after a module's forward with the module and its output (PyTorch's `register_module_forward_hook`);
+/// `ckpt summary` uses one to record output shapes. Hooks live in the current `EngineContext`, so a hook sees the
+/// calls of its own scope only, never another thread's.
+public typealias ModuleForwardHook = @Sendable (Module, ModuleValue) -> Void
+
+/// Where the forward hooks sit in an `EngineContext`.
+private enum ForwardHooksKey: EngineContextKey {
+    static let defaultValue: [ModuleForwardHook] = []
+}
+
+extension EngineContext {
+    /// The hooks called, in order, after every module call in this context.
+    public var forwardHooks: [ModuleForwardHook] {
+        get { self[ForwardHooksKey.self] }
+        set { self[ForwardHooksKey.self] = newValue }
+    }
+}
 
 extension Module {
-    /// Calls the module as PyTorch's `module(*args)` does: `forward`, then the forward hook.
+    /// Runs `body` with `hook` called after every module call inside it (and nowhere else).
+    public static func withForwardHook<R>(_ hook: @escaping ModuleForwardHook, _ body: () throws -> R) rethrows -> R {
+        try EngineContext.with({ $0.forwardHooks.append(hook) }, body)
+    }
+
+    /// Calls the current context's forward hooks with this module and `output`, which is evaluated only when
+    /// there is a hook.
+    public func runForwardHooks(_ output: @autoclosure () throws -> ModuleValue) rethrows {
+        let hooks = EngineContext.current.forwardHooks
+        guard !hooks.isEmpty else { return }
+        let value = try output()
+        for hook in hooks { hook(self, value) }
+    }
+
+    /// Calls the module as PyTorch's `module(*args)` does: `forward`, then the forward hooks.
     public func call(_ args: [ModuleValue]) throws -> ModuleValue {
         let output = try forward(args)
-        moduleForwardHook?(self, output)
+        runForwardHooks(output)
         return output
     }
 

@@ -5,22 +5,27 @@ import Foundation
 /// Same seed, same sequence, on every platform — but NOT PyTorch's CPU generator (mt19937 with its own
 /// float and normal transforms): `manualSeed(0); randn(...)` gives different numbers than torch.
 /// Tests that compare with PyTorch take their inputs from fixtures, never from this generator.
-public final class Generator: RandomNumberGenerator {
+///
+/// Every draw holds the generator's lock, so threads may share one (their numbers then interleave).
+public final class Generator: RandomNumberGenerator, @unchecked Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    private var seed: UInt64 = 0
     private let lock = NSLock()
+
     /// The seed last set.
-    public private(set) var initialSeed: UInt64 = 0
+    public var initialSeed: UInt64 { lock.withLock { seed } }
 
     /// A generator seeded with `seed`.
     public init(seed: UInt64 = 0) { manualSeed(seed) }
 
-    /// The process-wide generator used when an op is given none (`torch.manual_seed` seeds it).
-    public static let `default` = Generator(seed: 0)
+    /// The generator used when an op is given none: the current `EngineContext`'s (one process-wide generator
+    /// unless a scope installs its own; `torch.manual_seed` seeds it).
+    public static var `default`: Generator { EngineContext.current.generator }
 
     /// Restarts the sequence from `seed`.
     public func manualSeed(_ seed: UInt64) {
         lock.lock(); defer { lock.unlock() }
-        initialSeed = seed
+        self.seed = seed
         var z = seed
         func splitmix() -> UInt64 {
             z &+= 0x9E37_79B9_7F4A_7C15
@@ -74,7 +79,7 @@ public final class Generator: RandomNumberGenerator {
 }
 
 extension Tensor {
-    /// Seeds the default generator (`torch.manual_seed`; the numbers differ from PyTorch's, see `Generator`).
+    /// Seeds the current context's generator (`torch.manual_seed`; the numbers differ from PyTorch's, see `Generator`).
     public static func manualSeed(_ seed: UInt64) { Generator.default.manualSeed(seed) }
 
     /// Uniform samples in `[0, 1)`.
@@ -90,14 +95,14 @@ extension Tensor {
     /// Uniform samples in `[low, high)`.
     public static func uniform(_ shape: [Int], low: Float, high: Float, generator: Generator = .default, requiresGrad: Bool = false) -> Tensor {
         let t = zeros(shape, requiresGrad: requiresGrad)
-        if !initializationDeferred { generator.fillUniform(t.buffer.pointer, count: t.numel, low: low, high: high) }
+        if !EngineContext.current.isShapesOnly { generator.fillUniform(t.buffer.pointer, count: t.numel, low: low, high: high) }
         return t
     }
 
     /// Normal samples with `mean` and `std`.
     public static func normal(_ shape: [Int], mean: Float, std: Float, generator: Generator = .default, requiresGrad: Bool = false) -> Tensor {
         let t = zeros(shape, requiresGrad: requiresGrad)
-        if !initializationDeferred { generator.fillNormal(t.buffer.pointer, count: t.numel, mean: mean, std: std) }
+        if !EngineContext.current.isShapesOnly { generator.fillNormal(t.buffer.pointer, count: t.numel, mean: mean, std: std) }
         return t
     }
 
@@ -112,19 +117,19 @@ extension Tensor {
 
     /// Fills this tensor in place with uniform samples (`uniform_`, for initialisers; outside autograd).
     public func uniform_(low: Float, high: Float, generator: Generator = .default) {
-        guard !Tensor.initializationDeferred else { return }
+        guard !EngineContext.current.isShapesOnly else { return }
         generator.fillUniform(buffer.pointer, count: numel, low: low, high: high)
     }
 
     /// Fills this tensor in place with normal samples (`normal_`).
     public func normal_(mean: Float, std: Float, generator: Generator = .default) {
-        guard !Tensor.initializationDeferred else { return }
+        guard !EngineContext.current.isShapesOnly else { return }
         generator.fillNormal(buffer.pointer, count: numel, mean: mean, std: std)
     }
 
     /// Fills this tensor in place with `value` (`fill_`).
     public func fill_(_ value: Float) {
-        guard !Tensor.initializationDeferred else { return }
+        guard !EngineContext.current.isShapesOnly else { return }
         buffer.pointer.update(repeating: value, count: numel)
     }
 }

@@ -2,17 +2,18 @@ import CkptCore
 
 /// Autograd: recording ops (`makeResult`), running the graph backward, grad mode.
 extension Tensor {
-    /// Whether ops record a graph on the current task/thread (false inside `noGrad`).
-    @TaskLocal public static var isGradEnabled = true
+    /// Whether ops record a graph in the current context (false inside `noGrad`).
+    public static var isGradEnabled: Bool { EngineContext.current.isGradEnabled }
 
-    /// Runs `body` without recording any graph, as `with torch.no_grad():`.
+    /// Runs `body` without recording any graph, as `with torch.no_grad():` (the current `EngineContext` with
+    /// `isGradEnabled` false).
     public static func noGrad<R>(_ body: () throws -> R) rethrows -> R {
-        try $isGradEnabled.withValue(false, operation: body)
+        try EngineContext.with(\.isGradEnabled, false, body)
     }
 
     /// Runs `body` with graph recording on (undoes an enclosing `noGrad`).
     public static func enableGrad<R>(_ body: () throws -> R) rethrows -> R {
-        try $isGradEnabled.withValue(true, operation: body)
+        try EngineContext.with(\.isGradEnabled, true, body)
     }
 
     /// The edge an op's node stores for this input: its `gradFn`, its `AccumulateGrad` when it is a

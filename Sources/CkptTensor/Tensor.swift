@@ -59,15 +59,14 @@ public final class Tensor {
     /// Product of `shape` (1 for a scalar).
     public static func count(_ shape: [Int]) -> Int { shape.reduce(1, *) }
 
-    /// Largest element count an op may allocate (2^30 floats, 4 GiB). Shapes come from files and
-    /// model files, so a result larger than this throws instead of exhausting memory.
-    nonisolated(unsafe) public static var maxElements = 1 << 30
-
-    /// The element count of `shape`, checked: no negative dims, no overflow, at most `maxElements`.
+    /// The element count of `shape`, checked: no negative dims, no overflow, at most the current context's
+    /// `limits.maxOpElements`. Shapes come from files and model files, so a result larger than the limit throws
+    /// instead of exhausting memory.
     public static func checkedCount(_ shape: [Int]) throws -> Int {
         guard let n = TensorEntry.checkedNumel(shape) else {
             throw TensorError.shapeMismatch("invalid shape \(shape): negative or overflowing dimensions")
         }
+        let maxElements = EngineContext.current.limits.maxOpElements
         guard n <= maxElements else {
             throw TensorError.invalidArgument("shape \(shape) has \(n) elements, more than the \(maxElements) allowed")
         }
@@ -119,7 +118,7 @@ extension Tensor {
     /// A tensor of `shape` filled with `value`.
     public static func full(_ shape: [Int], _ value: Float, dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
-        if initializationDeferred, let lazy = TensorBuffer.lazyZeros(count(shape)) {
+        if EngineContext.current.isShapesOnly, let lazy = TensorBuffer.lazyZeros(count(shape)) {
             return Tensor(buffer: lazy, shape: shape, dtype: dtype, requiresGrad: requiresGrad)
         }
         return Tensor(buffer: TensorBuffer(repeating: value, count: count(shape)), shape: shape, dtype: dtype,
@@ -151,7 +150,7 @@ extension Tensor {
     public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1) throws -> Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else { throw TensorError.invalidArgument("arange: step must be nonzero and bounds finite") }
         let steps = (Double(end) - Double(start)) / Double(step)
-        guard steps <= Double(maxElements) else { throw TensorError.invalidArgument("arange: \(steps) elements is too many") }
+        guard steps <= Double(EngineContext.current.limits.maxOpElements) else { throw TensorError.invalidArgument("arange: \(steps) elements is too many") }
         let n = Swift.max(0, Int(steps.rounded(.up)))
         var values = [Float](repeating: 0, count: n)
         for i in 0 ..< n { values[i] = start + Float(i) * step }

@@ -59,6 +59,25 @@ public final class TensorBuffer {
     public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 }
 
+extension TensorBuffer {
+    /// Blocks from this many elements up are mapped with `MAP_NORESERVE`, so no overcommit check refuses a layer
+    /// larger than the machine's memory; smaller ones come from `calloc`.
+    static let mappedCount = 1 << 16
+
+    /// `count` zero elements that take memory only where written (shapes-only building, see
+    /// `EngineContext.isShapesOnly`): fresh anonymous pages, which the kernel zero-fills on first touch.
+    static func lazyZeros(_ count: Int) -> TensorBuffer? {
+        if count >= mappedCount {
+            let bytes = count * MemoryLayout<Float>.stride
+            let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+            guard let raw, raw != MAP_FAILED else { return nil }
+            return TensorBuffer(adopting: raw.assumingMemoryBound(to: Float.self), count: count, release: .unmap(bytes))
+        }
+        guard let raw = calloc(max(count, 1), MemoryLayout<Float>.stride) else { return nil }
+        return TensorBuffer(adopting: raw.assumingMemoryBound(to: Float.self), count: count, release: .free)
+    }
+}
+
 /// Recycles freed element blocks of large buffers by exact size. A forward or training step allocates the same
 /// sizes every iteration; without reuse each large block came fresh from the kernel (mmap or brk) and every
 /// page faulted in again, which cost more than the small ops themselves.
@@ -66,7 +85,7 @@ enum BufferPool {
     /// Blocks below this many elements go straight to malloc, which already recycles them cheaply.
     static let minimumCount = 1 << 14
     /// Most elements kept in free blocks (256 MiB of Float); a block that does not fit is released.
-    nonisolated(unsafe) static var limit = 1 << 26
+    static let limit = 1 << 26
     nonisolated(unsafe) private static var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
     nonisolated(unsafe) private static var held = 0
     private static let lock = NSLock()

@@ -2,6 +2,7 @@ import CkptCore
 import CkptFormats
 import CkptNN
 import CkptReports
+import CkptTensor
 import OrderedCollections
 
 /// One model and one checkpoint on their way into each other: the model built, the checkpoint read (a training
@@ -9,6 +10,8 @@ import OrderedCollections
 /// `load_state_dict` does. load-into, verify and run are this session plus what they do with the result.
 ///
 /// Reading order is the error order a user sees: the model first, then the checkpoint, then the `--map` rules.
+/// A session keeps the engine context it was opened in (its generator, limits, hooks) and runs its later work in
+/// it too, wherever that work is called from.
 public final class LoadSession {
     public let model: ModelSource
     public let checkpoint: CheckpointReference
@@ -23,6 +26,8 @@ public final class LoadSession {
     public let values: Bool
     /// The outcome of the last `load()`.
     public private(set) var result: LoadReport?
+    /// The engine context the session was opened in, and runs in.
+    public let context: EngineContext
 
     /// Builds the model and reads and aligns the checkpoint; nothing is loaded yet. With `values: false` the model
     /// holds shapes only (any size; no tensor bytes are read by `load()`).
@@ -31,6 +36,7 @@ public final class LoadSession {
         self.checkpoint = checkpoint
         self.options = options
         self.values = values
+        context = EngineContext.current
         module = try model.build(initialized: values)
         let (tensors, note) = try checkpoint.modelTensors()
         entryNote = note
@@ -49,7 +55,7 @@ public final class LoadSession {
     /// diagnosis: the entry used, ambiguous matches, tied weights, and `LoadDiagnosis`' known causes.
     public func load() throws -> LoadIntoReport {
         let tensors = alignment.tensors
-        let result = values ? try module.load(tensors, strict: options.strict) : try module.loadReport(tensors, strict: options.strict)
+        let result = try run { values ? try module.load(tensors, strict: options.strict) : try module.loadReport(tensors, strict: options.strict) }
         self.result = result
         return LoadIntoReport(model: model.path, checkpoint: checkpoint.reference, modelClass: module.typeName,
                               modelTensors: module.stateDict().count, load: result, renamed: alignment.renamed,
@@ -76,6 +82,11 @@ public final class LoadSession {
             if done.contains(key), let saved = alignment.tensors[key] { out[key] = saved } else { out[key] = entry }
         }
         try Checkpoint.write(StateDict(tensors: out), to: path, format: format)
+    }
+
+    /// Runs `body` in the session's engine context.
+    func run<R>(_ body: () throws -> R) rethrows -> R {
+        try EngineContext.with(context, body)
     }
 
     /// Diagnosis lines for missing keys that are (or probably should be) tied to a loaded embedding.

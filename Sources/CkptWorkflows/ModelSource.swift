@@ -35,19 +35,20 @@ public enum ModelSource: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Most parameter and buffer elements a model built to run may hold (8 GiB of float32).
-    public static let maxRunElements = 1 << 31
+    /// Most parameter and buffer elements a model built to run may hold: the current engine context's limit
+    /// (2^31 by default, 8 GiB of float32).
+    public static var maxRunElements: Int { EngineContext.current.limits.maxModelElements }
 
     /// Builds the module. With `initialized: false` only its keys and shapes are real (no tensor memory), for
     /// commands that never read its values (count, summary without a forward, load-into without -o); built to
-    /// run, a model over `maxRunElements` is refused before anything is allocated.
+    /// run, a model over `maxRunElements` is refused before anything is allocated. Random initial values come from
+    /// the current engine context's generator.
     public func build(initialized: Bool = true) throws -> Module {
-        let shapes = try Tensor.withoutInitialization { try buildModule() }
+        let shapes = try EngineContext.with(\.isShapesOnly, true) { try buildModule() }
         guard initialized else { return shapes }
         let elements = (shapes.parameters() + shapes.namedBuffers().map(\.1)).reduce(0) { $0 + $1.numel }
-        guard elements <= Self.maxRunElements else {
-            throw PathError(path: path, .modelTooLarge(elements: elements, limit: Self.maxRunElements))
-        }
+        let limit = Self.maxRunElements
+        guard elements <= limit else { throw PathError(path: path, .modelTooLarge(elements: elements, limit: limit)) }
         return try buildModule()
     }
 

@@ -15,9 +15,9 @@ extension ModelSummary {
         module.eval()
         let arguments = try inputs.values()
         let shapes = OutputShapes()
-        moduleForwardHook = { m, out in shapes.record(m, out) }
-        defer { moduleForwardHook = nil }
-        do { _ = try Tensor.noGrad { try module.call(arguments) } } catch {
+        do {
+            _ = try Module.withForwardHook({ m, out in shapes.record(m, out) }) { try Tensor.noGrad { try module.call(arguments) } }
+        } catch {
             throw PathError(path: source.path, .forwardFailed("\(error)"))
         }
         self.init(model: source.path, module: module, outputShapes: shapes.first)

@@ -1,3 +1,4 @@
+import CkptTensor
 import CkptWorkflows
 import Testing
 
@@ -12,6 +13,18 @@ import Testing
         #expect(throws: ArgumentError.inputShapeTooLarge("65536,65536")) { try ForwardInputs.shape("65536,65536") }
         #expect(throws: ArgumentError.noInput) { try ForwardInputs().values() }
         #expect(ArgumentError.badInputShape("0,1").description == "--input-shape wants positive sizes separated by commas, e.g. 2,4; got '0,1'")
+    }
+
+    /// Random inputs come from the current context's generator, seeded: in a scope with its own generator, other
+    /// threads' draws cannot come between the seed and the numbers.
+    @Test func randomInputsRepeatWithTheSeed() throws {
+        try EngineContext.with(\.generator, Generator(seed: 0)) {
+            let a = try ForwardInputs(shapes: ["2,3", "4"], seed: 7).values(), b = try ForwardInputs(shapes: ["2,3", "4"], seed: 7).values()
+            let c = try ForwardInputs(shapes: ["2,3", "4"], seed: 8).values()
+            let x = try a.map { try $0.asTensor() }, y = try b.map { try $0.asTensor() }, z = try c.map { try $0.asTensor() }
+            #expect(x.map(\.shape) == [[2, 3], [4]] && x.map(\.scalars) == y.map(\.scalars) && x[0].scalars != z[0].scalars)
+            #expect(Set(x[0].scalars).count == 6, "standard-normal values, not a constant")
+        }
     }
 
     @Test func filesGiveOneTensorOrTheNamedOne() throws {

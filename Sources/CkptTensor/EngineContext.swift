@@ -1,0 +1,117 @@
+/// The engine's modes for the code running now: grad recording, shapes-only building, size limits, the default
+/// random generator, the depth of nested forward calls, and values other targets attach (CkptNN's forward hooks).
+///
+/// One value travels with each task (`@TaskLocal`; plain threads get their own too): a scope changes it for its
+/// body and everything the body calls, and for nothing else, so two models built or run on two threads at once
+/// do not see each other's modes. Nothing here is a global variable.
+///
+///     let shapes = try EngineContext.with(\.isShapesOnly, true) { try build(model) }   // keys and shapes only
+///     try EngineContext.with({ $0.isGradEnabled = false; $0.generator = Generator(seed: 1) }) { … }
+///
+/// `Tensor.noGrad { }` is sugar for `EngineContext.with(\.isGradEnabled, false) { }`.
+public struct EngineContext: Sendable {
+    /// Whether ops record a backward graph (false inside `Tensor.noGrad`, as `torch.no_grad()`).
+    public var isGradEnabled = true
+    /// Whether modules are built only for their keys and shapes (PyTorch's meta device): new tensors are zero pages
+    /// the operating system maps lazily and initialisers write nothing, so a printout of a 7B-parameter model costs
+    /// its metadata, not 28 GB and minutes of random numbers. The values must not be used.
+    public var isShapesOnly = false
+    /// How large the shapes that come from files may make tensors, layers and models.
+    public var limits = EngineLimits()
+    /// The generator random ops and initialisers use when given none (`Generator.default`; `torch.manual_seed`
+    /// seeds it). The context tasks start with holds one process-wide generator, as PyTorch does; a scope can
+    /// install its own so that its random numbers do not depend on what other threads draw.
+    public var generator = Generator(seed: 0)
+    /// Nested calls of pasted forward methods now running (the interpreter stops at `limits.maxCallDepth`).
+    public var callDepth = 0
+    /// Values other targets attach, by key type (see `EngineContextKey`).
+    private var attached: [ObjectIdentifier: any Sendable] = [:]
+
+    /// A context with the defaults: grad on, tensors initialised, standard limits, a new generator seeded 0.
+    public init() {}
+
+    @TaskLocal private static var running = EngineContext()
+
+    /// The context of the code running now.
+    public static var current: EngineContext { running }
+
+    /// Runs `body` with `context` as the current context.
+    public static func with<R>(_ context: EngineContext, _ body: () throws -> R) rethrows -> R {
+        try $running.withValue(context, operation: body)
+    }
+
+    /// Runs `body` with the current context changed by `change`: `EngineContext.with({ $0.isShapesOnly = true }) { … }`.
+    public static func with<R>(_ change: (inout EngineContext) -> Void, _ body: () throws -> R) rethrows -> R {
+        var context = current
+        change(&context)
+        return try $running.withValue(context, operation: body)
+    }
+
+    /// Runs `body` with one setting of the current context changed: `EngineContext.with(\.isGradEnabled, false) { … }`.
+    public static func with<V, R>(_ setting: WritableKeyPath<EngineContext, V>, _ value: V,
+                                  _ body: () throws -> R) rethrows -> R {
+        var context = current
+        context[keyPath: setting] = value
+        return try $running.withValue(context, operation: body)
+    }
+
+    /// Runs the asynchronous `body` with `context` as the current context (child tasks it starts inherit it).
+    public static func with<R>(_ context: EngineContext, _ body: () async throws -> R) async rethrows -> R {
+        try await $running.withValue(context, operation: body)
+    }
+
+    /// Runs the asynchronous `body` with the current context changed by `change`.
+    public static func with<R>(_ change: (inout EngineContext) -> Void, _ body: () async throws -> R) async rethrows -> R {
+        var context = current
+        change(&context)
+        return try await $running.withValue(context, operation: body)
+    }
+
+    /// Runs the asynchronous `body` with one setting of the current context changed.
+    public static func with<V, R>(_ setting: WritableKeyPath<EngineContext, V>, _ value: V,
+                                  _ body: () async throws -> R) async rethrows -> R {
+        var context = current
+        context[keyPath: setting] = value
+        return try await $running.withValue(context, operation: body)
+    }
+
+    /// The value attached under `key`, or the key's default. Targets above the engine keep their own typed values in
+    /// the context this way (CkptNN's forward hooks take a `Module` and a `ModuleValue`, types the engine does not know).
+    public subscript<Key: EngineContextKey>(key: Key.Type) -> Key.Value {
+        get { attached[ObjectIdentifier(key)] as? Key.Value ?? Key.defaultValue }
+        set { attached[ObjectIdentifier(key)] = newValue }
+    }
+
+    /// The largest product of one layer's sizes that may be built now: `limits.maxShapesOnlyLayerElements` when
+    /// building shapes only, `limits.maxLayerElements` otherwise.
+    public var maxLayerElements: Int { isShapesOnly ? limits.maxShapesOnlyLayerElements : limits.maxLayerElements }
+}
+
+/// A typed slot in `EngineContext` for a value a target above the engine owns, as SwiftUI's environment keys:
+/// declare `enum MyKey: EngineContextKey { static let defaultValue = … }` and read `context[MyKey.self]`.
+public protocol EngineContextKey {
+    /// What the slot holds.
+    associatedtype Value: Sendable
+    /// The value of a context nothing was attached to.
+    static var defaultValue: Value { get }
+}
+
+/// Size limits for shapes that come from checkpoints and model files: past them an op or a builder throws instead
+/// of exhausting memory. A context raises them where a workload is known to need it.
+public struct EngineLimits: Sendable, Equatable {
+    /// Largest element count one op may allocate (2^30 floats, 4 GiB).
+    public var maxOpElements = 1 << 30
+    /// Most parameter and buffer elements a model built to run may hold (2^31: 8 GiB of float32).
+    public var maxModelElements = 1 << 31
+    /// Largest product of one layer's size arguments (times 16, room for an LSTM's four gates and two directions)
+    /// when the layer is built to run: keeps a hostile file from asking for tens of gigabytes.
+    public var maxLayerElements = 1 << 31
+    /// The same when built for keys and shapes only (no memory is touched): as large as any real layer, such as a
+    /// 405B model's 128256 × 16384 head.
+    public var maxShapesOnlyLayerElements = 1 << 36
+    /// Deepest nesting of pasted forward methods calling one another.
+    public var maxCallDepth = 200
+
+    /// The standard limits.
+    public init() {}
+}
