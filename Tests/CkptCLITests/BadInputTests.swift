@@ -1,3 +1,4 @@
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
     static let sources = ["show/tensors.pt", "show/views.pt", "reference/mlp.pt", "reference/mlp.legacy.pt",
                           "reference/mlp.safetensors", "reference/mlp.npz", "reference/mlp.flat.h5",
                           "reference/keras_mlp.keras", "reference/keras_mlp.weights.h5", "reference/dtypes.pt"]
-        .filter(CLIRunner.has)
+        .filter(Fixtures.exists)
 
     func expectOneLineError(_ r: CLIRunner.Result, _ what: String) {
         #expect(r.exitedNormally, "\(what): killed by a signal")
@@ -17,8 +18,8 @@ import Testing
     }
 
     @Test func missingFileDirectoryEmptyAndGarbage() throws {
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         let empty = dir.appendingPathComponent("empty.pt").path
         let garbage = dir.appendingPathComponent("garbage.bin").path
         _ = FileManager.default.createFile(atPath: empty, contents: Data())
@@ -37,9 +38,9 @@ import Testing
     }
 
     @Test(arguments: sources) func truncatedCopiesAreErrors(_ source: String) throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: CLIRunner.fixture(source)))
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(source)))
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         let n = data.count
         for cut in Set([7, 64, n / 3, n - 23, n - 1]).sorted() where cut > 0 && cut < n {
             let path = dir.appendingPathComponent("cut\(cut)").path
@@ -49,9 +50,9 @@ import Testing
     }
 
     @Test(arguments: sources) func bitFlippedCopiesNeverCrash(_ source: String) throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: CLIRunner.fixture(source)))
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(source)))
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         // Deterministic positions spread over the file, headers included.
         for (i, pos) in [5, 40, data.count / 2, data.count - 30].enumerated()
         where pos >= 0 && pos < data.count {
@@ -73,15 +74,15 @@ import Testing
     static let hostile: [String] = {
         let torch = ["evil_os_system.pt", "huge_numel.pt", "huge_shape.pt", "short_storage.pt", "truncated.pt",
                      "view_out_of_range.pt"].map { "torch_files/" + $0 }
-        var out = torch.filter(CLIRunner.has)
+        var out = torch.filter(Fixtures.exists)
         for dir in ["flat", "hdf5"] {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: CLIRunner.fixture(dir))) ?? []
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.path(dir))) ?? []
             out += names.filter { $0.hasPrefix("bad_") }.sorted().map { dir + "/" + $0 }
         }
         return out
     }()
 
     @Test(arguments: hostile) func hostileFilesAreRefused(_ file: String) throws {
-        expectOneLineError(try CLIRunner.run(["inspect", CLIRunner.fixture(file), "--stats"]), file)
+        expectOneLineError(try CLIRunner.run(["inspect", Fixtures.path(file), "--stats"]), file)
     }
 }

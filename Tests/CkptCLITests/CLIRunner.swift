@@ -1,3 +1,4 @@
+import CkptTestSupport
 import Foundation
 
 /// Runs the built `ckpt` binary (`.build/debug/ckpt`, found from this file's path) and captures everything.
@@ -12,27 +13,12 @@ enum CLIRunner {
         var exitedNormally = true
     }
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtures = root.appendingPathComponent("Fixtures")
-    static let binary = root.appendingPathComponent(".build/debug/ckpt")
-
-    /// The path of a committed fixture.
-    static func fixture(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
-
-    /// True when the fixture exists (reference fixtures land from another branch).
-    static func has(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: fixture(relative)) }
-
-    /// A fresh temporary folder for one test.
-    static func tempDir() throws -> URL {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }
+    static let binary = Fixtures.packageRoot.appendingPathComponent(".build/debug/ckpt")
 
     /// Runs `ckpt args…` with `NO_COLOR` set, stdout and stderr captured through files (no pipe deadlocks).
     static func run(_ args: [String], environment: [String: String] = [:]) throws -> Result {
-        let dir = try tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)

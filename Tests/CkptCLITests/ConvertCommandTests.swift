@@ -1,5 +1,6 @@
 import CkptCore
 import CkptFormats
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -21,9 +22,9 @@ import Testing
 
     @Test(arguments: ["pt", "safetensors", "h5", "npz"])
     func roundTripKeepsEverything(_ ext: String) throws {
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let source = CLIRunner.fixture("reference/dtypes.pt")
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
+        let source = Fixtures.path("reference/dtypes.pt")
         let mid = dir.appendingPathComponent("dtypes." + ext).path, back = dir.appendingPathComponent("back.pt").path
         let r = try CLIRunner.run(["convert", source, mid])
         #expect(r.status == 0, "\(r.stderr)")
@@ -35,26 +36,26 @@ import Testing
     }
 
     @Test func dtypeCastsFloatingTensorsOnlyAndKeepsTies() throws {
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         let out = dir.appendingPathComponent("half.pt").path
-        let r = try CLIRunner.run(["convert", CLIRunner.fixture("reference/dtypes.pt"), out, "--dtype", "float16", "--json"])
+        let r = try CLIRunner.run(["convert", Fixtures.path("reference/dtypes.pt"), out, "--dtype", "float16", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let c = try Checkpoint.read(out)
         let t = c.stateDict.tensors
         #expect(t["f32"]?.dtype == .float16 && t["f64"]?.dtype == .float16 && t["bf16"]?.dtype == .float16)
         #expect(t["i64"]?.dtype == .int64 && t["bool"]?.dtype == .bool && t["u8"]?.dtype == .uint8)
         // f32 → f16 rounds to nearest even, as torch's .half() does.
-        let f32 = try Checkpoint.read(CLIRunner.fixture("reference/dtypes.pt")).stateDict.tensors["f32"]
+        let f32 = try Checkpoint.read(Fixtures.path("reference/dtypes.pt")).stateDict.tensors["f32"]
         #expect(try t["f32"]?.contiguousBytes() == f32?.converted(to: .float16).contiguousBytes())
         #expect(c.stateDict.sharedWith["base_t"] == "base")
     }
 
     @Test func refusesToOverwriteTheInput() throws {
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         let path = dir.appendingPathComponent("m.pt").path
-        try FileManager.default.copyItem(atPath: CLIRunner.fixture("reference/mlp.pt"), toPath: path)
+        try FileManager.default.copyItem(atPath: Fixtures.path("reference/mlp.pt"), toPath: path)
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         for target in [path, dir.appendingPathComponent("./m.pt").path] {
             let r = try CLIRunner.run(["convert", path, target])
@@ -65,9 +66,9 @@ import Testing
     }
 
     @Test func unknownExtensionAndUnwritableFormatAreErrors() throws {
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let src = CLIRunner.fixture("reference/mlp.pt")
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
+        let src = Fixtures.path("reference/mlp.pt")
         let r = try CLIRunner.run(["convert", src, dir.appendingPathComponent("out.weights").path])
         #expect(r.status == 2 && r.errorLines.count == 1 && r.stderr.contains("--to"))
         let r2 = try CLIRunner.run(["convert", src, dir.appendingPathComponent("x.pt").path, "--to", "keras"])
@@ -77,14 +78,14 @@ import Testing
     }
 
     @Test func convertsOneEntryOfATrainingCheckpoint() throws {
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         let out = dir.appendingPathComponent("model.safetensors").path
-        let r = try CLIRunner.run(["convert", CLIRunner.fixture("reference/train.pt") + "#model", out, "--json"])
+        let r = try CLIRunner.run(["convert", Fixtures.path("reference/train.pt") + "#model", out, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(o["format"] as? String == "safetensors" && o["tensors"] as? Int == 4 && o["input_format"] as? String == "torch-zip")
         #expect(try contents(out).map(\.0) == ["0.weight", "0.bias", "2.weight", "2.bias"])
-        try expectSame(CLIRunner.fixture("reference/train.pt") + "#model", out, "train.pt#model → safetensors")
+        try expectSame(Fixtures.path("reference/train.pt") + "#model", out, "train.pt#model → safetensors")
     }
 }

@@ -1,3 +1,4 @@
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -11,7 +12,7 @@ import Testing
 
     /// The torch files of the manifest (other formats are checked by the fixtures' own tests).
     static let torchFiles: [Expected] = {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: CLIRunner.fixture("reference/manifest.json"))),
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: Fixtures.path("reference/manifest.json"))),
               let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let files = o["files"] as? [String: Any] else { return [] }
         return files.compactMap { name, v -> Expected? in
@@ -25,14 +26,14 @@ import Testing
     }
 
     @Test(arguments: torchFiles) func countsMatchTorch(_ e: Expected) throws {
-        let r = try CLIRunner.run(["count", CLIRunner.fixture("reference/" + e.file), "--json"])
+        let r = try CLIRunner.run(["count", Fixtures.path("reference/" + e.file), "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         for (k, v) in e.counts { #expect(o[k] as? Int == v, "\(e.file) \(k)") }
     }
 
     @Test func seqnetText() throws {
-        let r = try CLIRunner.run(["count", CLIRunner.fixture("reference/seqnet.pt")])
+        let r = try CLIRunner.run(["count", Fixtures.path("reference/seqnet.pt")])
         #expect(r.status == 0)
         #expect(r.stdout == """
             parameters  361
@@ -54,7 +55,7 @@ import Testing
     }
 
     @Test func entryOfATrainingCheckpoint() throws {
-        let r = try CLIRunner.run(["count", CLIRunner.fixture("reference/train.pt") + "#model", "--json", "--depth", "2"])
+        let r = try CLIRunner.run(["count", Fixtures.path("reference/train.pt") + "#model", "--json", "--depth", "2"])
         #expect(r.status == 0)
         let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(o["parameters"] as? Int == 49)
@@ -64,25 +65,25 @@ import Testing
 
     /// `Fixtures/models/models.json`: `sum(p.numel() for p in model.parameters())` and buffers from torch.
     static let models: [Expected] = {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: CLIRunner.fixture("models/models.json"))),
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: Fixtures.path("models/models.json"))),
               let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
         return o.compactMap { name, v -> Expected? in
             guard let d = v as? [String: Any], let p = d["parameters"] as? Int, let b = d["buffers"] as? Int,
-                  CLIRunner.has("models/\(name).model") else { return nil }
+                  Fixtures.exists("models/\(name).model") else { return nil }
             return Expected(file: name, counts: ["parameters": p, "buffers": b])
         }.sorted { $0.file < $1.file }
     }()
 
     @Test(arguments: models) func modelFilesCountExactly(_ e: Expected) throws {
-        let r = try CLIRunner.run(["count", CLIRunner.fixture("models/\(e.file).model"), "--json"])
+        let r = try CLIRunner.run(["count", Fixtures.path("models/\(e.file).model"), "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         for (k, v) in e.counts { #expect(o[k] as? Int == v, "\(e.file) \(k)") }
     }
 
     @Test func aBrokenModelFileIsOneLineError() throws {
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         let path = dir.appendingPathComponent("bad.model").path
         _ = FileManager.default.createFile(atPath: path, contents: Data("Sequential(\n  (0): Linear(in_features=4, out_features=)\n)\n".utf8))
         let r = try CLIRunner.run(["count", path])

@@ -1,9 +1,10 @@
+import CkptTestSupport
 import Foundation
 import Testing
 
 /// `ckpt diff` run as a user runs it: exit statuses, whole text reports, JSON, errors (Fixtures/diff).
 @Suite struct DiffCommandTests {
-    static let folder = CLIRunner.fixture("diff")
+    static let folder = Fixtures.path("diff")
 
     /// Runs `ckpt diff` on fixture names; fixture paths in the output are shortened to the names.
     func diff(_ args: String...) throws -> CLIRunner.Result {
@@ -141,8 +142,8 @@ import Testing
 
     @Test func truncatedFileIsTrouble() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: Self.folder + "/finetuned.pt"))
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         for cut in [100, data.count / 2, data.count - 40] {
             let path = dir.appendingPathComponent("cut.pt").path
             _ = FileManager.default.createFile(atPath: path, contents: data.prefix(cut))

@@ -1,9 +1,10 @@
+import CkptTestSupport
 import Foundation
 import Testing
 
 /// `ckpt diff` across formats: the same state_dict as torch.save, safetensors and h5py files (Fixtures/diff).
 @Suite struct DiffCrossFormatTests {
-    static let folder = CLIRunner.fixture("diff")
+    static let folder = Fixtures.path("diff")
 
     func diff(_ args: String...) throws -> CLIRunner.Result {
         var r = try CLIRunner.run(["diff"] + args.map { $0.contains(".") && !$0.hasPrefix("-") && !$0.hasPrefix("^") ? Self.folder + "/" + $0 : $0 })

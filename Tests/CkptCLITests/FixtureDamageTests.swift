@@ -1,5 +1,6 @@
 import CkptCore
 import CkptFormats
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -31,14 +32,14 @@ import Testing
         return Set(fixed + spread + [n - 16, n - 1]).filter { $0 > 0 && $0 < n }.sorted()
     }
 
-    @Test(arguments: Fixtures.allFiles)
+    @Test(arguments: ReferenceManifest.allFiles)
     func truncatedCopiesAreOneLineErrors(_ name: String) throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(name)))
-        let folder = try Fixtures.temporaryFolder()
-        defer { Fixtures.cleanUp(folder) }
+        let data = try Data(contentsOf: URL(fileURLWithPath: ReferenceManifest.path(name)))
+        let folder = try Temporary.folder()
+        defer { Temporary.remove(folder) }
         // Sharded indexes name their shards relative to their own folder: copy the shards beside the damaged index.
         if name.contains("/") {
-            let source = URL(fileURLWithPath: Fixtures.path(name)).deletingLastPathComponent()
+            let source = URL(fileURLWithPath: ReferenceManifest.path(name)).deletingLastPathComponent()
             for shard in try FileManager.default.contentsOfDirectory(atPath: source.path) where shard.hasSuffix(".safetensors") {
                 try FileManager.default.copyItem(at: source.appendingPathComponent(shard), to: folder.appendingPathComponent(shard))
             }
@@ -57,11 +58,11 @@ import Testing
         }
     }
 
-    @Test(arguments: Fixtures.allFiles)
+    @Test(arguments: ReferenceManifest.allFiles)
     func bitFlippedCopiesAreErrorsOrReadable(_ name: String) throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(name)))
-        let folder = try Fixtures.temporaryFolder()
-        defer { Fixtures.cleanUp(folder) }
+        let data = try Data(contentsOf: URL(fileURLWithPath: ReferenceManifest.path(name)))
+        let folder = try Temporary.folder()
+        defer { Temporary.remove(folder) }
         let path = folder.appendingPathComponent("flip").path
         for (i, position) in Self.cuts(data.count).enumerated() {
             var copy = data

@@ -1,5 +1,6 @@
 import CkptCore
 import CkptFormats
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -8,20 +9,20 @@ import Testing
 /// storage sharing, non-tensor metadata and format attributes.
 @Suite struct FixtureManifestTests {
     @Test func manifestLoadsAndListsEveryFixture() throws {
-        let manifest = try Fixtures.loaded.get()
+        let manifest = try ReferenceManifest.loaded.get()
         #expect(manifest.files.count >= 60)
         // The per-format tests below are parameterised by these lists: none may be empty.
         for format in CheckpointFormat.allCases where format != .npy {
-            #expect(!Fixtures.files(format).isEmpty, "no \(format.rawValue) fixture")
+            #expect(!ReferenceManifest.files(format).isEmpty, "no \(format.rawValue) fixture")
         }
         for name in manifest.files.keys {
-            #expect(FileManager.default.fileExists(atPath: Fixtures.path(name)), "missing fixture \(name)")
+            #expect(FileManager.default.fileExists(atPath: ReferenceManifest.path(name)), "missing fixture \(name)")
         }
         let models: Set<String> = ["mlp", "rgnet", "lenet", "cnn_tutorial", "buggy", "buggy_fixed", "modulelist", "tied",
                                    "tiny_regression", "tiny_regression_tanh", "simple_linear", "seqnet"]
         #expect(Set(manifest.models.keys) == models)
         for (name, model) in manifest.models {
-            #expect(FileManager.default.fileExists(atPath: Fixtures.path(model.repr)), "missing \(model.repr)")
+            #expect(FileManager.default.fileExists(atPath: ReferenceManifest.path(model.repr)), "missing \(model.repr)")
             #expect(manifest.files["\(name).pt"]?.count?.parameters == model.parameters, "\(name).pt count")
         }
         // REFERENCE_MODELS.md's figures, as real PyTorch computed them.
@@ -32,41 +33,41 @@ import Testing
         #expect(manifest.models["tied"]?.parameters == 121)
     }
 
-    @Test(arguments: Fixtures.files(.torchZip))
+    @Test(arguments: ReferenceManifest.files(.torchZip))
     func torchZip(_ name: String) throws { try Self.check(name) }
 
-    @Test(arguments: Fixtures.files(.torchLegacy))
+    @Test(arguments: ReferenceManifest.files(.torchLegacy))
     func torchLegacy(_ name: String) throws { try Self.check(name) }
 
-    @Test(arguments: Fixtures.files(.hdf5))
+    @Test(arguments: ReferenceManifest.files(.hdf5))
     func hdf5(_ name: String) throws { try Self.check(name) }
 
-    @Test(arguments: Fixtures.files(.keras))
+    @Test(arguments: ReferenceManifest.files(.keras))
     func keras(_ name: String) throws { try Self.check(name) }
 
-    @Test(arguments: Fixtures.files(.safetensors))
+    @Test(arguments: ReferenceManifest.files(.safetensors))
     func safetensors(_ name: String) throws { try Self.check(name) }
 
-    @Test(arguments: Fixtures.files(.npz))
+    @Test(arguments: ReferenceManifest.files(.npz))
     func npz(_ name: String) throws { try Self.check(name) }
 
-    @Test(arguments: Fixtures.files(.sharded))
+    @Test(arguments: ReferenceManifest.files(.sharded))
     func sharded(_ name: String) throws { try Self.check(name) }
 
     /// `train.pt#model` is the model's own state_dict.
     @Test func entrySelectsTheModelOfATrainingCheckpoint() throws {
-        let entry = try #require(Fixtures.manifest?.files["train.pt"])
-        let model = try Checkpoint.read(reference: Fixtures.path("train.pt") + "#model")
+        let entry = try #require(ReferenceManifest.shared?.files["train.pt"])
+        let model = try Checkpoint.read(reference: ReferenceManifest.path("train.pt") + "#model")
         let expected = entry.tensors.map(\.key).filter { $0.hasPrefix("model.") }.map { String($0.dropFirst(6)) }
         #expect(expected == ["0.weight", "0.bias", "2.weight", "2.bias"])
         #expect(Array(model.stateDict.tensors.keys) == expected)
     }
 
     /// Each model's `.pt` holds its `named_parameters()` with the shapes PyTorch reports.
-    @Test(arguments: (Fixtures.manifest?.models.keys).map { $0.sorted() } ?? [])
+    @Test(arguments: ReferenceManifest.modelNames)
     func modelFileHoldsTheNamedParameters(_ model: String) throws {
-        let info = try #require(Fixtures.manifest?.models[model])
-        let tensors = try Checkpoint.read(Fixtures.path("\(model).pt")).stateDict.tensors
+        let info = try #require(ReferenceManifest.shared?.models[model])
+        let tensors = try Checkpoint.read(ReferenceManifest.path("\(model).pt")).stateDict.tensors
         for (name, shape) in zip(info.namedParameters, info.parameterShapes) {
             #expect(tensors[name]?.shape == shape, "\(model).pt \(name)")
         }
@@ -74,8 +75,8 @@ import Testing
 
     /// Compares one fixture with its manifest entry.
     static func check(_ name: String) throws {
-        let entry = try #require(Fixtures.manifest?.files[name])
-        let checkpoint = try Checkpoint.read(Fixtures.path(name))
+        let entry = try #require(ReferenceManifest.shared?.files[name])
+        let checkpoint = try Checkpoint.read(ReferenceManifest.path(name))
         #expect(checkpoint.format.rawValue == entry.format, "\(name)")
         let tensors = checkpoint.stateDict.tensors
         let found: [(String, TensorEntry)]

@@ -1,5 +1,6 @@
 import CkptCore
 import CkptFormats
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -10,23 +11,23 @@ import Testing
 /// The one combination a format cannot express: bfloat16 in `.npz` (numpy has no bfloat16 dtype). The writer
 /// may refuse it with an error; if it writes the file, the round trip must still be exact.
 @Suite struct FixtureRoundTripTests {
-    @Test(arguments: Fixtures.allFiles)
+    @Test(arguments: ReferenceManifest.allFiles)
     func throughTorchZip(_ name: String) throws { try Self.roundTrip(name, through: .torchZip) }
 
-    @Test(arguments: Fixtures.allFiles)
+    @Test(arguments: ReferenceManifest.allFiles)
     func throughHDF5(_ name: String) throws { try Self.roundTrip(name, through: .hdf5) }
 
-    @Test(arguments: Fixtures.allFiles)
+    @Test(arguments: ReferenceManifest.allFiles)
     func throughSafetensors(_ name: String) throws { try Self.roundTrip(name, through: .safetensors) }
 
-    @Test(arguments: Fixtures.allFiles)
+    @Test(arguments: ReferenceManifest.allFiles)
     func throughNPZ(_ name: String) throws { try Self.roundTrip(name, through: .npz) }
 
     static func roundTrip(_ name: String, through format: CheckpointFormat) throws {
-        let source = try Checkpoint.read(Fixtures.path(name))
-        let folder = try Fixtures.temporaryFolder()
-        defer { Fixtures.cleanUp(folder) }
-        let out = folder.appendingPathComponent("copy." + Fixtures.fileExtension(format)).path
+        let source = try Checkpoint.read(ReferenceManifest.path(name))
+        let folder = try Temporary.folder()
+        defer { Temporary.remove(folder) }
+        let out = folder.appendingPathComponent("copy." + Self.fileExtension(format)).path
         do {
             try Checkpoint.write(source.stateDict, to: out, format: format)
         } catch let error as FileError where format == .npz && source.stateDict.tensors.values.contains(where: { $0.dtype == .bfloat16 }) {
@@ -40,10 +41,22 @@ import Testing
 
         let sourceWritable = [CheckpointFormat.torchZip, .hdf5, .safetensors, .npz].contains(source.format)
         if sourceWritable, source.format != format {
-            let back = folder.appendingPathComponent("back." + Fixtures.fileExtension(source.format)).path
+            let back = folder.appendingPathComponent("back." + Self.fileExtension(source.format)).path
             try Checkpoint.write(copy.stateDict, to: back, format: source.format)
             let again = try Checkpoint.read(back)
             try expectSame(source, again, context: "\(name) → \(format.rawValue) → \(source.format.rawValue)", torchDetails: false)
+        }
+    }
+
+    /// The file extension `Checkpoint.write` callers use for a writable format.
+    static func fileExtension(_ format: CheckpointFormat) -> String {
+        switch format {
+        case .torchZip: return "pt"
+        case .hdf5: return "h5"
+        case .safetensors: return "safetensors"
+        case .npz: return "npz"
+        case .npy: return "npy"
+        default: return "unwritable"
         }
     }
 

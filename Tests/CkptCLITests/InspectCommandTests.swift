@@ -1,9 +1,10 @@
+import CkptTestSupport
 import Foundation
 import Testing
 
 /// `ckpt inspect` on the reference fixtures: whole text outputs, JSON against torch's own figures.
 @Suite struct InspectCommandTests {
-    let tied = CLIRunner.fixture("reference/tied.pt")
+    let tied = Fixtures.path("reference/tied.pt")
 
     @Test func tiedTableMarksSharedStorage() throws {
         let r = try CLIRunner.run(["inspect", tied])
@@ -27,7 +28,7 @@ import Testing
     }
 
     @Test func treeWithDepthOne() throws {
-        let r = try CLIRunner.run(["inspect", CLIRunner.fixture("reference/seqnet.pt"), "--tree", "--depth", "1"])
+        let r = try CLIRunner.run(["inspect", Fixtures.path("reference/seqnet.pt"), "--tree", "--depth", "1"])
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("""
             MODULE  DTYPE      NUMEL     BYTES
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func entryAndFilter() throws {
-        let r = try CLIRunner.run(["inspect", CLIRunner.fixture("reference/train.pt") + "#model", "--filter", "*.weight"])
+        let r = try CLIRunner.run(["inspect", Fixtures.path("reference/train.pt") + "#model", "--filter", "*.weight"])
         #expect(r.status == 0)
         #expect(r.stdout == """
             KEY       DTYPE    SHAPE   NUMEL  BYTES
@@ -56,13 +57,13 @@ import Testing
     }
 
     @Test func missingEntryIsAnErrorNamingTheKeysThere() throws {
-        let r = try CLIRunner.run(["inspect", CLIRunner.fixture("reference/train.pt") + "#nope"])
+        let r = try CLIRunner.run(["inspect", Fixtures.path("reference/train.pt") + "#nope"])
         #expect(r.status == 2)
-        #expect(r.errorLines == ["ckpt: error: \(CLIRunner.fixture("reference/train.pt")): no entry 'nope' (keys here: model, optimizer, epoch)"])
+        #expect(r.errorLines == ["ckpt: error: \(Fixtures.path("reference/train.pt")): no entry 'nope' (keys here: model, optimizer, epoch)"])
     }
 
     @Test func trainingCheckpointMetadata() throws {
-        let r = try CLIRunner.run(["inspect", CLIRunner.fixture("reference/train.pt"), "--json"])
+        let r = try CLIRunner.run(["inspect", Fixtures.path("reference/train.pt"), "--json"])
         #expect(r.status == 0)
         let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let meta = try #require(o["metadata"] as? [String: Any])
@@ -74,7 +75,7 @@ import Testing
 
     /// Values from `t.double().min()/max()/mean()/std()` in torch on `dtypes.pt`.
     @Test func statsMatchTorch() throws {
-        let r = try CLIRunner.run(["inspect", CLIRunner.fixture("reference/dtypes.pt"), "--stats", "--json"])
+        let r = try CLIRunner.run(["inspect", Fixtures.path("reference/dtypes.pt"), "--stats", "--json"])
         #expect(r.status == 0)
         let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let rows = try #require(o["tensors"] as? [[String: Any]])
@@ -125,7 +126,7 @@ import Testing
 
     /// torch refuses `os.system`; `--globals` lists it instead of failing, and plain inspect refuses the file.
     @Test func globalsListARefusedGlobalWithoutFailing() throws {
-        let file = CLIRunner.fixture("torch_files/evil_os_system.pt")
+        let file = Fixtures.path("torch_files/evil_os_system.pt")
         let r = try CLIRunner.run(["inspect", file, "--globals", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
@@ -139,14 +140,14 @@ import Testing
 
     /// Protocol 4 opcodes are refused by torch's weights-only unpickler (checked with torch 2.x).
     @Test func globalsReportRefusedOpcodes() throws {
-        let r = try CLIRunner.run(["inspect", CLIRunner.fixture("torch_files/protocol4.pt"), "--globals"])
+        let r = try CLIRunner.run(["inspect", Fixtures.path("torch_files/protocol4.pt"), "--globals"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("  REFUSED opcode STACK_GLOBAL\n"))
         #expect(r.stdout.contains("torch.load(weights_only=True) would refuse this file"))
     }
 
     @Test func globalsOfAFormatWithoutPickle() throws {
-        let r = try CLIRunner.run(["inspect", CLIRunner.fixture("reference/mlp.safetensors"), "--globals", "--json"])
+        let r = try CLIRunner.run(["inspect", Fixtures.path("reference/mlp.safetensors"), "--globals", "--json"])
         #expect(r.status == 0)
         let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect((o["globals"] as? [Any])?.isEmpty == true && o["weights_only"] == nil)

@@ -1,11 +1,12 @@
 import CkptCore
 import CkptFormats
+import CkptTestSupport
 import Foundation
 import Testing
 
 /// load-into, verify, run, init and summary on the model fixtures (Fixtures/gen/models.py, PyTorch-made).
 @Suite struct ModelCommandsTests {
-    func m(_ name: String) -> String { CLIRunner.fixture("models/" + name) }
+    func m(_ name: String) -> String { Fixtures.path("models/" + name) }
 
     func json(_ r: CLIRunner.Result) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
@@ -85,8 +86,8 @@ import Testing
     }
 
     @Test func runWritesOutputsAndInitWritesAFreshStateDict() throws {
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         let out = dir.appendingPathComponent("lenet.expected.npy").path  // same name, same .npy key
         let r = try CLIRunner.run(["run", m("lenet.model"), m("lenet.pt"), "--input", m("lenet.input.npy"), "-o", out])
         #expect(r.status == 0, "\(r.stderr)")
@@ -117,8 +118,8 @@ import Testing
     /// LLaMA-shaped printout with a 405B model's 2.1B-element head is counted exactly without touching 27 GB;
     /// building such a model to run, or any layer beyond the shape limit, is a one-line error.
     @Test func hugePrintoutsAreCountedFromShapes() throws {
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         let block = """
               (0-31): 32 x LlamaDecoderLayer(
                 (self_attn): LlamaAttention(
@@ -153,8 +154,8 @@ import Testing
     /// A language-model checkpoint that stores the tied output weight only as the embedding (as Hugging Face's files
     /// do): load-into names the tie line to add; with it the checkpoint runs as PyTorch's model.
     @Test func missingTiedHeadSuggestsTheTieLine() throws {
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         var tensors = try Checkpoint.read(m("tied_lm.pt")).stateDict.tensors
         tensors.removeValue(forKey: "head.weight")
         let checkpoint = dir.appendingPathComponent("lm.safetensors").path
@@ -179,8 +180,8 @@ import Testing
     /// Modules of classes ckpt does not know, printed without sizes, are counted as parameter-free, and count says
     /// so; a model without them has no note.
     @Test func countNotesModulesItCannotSize() throws {
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         let path = dir.appendingPathComponent("t5.model").path
         try "T5Block(\n  (layer_norm): T5LayerNorm()\n  (fc): Linear(in_features=4, out_features=4, bias=False)\n  (final_layer_norm): T5LayerNorm()\n)\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
@@ -204,8 +205,8 @@ import Testing
     }
 
     @Test func badModelFilesAreOneLineErrorsNamingTheLine() throws {
-        let dir = try CLIRunner.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         let bad = dir.appendingPathComponent("bad.model")
         try "Net(\n  (fc): Linear(in_features=4, out_features=2, bias=True, foo=1)\n)\n".write(to: bad, atomically: true, encoding: .utf8)
         let r = try CLIRunner.run(["load-into", bad.path, m("lenet.pt")])

@@ -1,4 +1,5 @@
 import CkptCore
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptFormats
@@ -10,9 +11,9 @@ import Testing
 
     @Test(arguments: goodFixtures)
     func readsManifestKeysDtypesShapesAndBytes(name: String) throws {
-        let manifest = try HDF5Fixtures.manifest(name)
-        let stateDict = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path(name)))
-        let got = try HDF5Fixtures.describe(stateDict)
+        let manifest = try FileManifest.of("hdf5/\(name)")
+        let stateDict = try HDF5Reader.read(MappedFile(path: Fixtures.path("hdf5/\(name)")))
+        let got = try TensorRecord.records(stateDict)
         #expect(got.map(\.key) == manifest.tensors.map(\.key))
         #expect(got == manifest.tensors)
         for (k, v) in manifest.attributes ?? [:] { #expect(stateDict.attributes[k] == v, "attribute \(k)") }
@@ -20,12 +21,12 @@ import Testing
 
     @Test func detectsFormatFromBytes() throws {
         for name in HDF5ReaderTests.goodFixtures {
-            #expect(try CheckpointFormat.detect(MappedFile(path: HDF5Fixtures.path(name))) == .hdf5)
+            #expect(try CheckpointFormat.detect(MappedFile(path: Fixtures.path("hdf5/\(name)"))) == .hdf5)
         }
     }
 
     @Test func contiguousDatasetsAreMappedInPlaceAndChunkedOnesLoaded() throws {
-        let file = try MappedFile(path: HDF5Fixtures.path("dtypes.h5"))
+        let file = try MappedFile(path: Fixtures.path("hdf5/dtypes.h5"))
         let tensors = try HDF5Reader.read(file).tensors
         let f32 = try #require(tensors["f32"])
         #expect(f32.storage.bytes.mappedFile === file)
@@ -37,27 +38,27 @@ import Testing
     }
 
     @Test func userblockOffsetsPointAtTheData() throws {
-        let file = try MappedFile(path: HDF5Fixtures.path("userblock.h5"))
+        let file = try MappedFile(path: Fixtures.path("hdf5/userblock.h5"))
         let a = try #require(HDF5Reader.read(file).tensors["a"])
         #expect(a.storage.bytes.mappedFile === file)
         #expect(try a.floatValues() == [0, 1, 2, 3, 4, 5])
     }
 
     @Test func stringDatasetsAndAttributesAreMetadata() throws {
-        let sd = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path("dtypes.h5")))
+        let sd = try HDF5Reader.read(MappedFile(path: Fixtures.path("hdf5/dtypes.h5")))
         guard case .string(let title)? = sd.metadata["title"] else { Issue.record("no title metadata"); return }
         #expect(title == "a string dataset")
         #expect(sd.attributes["epoch"] == "3")
-        let nested = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path("nested.h5")))
+        let nested = try HDF5Reader.read(MappedFile(path: Fixtures.path("hdf5/nested.h5")))
         #expect(nested.attributes["note"] == "nested groups")
         #expect(nested.attributes["enc@kind"] == "encoder")
-        let keras = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path("keras3.weights.h5")))
+        let keras = try HDF5Reader.read(MappedFile(path: Fixtures.path("hdf5/keras3.weights.h5")))
         #expect(keras.attributes["layers/dense@name"] == nil)
         #expect(keras.attributes["layers/dense/vars@name"] == "dense_a")
     }
 
     @Test func nestedGroupsSelectAsEntries() throws {
-        let sd = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path("nested.h5")))
+        let sd = try HDF5Reader.read(MappedFile(path: Fixtures.path("hdf5/nested.h5")))
         let enc = try sd.entry("enc.block.0")
         #expect(Array(enc.tensors.keys) == ["b", "w"])
     }
@@ -65,7 +66,7 @@ import Testing
     @Test(arguments: ["bad_truncated.h5", "bad_garbage.h5", "bad_huge.h5", "bad_huge_chunked.h5"])
     func hostileFilesThrowOneLineErrors(name: String) throws {
         do {
-            _ = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path(name)))
+            _ = try HDF5Reader.read(MappedFile(path: Fixtures.path("hdf5/\(name)")))
             Issue.record("\(name) was accepted")
         } catch let e as CheckpointError {
             #expect(!e.description.isEmpty && !e.description.contains("\n"), "\(e)")
@@ -73,8 +74,8 @@ import Testing
     }
 
     @Test func everyTruncationIsAnError() throws {
-        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: HDF5Fixtures.path("flat_tracked.h5"))))
-        let path = HDF5Fixtures.temporaryPath(".h5")
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("hdf5/flat_tracked.h5"))))
+        let path = Temporary.path(".h5")
         defer { unlink(path) }
         for cut in stride(from: 0, to: bytes.count, by: 97) {
             try Data(bytes[..<cut]).write(to: URL(fileURLWithPath: path))
@@ -85,8 +86,8 @@ import Testing
     /// libhdf5 1.10 crashes on some corrupt global heaps; the reader checks them first (`validateGlobalHeaps`).
     @Test(arguments: [("dtypes.h5", 1201), ("keras3.weights.h5", 1303), ("keras2_chunked.h5", 1409)])
     func bitFlipsNeverCrash(name: String, step: Int) throws {
-        let original = try Array(Data(contentsOf: URL(fileURLWithPath: HDF5Fixtures.path(name))))
-        let path = HDF5Fixtures.temporaryPath(".h5")
+        let original = try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("hdf5/\(name)"))))
+        let path = Temporary.path(".h5")
         defer { unlink(path) }
         var flipped = 0
         for position in stride(from: 0, to: original.count, by: step) {
@@ -106,10 +107,10 @@ import Testing
     /// The crash found by bit flips: a global heap object whose size runs past its collection. libhdf5 1.10
     /// copies that many bytes; the reader must refuse the file first.
     @Test func globalHeapObjectSizePastItsCollectionIsAnError() throws {
-        let original = try Array(Data(contentsOf: URL(fileURLWithPath: HDF5Fixtures.path("dtypes.h5"))))
+        let original = try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("hdf5/dtypes.h5"))))
         let signature = Array("GCOL".utf8) + [1, 0, 0, 0]
         let gcol = try #require((0 ..< original.count - 8).first { Array(original[$0 ..< $0 + 8]) == signature })
-        let path = HDF5Fixtures.temporaryPath(".h5")
+        let path = Temporary.path(".h5")
         defer { unlink(path) }
         // Collection header: signature+version (8), collection size (8); object 1: index, refcount, reserved (8), size (8).
         for byte in gcol + 24 + 2 ..< gcol + 32 {
@@ -123,7 +124,7 @@ import Testing
     /// A variable-length string's heap id (collection address, object index) whose index points past the
     /// collection makes libhdf5 1.10 read through a wild pointer; the crash probe turns that into an error.
     @Test func globalHeapIndexCorruptionIsAnErrorNotACrash() throws {
-        let original = try Array(Data(contentsOf: URL(fileURLWithPath: HDF5Fixtures.path("keras3.weights.h5"))))
+        let original = try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("hdf5/keras3.weights.h5"))))
         let signature = Array("GCOL".utf8) + [1, 0, 0, 0]
         let gcol = try #require((0 ..< original.count - 8).first { Array(original[$0 ..< $0 + 8]) == signature })
         let address = (0 ..< 8).map { UInt8(truncatingIfNeeded: gcol >> (8 * $0)) }
@@ -133,7 +134,7 @@ import Testing
             Array(original[$0 ..< $0 + 8]) == address && (1 ... 4096).contains(u32($0 - 4)) && (1 ... 4096).contains(u32($0 + 8))
         }
         #expect(!ids.isEmpty)
-        let path = HDF5Fixtures.temporaryPath(".h5")
+        let path = Temporary.path(".h5")
         defer { unlink(path) }
         for id in ids.prefix(4) {
             var bytes = original

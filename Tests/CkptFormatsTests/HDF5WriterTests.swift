@@ -1,4 +1,5 @@
 import CkptCore
+import CkptTestSupport
 import Foundation
 import OrderedCollections
 import Testing
@@ -8,15 +9,15 @@ import Testing
     @Test(arguments: ["flat_tracked.h5", "flat_untracked.h5", "nested.h5", "dtypes.h5", "keras2_legacy.h5",
                       "keras3.weights.h5", "keras3_bf16.weights.h5", "userblock.h5"])
     func roundTripKeepsKeysOrderDtypesShapesAndBytes(name: String) throws {
-        let original = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path(name)))
+        let original = try HDF5Reader.read(MappedFile(path: Fixtures.path("hdf5/\(name)")))
         // CKPT_KEEP_OUTPUT=DIR keeps the written files, for checking them by hand with h5py.
         let keep = ProcessInfo.processInfo.environment["CKPT_KEEP_OUTPUT"]
-        let path = keep.map { $0 + "/" + name } ?? HDF5Fixtures.temporaryPath(".h5")
+        let path = keep.map { $0 + "/" + name } ?? Temporary.path(".h5")
         defer { if keep == nil { unlink(path) } }
         try HDF5Writer.write(original, to: path)
         let back = try HDF5Reader.read(MappedFile(path: path))
-        #expect(try HDF5Fixtures.describe(back) == HDF5Fixtures.describe(original))
-        #expect(try HDF5Fixtures.describe(back) == HDF5Fixtures.manifest(name).tensors)
+        #expect(try TensorRecord.records(back) == TensorRecord.records(original))
+        #expect(try TensorRecord.records(back) == FileManifest.of("hdf5/\(name)").tensors)
     }
 
     @Test func writesEveryDtypeAsItsOwnTypeAndBF16AsKerasDoes() throws {
@@ -27,7 +28,7 @@ import Testing
         tensors["s"] = try TensorEntry(dtype: .int64, shape: [], bytes: [7, 0, 0, 0, 0, 0, 0, 0])
         tensors["e"] = try TensorEntry(dtype: .float32, shape: [0, 3], bytes: [])
         tensors["u"] = try TensorEntry(dtype: .uint8, shape: [2], bytes: [0, 255])
-        let path = HDF5Fixtures.temporaryPath(".h5")
+        let path = Temporary.path(".h5")
         defer { unlink(path) }
         try HDF5Writer.write(StateDict(tensors: tensors, attributes: ["format": "pt"]), to: path)
         let back = try HDF5Reader.read(MappedFile(path: path))
@@ -47,7 +48,7 @@ import Testing
         tensors["2.weight"] = try TensorEntry(dtype: .float32, shape: [2, 2], storage: storage)
         tensors["4.weight"] = try TensorEntry(dtype: .float32, shape: [2, 2], storage: storage)
         tensors["t"] = try TensorEntry(dtype: .float32, shape: [2, 2], strides: [1, 2], storage: storage)
-        let path = HDF5Fixtures.temporaryPath(".h5")
+        let path = Temporary.path(".h5")
         defer { unlink(path) }
         try HDF5Writer.write(StateDict(tensors: tensors), to: path)
         let back = try HDF5Reader.read(MappedFile(path: path))
@@ -63,7 +64,7 @@ import Testing
         root["epoch"] = .int(3)
         root["lr"] = .float(0.5)
         root["name"] = .string("run")
-        let path = HDF5Fixtures.temporaryPath(".h5")
+        let path = Temporary.path(".h5")
         defer { unlink(path) }
         try HDF5Writer.write(StateDict(root: .dict(root)), to: path)
         let back = try HDF5Reader.read(MappedFile(path: path))
@@ -74,7 +75,7 @@ import Testing
     }
 
     @Test func keysThatCannotBeNamesAreErrors() throws {
-        let path = HDF5Fixtures.temporaryPath(".h5")
+        let path = Temporary.path(".h5")
         defer { unlink(path) }
         let t = try TensorEntry(dtype: .float32, shape: [1], bytes: [0, 0, 0, 0])
         #expect(throws: CheckpointError.self) { try HDF5Writer.write(StateDict(tensors: ["": t]), to: path) }

@@ -1,14 +1,15 @@
 import CkptCore
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptFormats
 
 @Suite struct KerasReaderTests {
     @Test func kerasZipReadsTheWeightsInPlace() throws {
-        let file = try MappedFile(path: HDF5Fixtures.path("keras3.keras"))
+        let file = try MappedFile(path: Fixtures.path("hdf5/keras3.keras"))
         #expect(try CheckpointFormat.detect(file) == .keras)
         let sd = try KerasReader.read(file)
-        #expect(try HDF5Fixtures.describe(sd) == HDF5Fixtures.manifest("keras3.keras").tensors)
+        #expect(try TensorRecord.records(sd) == FileManifest.of("hdf5/keras3.keras").tensors)
         let first = try #require(sd.tensors.values.first)
         #expect(first.storage.bytes.mappedFile === file)
         #expect(sd.attributes["keras_version"] == "3.15.1")
@@ -17,15 +18,15 @@ import Testing
     }
 
     @Test func deflatedWeightsMemberIsInflatedAndRead() throws {
-        let file = try MappedFile(path: HDF5Fixtures.path("keras3_deflated.keras"))
+        let file = try MappedFile(path: Fixtures.path("hdf5/keras3_deflated.keras"))
         let sd = try KerasReader.read(file)
-        #expect(try HDF5Fixtures.describe(sd) == HDF5Fixtures.manifest("keras3_deflated.keras").tensors)
+        #expect(try TensorRecord.records(sd) == FileManifest.of("hdf5/keras3_deflated.keras").tensors)
         #expect(sd.tensors.values.first?.storage.bytes.mappedFile == nil)
         #expect(sd.attributes["date_saved"] == "2026-01-01@00:00:00")
     }
 
     @Test func checkpointReadDispatchesToKeras() throws {
-        let c = try Checkpoint.read(HDF5Fixtures.path("keras3.keras"))
+        let c = try Checkpoint.read(Fixtures.path("hdf5/keras3.keras"))
         #expect(c.format == .keras)
         #expect(c.stateDict.tensors.count == 22)
     }
@@ -39,14 +40,14 @@ import Testing
 
     @Test func legacyLayerListsAreNotMetadata() throws {
         for name in ["keras2_legacy.h5", "keras2_chunked.h5"] {
-            let sd = try HDF5Reader.read(MappedFile(path: HDF5Fixtures.path(name)))
+            let sd = try HDF5Reader.read(MappedFile(path: Fixtures.path("hdf5/\(name)")))
             #expect(Array(sd.attributes.keys) == ["backend", "keras_version"], "\(name)")
         }
     }
 
     @Test func truncatedKerasZipIsAnError() throws {
-        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: HDF5Fixtures.path("keras3.keras"))))
-        let path = HDF5Fixtures.temporaryPath(".keras")
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("hdf5/keras3.keras"))))
+        let path = Temporary.path(".keras")
         defer { unlink(path) }
         for cut in stride(from: 1, to: bytes.count, by: 1709) {
             try Data(bytes[..<cut]).write(to: URL(fileURLWithPath: path))

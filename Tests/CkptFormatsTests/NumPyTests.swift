@@ -1,7 +1,8 @@
 import CkptCore
-@testable import CkptFormats
+import CkptTestSupport
 import Foundation
 import Testing
+@testable import CkptFormats
 
 @Suite struct NumPyTests {
     static let npyFixtures = ["v1_f4", "big_endian", "fortran", "bool", "int64", "half", "scalar", "empty", "u1",
@@ -9,19 +10,19 @@ import Testing
 
     @Test(arguments: npyFixtures)
     func npyMatchesManifest(name: String) throws {
-        let sd = try NPYReader.read(FlatFixture.map(name + ".npy"))
-        try FlatFixture.expectMatches(sd, manifest: FlatFixture.manifest(name + ".npy"))
+        let sd = try NPYReader.read(Fixtures.map("flat/\(name).npy"))
+        try FileManifest.of("flat/\(name).npy").expectMatches(sd)
     }
 
     @Test func layoutsAreKeptNotCopied() throws {
-        let big = try #require(NPYReader.read(FlatFixture.map("big_endian.npy")).tensors["big_endian"])
+        let big = try #require(NPYReader.read(Fixtures.map("flat/big_endian.npy")).tensors["big_endian"])
         #expect(big.storage.byteOrder == .big && big.storage.bytes.mappedFile != nil)
-        let fortran = try #require(NPYReader.read(FlatFixture.map("fortran.npy")).tensors["fortran"])
+        let fortran = try #require(NPYReader.read(Fixtures.map("flat/fortran.npy")).tensors["fortran"])
         #expect(fortran.shape == [3, 4] && fortran.strides == [1, 3] && !fortran.isContiguous)
-        let i2 = try #require(NPYReader.read(FlatFixture.map("big_i2.npy")).tensors["big_i2"])
+        let i2 = try #require(NPYReader.read(Fixtures.map("flat/big_i2.npy")).tensors["big_i2"])
         #expect(try i2.doubleValues() == [1, -300, 7])
         for (name, version) in [("v1_f4", 1), ("v2", 2), ("v3", 3)] {
-            let file = try FlatFixture.map(name + ".npy")
+            let file = try Fixtures.map("flat/\(name).npy")
             #expect(try file.bytes(offset: 6, count: 1)[0] == UInt8(version))
         }
     }
@@ -33,23 +34,23 @@ import Testing
         ("bad_npy_header_past_end.npy", "header claims 60000 bytes"),
     ])
     func hostileNpyIsAnError(name: String, message: String) throws {
-        let file = try FlatFixture.map(name)
+        let file = try Fixtures.map("flat/\(name)")
         let error = try #require(throws: CheckpointError.self) { try NPYReader.read(file) }
         #expect(error.description.contains(message), "\(error)")
     }
 
     @Test(arguments: ["plain.npz", "compressed.npz"])
     func npzMatchesManifest(name: String) throws {
-        let sd = try NPZReader.read(FlatFixture.map(name))
-        try FlatFixture.expectMatches(sd, manifest: FlatFixture.manifest(name))
+        let sd = try NPZReader.read(Fixtures.map("flat/\(name)"))
+        try FileManifest.of("flat/\(name)").expectMatches(sd)
         let mapped = sd.tensors.values.allSatisfy { $0.storage.bytes.mappedFile != nil }
         #expect(mapped == (name == "plain.npz"), "STORED members are mapped, DEFLATE members inflate on demand")
     }
 
     @Test func everyNpzTruncationIsAnError() throws {
         for name in ["compressed.npz", "v1_f4.npy"] {
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: FlatFixture.path(name)))
-            let tmp = FlatFixture.temporary(name)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("flat/\(name)")))
+            let tmp = Temporary.path(name)
             defer { unlink(tmp) }
             try bytes.write(to: URL(fileURLWithPath: tmp))
             for cut in stride(from: bytes.count - 1, through: 0, by: -1) {
@@ -64,17 +65,17 @@ import Testing
     }
 
     @Test func byteFlipsAreErrorsOrHarmless() throws {
-        let npy = try FlatFixture.sweepByteFlips("fortran.npy", read: NPYReader.read)
+        let npy = try ByteFlipSweep.run("flat/fortran.npy", read: NPYReader.read)
         #expect(npy.failures >= 6, "every flip of the magic is refused (\(npy.failures) of \(npy.total))")
-        let npz = try FlatFixture.sweepByteFlips("compressed.npz", read: NPZReader.read)
+        let npz = try ByteFlipSweep.run("flat/compressed.npz", read: NPZReader.read)
         #expect(npz.failures > npz.total / 2, "\(npz.failures) of \(npz.total)")
     }
 
     /// What numpy writes for a C-order little-endian array, ckpt writes byte for byte.
     @Test(arguments: ["v1_f4", "bool", "int64", "half", "scalar", "empty", "u1", "bf16", "c16"])
     func npyWriterIsByteIdenticalToNumpy(name: String) throws {
-        let original = try FlatFixture.map(name + ".npy")
-        let path = FlatFixture.temporary(".npy")
+        let original = try Fixtures.map("flat/\(name).npy")
+        let path = Temporary.path(".npy")
         defer { unlink(path) }
         try NPYWriter.write(try NPYReader.read(original), to: path)
         let copy = try MappedFile(path: path)
@@ -83,28 +84,28 @@ import Testing
 
     @Test(arguments: ["big_endian", "fortran", "big_i2"])
     func npyWriterNormalisesLayout(name: String) throws {
-        let dir = try FlatFixture.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try Temporary.folder().path
+        defer { Temporary.remove(dir) }
         let path = dir + "/\(name).npy"
-        try NPYWriter.write(try NPYReader.read(FlatFixture.map(name + ".npy")), to: path)
+        try NPYWriter.write(try NPYReader.read(Fixtures.map("flat/\(name).npy")), to: path)
         let back = try NPYReader.read(MappedFile(path: path))
-        try FlatFixture.expectMatches(back, manifest: FlatFixture.manifest(name + ".npy"))
+        try FileManifest.of("flat/\(name).npy").expectMatches(back)
         #expect(back.tensors.values.first?.storage.byteOrder == .little && back.tensors.values.first?.isContiguous == true)
     }
 
     @Test(arguments: ["plain.npz", "compressed.npz"])
     func npzWriterRoundTrips(name: String) throws {
-        let path = FlatFixture.temporary(".npz")
+        let path = Temporary.path(".npz")
         defer { unlink(path) }
-        try NPZWriter.write(try NPZReader.read(FlatFixture.map(name)), to: path)
+        try NPZWriter.write(try NPZReader.read(Fixtures.map("flat/\(name)")), to: path)
         let zip = try ZipArchive(MappedFile(path: path))
         #expect(zip.entries.allSatisfy { $0.method == ZipArchive.stored && $0.dataOffset % 64 == 0 })
         let back = try NPZReader.read(MappedFile(path: path))
-        try FlatFixture.expectMatches(back, manifest: FlatFixture.manifest(name))
+        try FileManifest.of("flat/\(name)").expectMatches(back)
     }
 
     @Test func writersRefuseWhatNumpyCannotHold() throws {
-        let path = FlatFixture.temporary(".npy")
+        let path = Temporary.path(".npy")
         defer { unlink(path) }
         let a = try TensorEntry.float32([1], shape: [1])
         let two = try #require(throws: CheckpointError.self) { try NPYWriter.write(StateDict(tensors: ["a": a, "b": a]), to: path) }

@@ -1,4 +1,5 @@
 import CkptCore
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptFormats
@@ -23,13 +24,13 @@ import Testing
 
     @Test(arguments: [2, 3, 4, 5])
     func pythonValuesMatchRepr(protocol p: Int) throws {
-        let v = try TorchFixtures.unpickle(try TorchFixtures.bytes("pickles/values_p\(p).pkl"))
-        let expected = try JSONDecoder().decode([String: String].self, from: Data(try TorchFixtures.bytes("pickles/values_p\(p).json")))
+        let v = try TorchFixtures.unpickle(try Fixtures.bytes("torch_files/pickles/values_p\(p).pkl"))
+        let expected = try JSONDecoder().decode([String: String].self, from: Data(try Fixtures.bytes("torch_files/pickles/values_p\(p).json")))
         #expect(v.description == expected["repr"])
     }
 
     @Test func intDictKeysAndPlainDict() throws {
-        let v = try TorchFixtures.unpickle(try TorchFixtures.bytes("pickles/values_p2.pkl"))
+        let v = try TorchFixtures.unpickle(try Fixtures.bytes("torch_files/pickles/values_p2.pkl"))
         let nested = try #require(v.dict?["nested"]?.dict)
         #expect(nested.isOrdered == false)
         #expect(nested.items.keys.contains(.int(3)))
@@ -48,10 +49,10 @@ import Testing
     }
 
     @Test func refusesOsSystem() throws {
-        expectError(try TorchFixtures.bytes("pickles/evil_os_system.pkl")) {
+        expectError(try Fixtures.bytes("torch_files/pickles/evil_os_system.pkl")) {
             if case .unsafe(let m) = $0 { return m.contains("os.system") } else { return false }
         }
-        expectError(try TorchFixtures.bytes("pickles/evil_stack_global.pkl")) {
+        expectError(try Fixtures.bytes("torch_files/pickles/evil_stack_global.pkl")) {
             if case .unsafe(let m) = $0 { return m.contains("posix.system") } else { return false }
         }
     }
@@ -71,7 +72,7 @@ import Testing
     }
 
     @Test func truncatedPicklesFailAtEveryLength() throws {
-        let full = try TorchFixtures.bytes("pickles/values_p4.pkl")
+        let full = try Fixtures.bytes("torch_files/pickles/values_p4.pkl")
         for n in 0 ..< full.count - 1 {
             #expect(throws: CheckpointError.self) { try TorchFixtures.unpickle(Array(full[..<n])) }
         }

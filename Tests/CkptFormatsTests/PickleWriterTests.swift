@@ -1,4 +1,5 @@
 import CkptCore
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptFormats
@@ -20,7 +21,7 @@ import Testing
     }
 
     @Test func legacyStateDictRoundTripsThroughThePickler() throws {
-        let sd = try TorchLegacyReader.read(try MappedFile(path: TorchFixtures.path("legacy.pt")))
+        let sd = try TorchLegacyReader.read(try MappedFile(path: Fixtures.path("torch_files/legacy.pt")))
         let (back, bytes, pickler) = try roundTrip(sd)
         try TorchFixtures.expectMatches(back, "legacy.pt")
         // Views and tied weights share one record each: the file has as many records as storages.

@@ -1,13 +1,14 @@
 import CkptCore
-@testable import CkptFormats
+import CkptTestSupport
 import Foundation
 import OrderedCollections
 import Testing
+@testable import CkptFormats
 
 @Suite struct SafetensorsTests {
     @Test func readsEveryDTypeAsTheManifestSays() throws {
-        let sd = try SafetensorsReader.read(FlatFixture.map("tensors.safetensors"))
-        try FlatFixture.expectMatches(sd, manifest: FlatFixture.manifest("tensors.safetensors"))
+        let sd = try SafetensorsReader.read(Fixtures.map("flat/tensors.safetensors"))
+        try FileManifest.of("flat/tensors.safetensors").expectMatches(sd)
         #expect(sd.attributes == ["format": "pt"])
         let t = sd.tensors
         #expect(try t["idx"]?.doubleValues() == [0, -1, 1_099_511_627_776, 7])
@@ -19,8 +20,8 @@ import Testing
     }
 
     @Test func fileWithoutMetadataHasNoAttributes() throws {
-        let sd = try SafetensorsReader.read(FlatFixture.map("single.safetensors"))
-        try FlatFixture.expectMatches(sd, manifest: FlatFixture.manifest("single.safetensors"))
+        let sd = try SafetensorsReader.read(Fixtures.map("flat/single.safetensors"))
+        try FileManifest.of("flat/single.safetensors").expectMatches(sd)
         #expect(sd.attributes.isEmpty)
     }
 
@@ -39,7 +40,7 @@ import Testing
         ("bad_st_duplicate_key.safetensors", "duplicate key 'x'"),
     ])
     func hostileFilesAreOneLineErrors(name: String, message: String) throws {
-        let file = try FlatFixture.map(name)
+        let file = try Fixtures.map("flat/\(name)")
         let error = try #require(throws: CheckpointError.self) { try SafetensorsReader.read(file) }
         #expect(error.description.contains(message), "\(error)")
         #expect(!error.description.contains("\n"))
@@ -47,15 +48,15 @@ import Testing
 
     /// Through detection too: a header length past the end of the file is reported as such, not as "unknown format".
     @Test func hugeHeaderIsDetectedAndNamed() throws {
-        let error = try #require(throws: FileError.self) { try Checkpoint.read(FlatFixture.path("bad_st_huge_header.safetensors")) }
+        let error = try #require(throws: FileError.self) { try Checkpoint.read(Fixtures.path("flat/bad_st_huge_header.safetensors")) }
         #expect(error.underlying == .tooLarge("safetensors header claims 1152921504606846976 bytes (limit 100000000)"))
-        let past = try #require(throws: FileError.self) { try Checkpoint.read(FlatFixture.path("bad_st_header_past_end.safetensors")) }
+        let past = try #require(throws: FileError.self) { try Checkpoint.read(Fixtures.path("flat/bad_st_header_past_end.safetensors")) }
         #expect(past.underlying.description.hasPrefix("safetensors header claims 96 bytes"))
     }
 
     @Test func everyTruncationIsAnError() throws {
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: FlatFixture.path("tensors.safetensors")))
-        let tmp = FlatFixture.temporary(".safetensors")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("flat/tensors.safetensors")))
+        let tmp = Temporary.path(".safetensors")
         defer { unlink(tmp) }
         try bytes.write(to: URL(fileURLWithPath: tmp))
         for cut in stride(from: bytes.count - 1, through: 0, by: -1) {
@@ -66,26 +67,26 @@ import Testing
     }
 
     @Test func byteFlipsAreErrorsOrHarmless() throws {
-        let (failures, total) = try FlatFixture.sweepByteFlips("tensors.safetensors", read: SafetensorsReader.read)
+        let (failures, total) = try ByteFlipSweep.run("flat/tensors.safetensors", read: SafetensorsReader.read)
         // Flips in the length, JSON syntax, names of fields and offsets are caught; flips in tensor data are not
         // (the format has no checksum) — the data is 194 of the file's bytes.
         #expect(failures > 0 && total - failures >= 194, "\(failures) of \(total)")
     }
 
     @Test func writerRoundTripsBytesOrderAndMetadata() throws {
-        let sd = try SafetensorsReader.read(FlatFixture.map("tensors.safetensors"))
-        let path = FlatFixture.temporary(".safetensors")
+        let sd = try SafetensorsReader.read(Fixtures.map("flat/tensors.safetensors"))
+        let path = Temporary.path(".safetensors")
         defer { unlink(path) }
         try SafetensorsWriter.write(sd, to: path)
         let file = try MappedFile(path: path)
         let back = try SafetensorsReader.read(file)
-        try FlatFixture.expectMatches(back, manifest: FlatFixture.manifest("tensors.safetensors"))
+        try FileManifest.of("flat/tensors.safetensors").expectMatches(back)
         #expect(back.attributes == ["format": "pt"])
         let n = Int(try file.bytes(offset: 0, count: 8).loadUnaligned(as: UInt64.self))
         #expect((8 + n) % 8 == 0)
         let header = String(decoding: try file.bytes(offset: 8, count: n), as: UTF8.self)
         #expect(header.hasPrefix("{\"__metadata__\":{\"format\":\"pt\"},\"idx\":{\"dtype\":\"I64\",\"shape\":[4],\"data_offsets\":[0,32]}"))
-        #expect(file.size == (try MappedFile(path: FlatFixture.path("tensors.safetensors"))).size)
+        #expect(file.size == (try MappedFile(path: Fixtures.path("flat/tensors.safetensors"))).size)
     }
 
     @Test func writerMakesViewsContiguousAndKeepsKeyOrder() throws {
@@ -93,7 +94,7 @@ import Testing
         let transposed = try TensorEntry(dtype: .float32, shape: [3, 2], strides: [1, 3], storage: base.storage)
         let row = try TensorEntry(dtype: .float32, shape: [3], storageOffset: 3, storage: base.storage)
         let sd = StateDict(tensors: ["z.weight": base, "a.t": transposed, "m.row": row], attributes: ["note": "x\"y"])
-        let path = FlatFixture.temporary(".safetensors")
+        let path = Temporary.path(".safetensors")
         defer { unlink(path) }
         try SafetensorsWriter.write(sd, to: path)
         let back = try SafetensorsReader.read(MappedFile(path: path))
@@ -105,7 +106,7 @@ import Testing
 
     @Test func writerRefusesWhatTheFormatCannotHold() throws {
         let c = try TensorEntry(dtype: .complex128, shape: [1], bytes: [UInt8](repeating: 0, count: 16))
-        let path = FlatFixture.temporary(".safetensors")
+        let path = Temporary.path(".safetensors")
         defer { unlink(path) }
         let error = try #require(throws: CheckpointError.self) { try SafetensorsWriter.write(StateDict(tensors: ["c": c]), to: path) }
         #expect(error.description.contains("complex128"))

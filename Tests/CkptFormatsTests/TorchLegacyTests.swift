@@ -1,11 +1,12 @@
 import CkptCore
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptFormats
 
 @Suite struct TorchLegacyTests {
     @Test func readsLegacyFileLikeTorch() throws {
-        let file = try MappedFile(path: TorchFixtures.path("legacy.pt"))
+        let file = try MappedFile(path: Fixtures.path("torch_files/legacy.pt"))
         #expect(try CheckpointFormat.detect(file) == .torchLegacy)
         let sd = try TorchLegacyReader.read(file)
         try TorchFixtures.expectMatches(sd, "legacy.pt")
@@ -18,10 +19,9 @@ import Testing
     }
 
     @Test func truncatedAndFlippedLegacyFiles() throws {
-        let full = try TorchFixtures.bytes("legacy.pt")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-legacy-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let full = try Fixtures.bytes("torch_files/legacy.pt")
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         for n in stride(from: 16, to: full.count - 1, by: 37) {
             let path = dir.appendingPathComponent("cut.pt").path
             try Data(full[..<n]).write(to: URL(fileURLWithPath: path))

@@ -1,4 +1,5 @@
 import CkptCore
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptFormats
@@ -8,11 +9,10 @@ import Testing
 
     @Test(arguments: fixtures)
     func writeThenReadIsIdentical(_ name: String) throws {
-        let original = try Checkpoint.read(TorchFixtures.path(name))
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-torchrt-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let original = try Checkpoint.read(Fixtures.path("torch_files/\(name)"))
+        let dir = try Temporary.folder()
         let out = dir.appendingPathComponent(name).path
-        defer { try? FileManager.default.removeItem(atPath: out) }
+        defer { Temporary.remove(dir) }
         try Checkpoint.write(original.stateDict, to: out, format: .torchZip)
         let back = try Checkpoint.read(out)
         #expect(back.format == .torchZip)

@@ -1,4 +1,5 @@
 import CkptCore
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptFormats
@@ -7,7 +8,7 @@ import Testing
     static let readable = ["dtypes.pt", "tied.pt", "training.pt", "protocol4.pt", "bigendian.pt", "parameters.pt", "minimal.pt", "named.model.pt"]
 
     func read(_ name: String) throws -> (MappedFile, StateDict) {
-        let file = try MappedFile(path: TorchFixtures.path(name))
+        let file = try MappedFile(path: Fixtures.path("torch_files/\(name)"))
         #expect(try CheckpointFormat.detect(file) == .torchZip)
         return (file, try TorchZipReader.read(file))
     }
@@ -60,7 +61,7 @@ import Testing
 
     @Test func refusesOsSystemNamingTheGlobal() throws {
         #expect {
-            try Checkpoint.read(TorchFixtures.path("evil_os_system.pt"))
+            try Checkpoint.read(Fixtures.path("torch_files/evil_os_system.pt"))
         } throws: { e in
             guard let f = e as? FileError, case .unsafe(let m) = f.underlying else { return false }
             return m.contains("os.system")
@@ -70,14 +71,14 @@ import Testing
     @Test(arguments: ["truncated.pt", "short_storage.pt", "huge_shape.pt", "huge_numel.pt", "view_out_of_range.pt"])
     func hostileFilesFailWithOneError(_ name: String) throws {
         #expect(throws: FileError.self) {
-            let c = try Checkpoint.read(TorchFixtures.path(name))
+            let c = try Checkpoint.read(Fixtures.path("torch_files/\(name)"))
             for t in c.stateDict.tensors.values { _ = try t.contiguousBytes() }
         }
     }
 
     @Test func refusesLazyConjugateTensors() throws {
         #expect {
-            try Checkpoint.read(TorchFixtures.path("conj.pt"))
+            try Checkpoint.read(Fixtures.path("torch_files/conj.pt"))
         } throws: { e in
             guard let f = e as? FileError, case .unsupported(let m) = f.underlying else { return false }
             return m.contains("conj")
@@ -86,44 +87,43 @@ import Testing
 
     @Test func refusesTorchScriptAndPickledModules() throws {
         #expect {
-            try Checkpoint.read(TorchFixtures.path("scripted.pt"))
+            try Checkpoint.read(Fixtures.path("torch_files/scripted.pt"))
         } throws: { e in
             guard let f = e as? FileError, case .unsupported(let m) = f.underlying else { return false }
             return m.contains("TorchScript")
         }
         #expect {
-            try Checkpoint.read(TorchFixtures.path("whole_module.pt"))
+            try Checkpoint.read(Fixtures.path("torch_files/whole_module.pt"))
         } throws: { e in
             guard let f = e as? FileError, case .unsafe(let m) = f.underlying else { return false }
             return m.contains("torch.nn.modules.container.Sequential")
         }
-        let globals = try PickleGlobalScan.scan(try MappedFile(path: TorchFixtures.path("whole_module.pt")), format: .torchZip)
+        let globals = try PickleGlobalScan.scan(try MappedFile(path: Fixtures.path("torch_files/whole_module.pt")), format: .torchZip)
         #expect(globals.contains { $0.fullName == "torch.nn.modules.linear.Linear" && !$0.allowed })
     }
 
     @Test func globalScan() throws {
-        let dtypes = try PickleGlobalScan.report(try MappedFile(path: TorchFixtures.path("dtypes.pt")), format: .torchZip)
+        let dtypes = try PickleGlobalScan.report(try MappedFile(path: Fixtures.path("torch_files/dtypes.pt")), format: .torchZip)
         let names = dtypes.globals.map(\.fullName)
         #expect(names.prefix(3) == ["collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch.FloatStorage"])
         #expect(names.contains("torch.storage.UntypedStorage") && names.contains("torch.uint16"))
         #expect(dtypes.weightsOnlyLoadable)
-        let p4 = try PickleGlobalScan.report(try MappedFile(path: TorchFixtures.path("protocol4.pt")), format: .torchZip)
+        let p4 = try PickleGlobalScan.report(try MappedFile(path: Fixtures.path("torch_files/protocol4.pt")), format: .torchZip)
         #expect(p4.refusedOpcodes.contains("FRAME") && p4.refusedOpcodes.contains("STACK_GLOBAL"))
         #expect(p4.globals.map(\.fullName) == ["collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch.FloatStorage", "torch.LongStorage"])
         #expect(!p4.weightsOnlyLoadable)
-        let evil = try PickleGlobalScan.scan(try MappedFile(path: TorchFixtures.path("evil_os_system.pt")), format: .torchZip)
+        let evil = try PickleGlobalScan.scan(try MappedFile(path: Fixtures.path("torch_files/evil_os_system.pt")), format: .torchZip)
         #expect(evil.map(\.fullName) == ["collections.OrderedDict", "os.system"])
         #expect(evil.map(\.allowed) == [true, false])
-        let legacy = try PickleGlobalScan.scan(try MappedFile(path: TorchFixtures.path("legacy.pt")), format: .torchLegacy)
+        let legacy = try PickleGlobalScan.scan(try MappedFile(path: Fixtures.path("torch_files/legacy.pt")), format: .torchLegacy)
         #expect(legacy.map(\.fullName).contains("torch.BFloat16Storage"))
     }
 
     @Test(arguments: ["dtypes.pt", "tied.pt", "training.pt"])
     func cutAndFlippedCopiesNeverCrash(_ name: String) throws {
-        let full = try TorchFixtures.bytes(name)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-torchzip-\(getpid())-\(name)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let full = try Fixtures.bytes("torch_files/\(name)")
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         let path = dir.appendingPathComponent("x.pt").path
         for n in stride(from: 0, to: full.count, by: 97) {
             try Data(full[..<n]).write(to: URL(fileURLWithPath: path))

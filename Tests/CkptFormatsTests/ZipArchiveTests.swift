@@ -1,11 +1,12 @@
 import CkptCore
-@testable import CkptFormats
+import CkptTestSupport
 import Foundation
 import Testing
+@testable import CkptFormats
 
 @Suite struct ZipArchiveTests {
     @Test func storedMembersAreMappedSlices() throws {
-        let zip = try ZipArchive(FlatFixture.map("zip_two_stored.zip"))
+        let zip = try ZipArchive(Fixtures.map("flat/zip_two_stored.zip"))
         #expect(zip.entries.map(\.name) == ["a.npy", "b.npy"])
         let a = try #require(zip.entry(named: "a.npy"))
         #expect(a.method == ZipArchive.stored && a.uncompressedSize == 100)
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test func torchArchiveHasAlignedDataAndZeroLocalSizes() throws {
-        let zip = try ZipArchive(FlatFixture.map("torch_small.pt"))
+        let zip = try ZipArchive(Fixtures.map("flat/torch_small.pt"))
         let names = zip.entries.map(\.name)
         #expect(names.first == "torch_small/data.pkl")
         #expect(names.contains("torch_small/version") && names.contains("torch_small/data/0"))
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func deflatedMemberInflatesLazilyWithCRC() throws {
-        let zip = try ZipArchive(FlatFixture.map("zip_deflated.zip"))
+        let zip = try ZipArchive(Fixtures.map("flat/zip_deflated.zip"))
         let e = try #require(zip.entry(named: "z.npy"))
         #expect(e.method == ZipArchive.deflated && e.compressedSize < 1000 && e.uncompressedSize == 100_000)
         let data = try zip.data(e)
@@ -42,7 +43,7 @@ import Testing
     }
 
     @Test func numpyZip64LocalExtraIsSkipped() throws {
-        let zip = try ZipArchive(FlatFixture.map("plain.npz"))
+        let zip = try ZipArchive(Fixtures.map("flat/plain.npz"))
         #expect(zip.entries.map(\.name) == ["weight.npy", "b.c/d.npy", "flags.npy", "arr_0.npy"])
         for e in zip.entries {
             let head = try zip.data(e).slice(offset: 0, count: 6).load()
@@ -54,16 +55,12 @@ import Testing
     /// Every good zip among the fixtures (those with a manifest: torch.save archives, Keras `.keras`,
     /// np.savez files) opens, and every member's bytes pass their CRC (torch.save writes real CRCs by default).
     @Test func everyRealZipFixtureOpensWithValidCRCs() throws {
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0 ..< 3 { root.deleteLastPathComponent() }
-        let fixtures = root.appendingPathComponent("Fixtures")
-        let all = FileManager.default.enumerator(atPath: fixtures.path)?.compactMap { $0 as? String } ?? []
-        let data = try Data(contentsOf: fixtures.appendingPathComponent("reference/manifest.json"))
-        let listed = try JSONDecoder().decode(SafetensorsReferenceTests.Reference.self, from: data).files.keys.map { "reference/" + $0 }
+        let all = FileManager.default.enumerator(atPath: Fixtures.root.path)?.compactMap { $0 as? String } ?? []
+        let listed = try ReferenceManifest.loaded.get().files.keys.map { "reference/" + $0 }
         let good = Set(all.filter { all.contains($0 + ".json") } + listed)
         var opened = 0
         for relative in good.sorted() {
-            let file = try MappedFile(path: fixtures.appendingPathComponent(relative).path)
+            let file = try Fixtures.map(relative)
             guard file.size >= 4, try Array(file.bytes(offset: 0, count: 4)) == [0x50, 0x4B, 3, 4] else { continue }
             do {
                 let zip = try ZipArchive(file)
@@ -87,7 +84,7 @@ import Testing
         ("bad_npz_truncated.npz", "end-of-central-directory"),
     ])
     func hostileArchivesFailToOpen(name: String, message: String) throws {
-        let file = try FlatFixture.map(name)
+        let file = try Fixtures.map("flat/\(name)")
         let error = try #require(throws: CheckpointError.self) { try ZipArchive(file) }
         #expect(error.description.contains(message), "\(error)")
         #expect(!error.description.contains("\n"))
@@ -95,7 +92,7 @@ import Testing
 
     @Test(arguments: [("bad_zip_inflates_larger.zip", "more than its declared"), ("bad_zip_crc.zip", "CRC-32")])
     func hostileMembersFailWhenRead(name: String, message: String) throws {
-        let zip = try ZipArchive(FlatFixture.map(name))
+        let zip = try ZipArchive(Fixtures.map("flat/\(name)"))
         let data = try zip.data(named: "z.npy")
         let error = try #require(throws: CheckpointError.self) { try data.load() }
         #expect(error.description.contains(message), "\(error)")
@@ -103,8 +100,8 @@ import Testing
 
     @Test func everyTruncationIsAnError() throws {
         for name in ["torch_small.pt", "plain.npz", "zip_deflated.zip"] {
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: FlatFixture.path(name)))
-            let tmp = FlatFixture.temporary(".zip")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("flat/\(name)")))
+            let tmp = Temporary.path(".zip")
             defer { unlink(tmp) }
             // Cutting from the end down reuses one file: truncate(2) is cheap, rewriting is not.
             try bytes.write(to: URL(fileURLWithPath: tmp))
@@ -117,8 +114,8 @@ import Testing
     }
 
     @Test func bitFlipsNeverCrash() throws {
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: FlatFixture.path("zip_two_stored.zip")))
-        let tmp = FlatFixture.temporary(".zip")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("flat/zip_two_stored.zip")))
+        let tmp = Temporary.path(".zip")
         try bytes.write(to: URL(fileURLWithPath: tmp))
         let fd = open(tmp, O_RDWR)
         defer { close(fd); unlink(tmp) }

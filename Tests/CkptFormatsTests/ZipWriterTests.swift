@@ -1,7 +1,8 @@
 import CkptCore
-@testable import CkptFormats
+import CkptTestSupport
 import Foundation
 import Testing
+@testable import CkptFormats
 
 @Suite struct ZipWriterTests {
     static func members() -> [(String, [UInt8])] {
@@ -50,7 +51,7 @@ import Testing
 
     @Test(arguments: [64, 1, 4096])
     func writesAlignedMembersThatReadBack(alignment: Int) throws {
-        let path = FlatFixture.temporary(".zip")
+        let path = Temporary.path(".zip")
         defer { unlink(path) }
         let m = Self.members()
         try Self.write(m, to: path, alignment: alignment)
@@ -58,7 +59,7 @@ import Testing
     }
 
     @Test func zip64RecordsReadBack() throws {
-        let path = FlatFixture.temporary(".zip")
+        let path = Temporary.path(".zip")
         defer { unlink(path) }
         let m = Self.members()
         try Self.write(m, to: path, zip64Limit: 200)
@@ -85,7 +86,7 @@ import Testing
     }
 
     @Test func layoutMatchesTorch() throws {
-        let path = FlatFixture.temporary(".zip")
+        let path = Temporary.path(".zip")
         defer { unlink(path) }
         try Self.write([("sd/data.pkl", [1, 2, 3])], to: path)
         let f = try MappedFile(path: path)
@@ -99,9 +100,9 @@ import Testing
 
     /// Copying every record of a real torch.save archive gives the same bytes torch wrote.
     @Test func rewritingTorchArchiveIsByteIdentical() throws {
-        let source = try FlatFixture.map("torch_small.pt")
+        let source = try Fixtures.map("flat/torch_small.pt")
         let src = try ZipArchive(source)
-        let path = FlatFixture.temporary(".pt")
+        let path = Temporary.path(".pt")
         defer { unlink(path) }
         let w = try ZipWriter(path: path)
         for e in src.entries { try w.add(e.name, bytes: try src.data(e).load()) }
@@ -112,7 +113,7 @@ import Testing
     }
 
     @Test func misuseIsAnError() throws {
-        let path = FlatFixture.temporary(".zip")
+        let path = Temporary.path(".zip")
         defer { unlink(path) }
         let w = try ZipWriter(path: path)
         try w.add("a", bytes: [1])

@@ -1,6 +1,7 @@
+import CkptCore
+import CkptTestSupport
 import Testing
 @testable import CkptModel
-import CkptCore
 
 @Suite struct ModelFileParserTests {
     func module(_ spec: ModuleSpec, _ name: String) throws -> ModuleSpec {
@@ -10,7 +11,7 @@ import CkptCore
     }
 
     @Test func parsesEveryLayerPyTorchPrints() throws {
-        let file = try ModelFile.parse(try ModelFileFixtures.text("model_reprs/all_layers.txt"))
+        let file = try ModelFile.parse(try Fixtures.text("model_reprs/all_layers.txt"))
         let root = file.root
         #expect(root.className == "AllLayers" && root.isContainer)
         #expect(root.children.map(\.name) == ["layers", "seq", "empty", "blocks", "plist", "plist1", "pdict"])

@@ -1,48 +1,38 @@
-import Foundation
-import Testing
 import CkptCore
 import CkptFormats
 import CkptNN
 import CkptTensor
+import CkptTestSupport
+import Foundation
+import Testing
 @testable import CkptModel
 
 /// Model files of `Fixtures/models` against PyTorch: build, load the checkpoint torch saved, run, compare.
 @Suite struct ModelRunTests {
     static let names = ["mlp", "tiny_regression", "tied", "tied_lm", "lenet", "cnn_tutorial", "lstm_classifier", "bn_cnn"]
 
-    static func models() throws -> [String: Any] {
-        let data = try Data(contentsOf: ModelFileFixtures.root.appendingPathComponent("models/models.json"))
-        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-    }
-
-    func tensor(_ path: String) throws -> Tensor {
-        let entry = try #require(try Checkpoint.read(path).stateDict.tensors.values.first)
-        return try Tensor(entry: entry)
-    }
+    static func models() throws -> [String: Any] { try Fixtures.json("models/models.json") }
 
     @Test(arguments: names + ["attn"])
     func runsLikePyTorch(name: String) throws {
-        let dir = ModelFileFixtures.root.appendingPathComponent("models").path + "/"
-        let model = try ModelBuilder.build(text: try ModelFileFixtures.text("models/\(name).model"))
+        let model = try ModelBuilder.build(text: try Fixtures.text("models/\(name).model"))
         let expected = try #require(try Self.models()[name] as? [String: Any])
         #expect(model.parameters().reduce(0) { $0 + $1.numel } == expected["parameters"] as? Int)
         let keys = (expected["keys"] as? [[Any]] ?? []).compactMap { $0.first as? String }
         #expect(Array(model.stateDict().keys) == keys)
-        let report = try model.load(try Checkpoint.read(dir + name + ".pt").stateDict.tensors)
+        let report = try model.load(try Fixtures.stateDict("models/\(name).pt").tensors)
         #expect(report.ok, "\(report)")
         model.eval()
-        let input = try tensor(dir + name + ".input.npy")
+        let input = try Tensor(entry: Fixtures.tensor("models/\(name).input.npy"))
         let output = try Tensor.noGrad { try model(input) }
-        let want = try tensor(dir + name + ".expected.npy")
+        let want = try Tensor(entry: Fixtures.tensor("models/\(name).expected.npy"))
         #expect(output.shape == want.shape)
-        let scale = max(1, want.scalars.map { abs($0) }.max() ?? 1)
-        let diff = zip(output.scalars, want.scalars).map { abs($0 - $1) }.max() ?? .infinity
-        #expect(diff <= 1e-5 * scale, "max abs diff \(diff)")
+        expectClose(output.scalars, want.scalars, floor: Closeness.scale(want.scalars), "\(name) output")
     }
 
     @Test(arguments: names)
     func printsBackWhatPyTorchPrinted(name: String) throws {
-        let text = try ModelFileFixtures.text("models/\(name).model")
+        let text = try Fixtures.text("models/\(name).model")
         guard !text.contains("): (") else { return }  // tie lines are ckpt's additions, not PyTorch's print
         let model = try ModelBuilder.build(text: text)
         let printed = text.components(separatedBy: "\n\n    def forward")[0].trimmingCharacters(in: .whitespacesAndNewlines)
@@ -52,14 +42,14 @@ import CkptTensor
     /// Every layer line of a print(model) holding all of torch.nn that ckpt implements builds to PyTorch's keys,
     /// shapes and repr.
     @Test func layersMatchPyTorchKeysShapesAndRepr() throws {
-        let file = try ModelFile.parse(try ModelFileFixtures.text("model_reprs/all_layers.txt"))
-        let data = try Data(contentsOf: ModelFileFixtures.root.appendingPathComponent("model_reprs/all_layers.keys.json"))
+        let file = try ModelFile.parse(try Fixtures.text("model_reprs/all_layers.txt"))
+        let data = try Data(contentsOf: Fixtures.root.appendingPathComponent("model_reprs/all_layers.keys.json"))
         let pairs = try JSONSerialization.jsonObject(with: data) as? [[Any]] ?? []
         let torchKeys = pairs.compactMap { p -> (String, [Int])? in
             guard let k = p.first as? String, let s = p.last as? [Int] else { return nil }
             return (k, s)
         }
-        let lines = try ModelFileFixtures.text("model_reprs/all_layers.txt").components(separatedBy: "\n")
+        let lines = try Fixtures.text("model_reprs/all_layers.txt").components(separatedBy: "\n")
         guard case .module(let layers)? = file.root.children.first?.entry else { Issue.record("no layers"); return }
         var built = 0
         for child in layers.children {
@@ -78,9 +68,9 @@ import CkptTensor
     /// MultiheadAttention and TransformerEncoderLayer as PyTorch prints them (without embed_dim or num_heads) still
     /// have PyTorch's keys and shapes.
     @Test func printedAttentionHasPyTorchsKeys() throws {
-        let text = try ModelFileFixtures.text("model_reprs/all_layers.txt")
+        let text = try Fixtures.text("model_reprs/all_layers.txt")
         let model = try ModelBuilder.build(text: text)
-        let data = try Data(contentsOf: ModelFileFixtures.root.appendingPathComponent("model_reprs/all_layers.keys.json"))
+        let data = try Data(contentsOf: Fixtures.root.appendingPathComponent("model_reprs/all_layers.keys.json"))
         let pairs = try JSONSerialization.jsonObject(with: data) as? [[Any]] ?? []
         for prefix in ["layers.mha.", "layers.encoder."] {
             let want = pairs.compactMap { p -> String? in
@@ -95,7 +85,7 @@ import CkptTensor
     /// A printed TransformerEncoderLayer takes its sizes from its children and runs once nhead is written in; without
     /// it, running names what to write. Modules take keyword arguments by their forward's parameter names.
     @Test func printedEncoderLayerNeedsOnlyNhead() throws {
-        let printed = try ModelFileFixtures.text("models/encoder_layer_gelu.model")
+        let printed = try Fixtures.text("models/encoder_layer_gelu.model")
         let bare = printed.replacingOccurrences(of: "TransformerEncoderLayer(nhead=4, activation='gelu', norm_first=True", with: "TransformerEncoderLayer(")
         #expect(bare != printed)
         let model = try ModelBuilder.build(text: bare)

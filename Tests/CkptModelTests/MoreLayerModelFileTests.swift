@@ -1,6 +1,7 @@
 import CkptModel
 import CkptNN
 import CkptTensor
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
     }
 
     static func torchModel(_ name: String) throws -> TorchModel {
-        let data = try Data(contentsOf: ModelFileFixtures.root.appendingPathComponent("nn_more_layers/\(name).keys.json"))
+        let data = try Data(contentsOf: Fixtures.root.appendingPathComponent("nn_more_layers/\(name).keys.json"))
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let pairs = try #require(json["state"] as? [[Any]])
         return TorchModel(state: pairs.map { "\($0[0]) \(($0[1] as? [Int]) ?? [])" },
@@ -37,7 +38,7 @@ import Testing
     }
 
     @Test func everyNewLayerBuildsWithPyTorchsKeysShapesAndRepr() throws {
-        let text = try ModelFileFixtures.text("nn_more_layers/more_layers.txt")
+        let text = try Fixtures.text("nn_more_layers/more_layers.txt")
         let file = try ModelFile.parse(text)
         let lines = text.components(separatedBy: "\n")
         let torch = try Self.torchModel("more_layers")
@@ -56,7 +57,7 @@ import Testing
     }
 
     @Test func gpt2PrintoutBuildsWithConv1DAndATiedHead() throws {
-        var text = try ModelFileFixtures.text("nn_more_layers/gpt2_toy.txt")
+        var text = try Fixtures.text("nn_more_layers/gpt2_toy.txt")
         // print() does not show transformers' tied lm_head; the model file says it.
         text = String(text.dropLast(2)) + "  (lm_head.weight): (transformer.wte.weight)\n)\n"
         let model = try Self.check("gpt2_toy", text: text)
@@ -72,7 +73,7 @@ import Testing
     }
 
     @Test func llamaPrintoutBuildsWithRMSNorms() throws {
-        let model = try Self.check("llama_toy", text: try ModelFileFixtures.text("nn_more_layers/llama_toy.txt"))
+        let model = try Self.check("llama_toy", text: try Fixtures.text("nn_more_layers/llama_toy.txt"))
         let norm = try #require(model.submodule("model.norm") as? HFRMSNorm)
         #expect(norm.scale == .weight && norm.eps.value == 1e-5 && norm.description == "LlamaRMSNorm((16,), eps=1e-05)")
         let x = Tensor.uniform([2, 16], low: -1, high: 1)
@@ -87,7 +88,7 @@ import Testing
     }
 
     @Test func efficientNetPrintoutBuildsWithSiLUAndStochasticDepth() throws {
-        let model = try Self.check("efficientnet_toy", text: try ModelFileFixtures.text("nn_more_layers/efficientnet_toy.txt"))
+        let model = try Self.check("efficientnet_toy", text: try Fixtures.text("nn_more_layers/efficientnet_toy.txt"))
         #expect(model.submodule("features.1.1.stochastic_depth")?.description == "StochasticDepth(p=0.0125, mode=row)")
         model.eval()
         let se = try #require(model.submodule("features.1.0.block.2"))

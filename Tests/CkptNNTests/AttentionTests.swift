@@ -1,5 +1,6 @@
 import CkptNN
 import CkptTensor
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -8,8 +9,7 @@ import Testing
 /// repr, outputs, input gradients and every parameter's gradient after the same weighted-sum loss.
 @Suite struct AttentionTests {
     static func golden(_ name: String) throws -> [String: Any] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: NNFixtures.path("nn_attention/attention.json")))
-        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let json = try Fixtures.json("nn_attention/attention.json")
         return try #require(json[name] as? [String: Any])
     }
 
@@ -42,16 +42,16 @@ import Testing
         for (i, y) in outputs.enumerated() {
             guard let y else { #expect(want[i] is NSNull, "\(name) output \(i) is None only where PyTorch's is"); continue }
             #expect(y.shape == wantShapes[i] as? [Int], "\(name) output \(i) shape")
-            LayerTests.close(y.scalars, try floats(want[i]), "\(name) output \(i)")
+            expectClose(y.scalars, try floats(want[i]), "\(name) output \(i)")
             let term = try NormalizationParityTests.weighted(y, sin)
             loss = try loss.map { try $0 + term } ?? term
         }
         try #require(loss).backward()
         for (i, x) in inputs.enumerated() {
-            LayerTests.close(x.grad?.scalars, try floats((g["input_grads"] as? [Any])?[i]), "\(name) input grad \(i)")
+            expectClose(x.grad?.scalars, try floats((g["input_grads"] as? [Any])?[i]), "\(name) input grad \(i)")
         }
         let grads = try #require(g["grads"] as? [String: Any])
-        for (key, p) in m.namedParameters() { LayerTests.close(p.grad?.scalars, try floats(grads[key]), "\(name) grad \(key)") }
+        for (key, p) in m.namedParameters() { expectClose(p.grad?.scalars, try floats(grads[key]), "\(name) grad \(key)") }
         return inputs
     }
 
@@ -116,9 +116,9 @@ import Testing
         let inputs = try Self.check(name, m) { x in [try m.forward(x[0]), try m.forward(x[0] * 2 + 1)] }
         let buffers = try #require(g["buffers"] as? [String: Any])
         for key in ["running_mean", "running_var", "num_batches_tracked"] {
-            LayerTests.close(m.buffer(key)?.scalars, try Self.floats(buffers[key]), "\(name) \(key)")
+            expectClose(m.buffer(key)?.scalars, try Self.floats(buffers[key]), "\(name) \(key)")
         }
         m.eval()
-        LayerTests.close(try m.forward(inputs[0].detach()).scalars, try Self.floats(g["eval_output"]), "\(name) eval output")
+        expectClose(try m.forward(inputs[0].detach()).scalars, try Self.floats(g["eval_output"]), "\(name) eval output")
     }
 }

@@ -1,7 +1,8 @@
-import Testing
 import CkptCore
 import CkptFormats
 import CkptTensor
+import CkptTestSupport
+import Testing
 @testable import CkptNN
 
 /// The README's example: PyTorch's LeNet written as a Swift `Module` subclass, loading the checkpoint PyTorch saved.
@@ -34,10 +35,10 @@ final class LeNet: Module {
 @Suite struct CustomModuleTests {
     @Test func swiftSubclassLoadsPyTorchsCheckpointAndComputesItsOutput() throws {
         let net = try LeNet()
-        let report = try net.load(try Checkpoint.read(NNFixtures.path("models/lenet.pt")).stateDict.tensors)
+        let report = try net.load(try Fixtures.stateDict("models/lenet.pt").tensors)
         #expect(report.ok && report.loaded.count == 10)
-        let input = try Tensor(entry: try #require(try Checkpoint.read(NNFixtures.path("models/lenet.input.npy")).stateDict.tensors.values.first))
-        let expected = try #require(try Checkpoint.read(NNFixtures.path("models/lenet.expected.npy")).stateDict.tensors.values.first)
+        let input = try Tensor(entry: Fixtures.tensor("models/lenet.input.npy"))
+        let expected = try Fixtures.tensor("models/lenet.expected.npy")
         let output = try net(input)
         let diff = zip(output.scalars, try expected.floatValues()).map { abs($0 - $1) }.max() ?? 1
         #expect(output.shape == [1, 10] && diff < 1e-5)

@@ -1,5 +1,6 @@
 import CkptNN
 import CkptTensor
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -18,11 +19,11 @@ import Testing
         guard case .tuple(let outs) = try m.forward([.tensor(x)]), let first = outs.first else { Issue.record("no output"); return }
         let y = try first.asTensor()
         #expect(y.shape == [2, 6, 8])
-        LayerTests.close(y.scalars, try LayerTests.floats(g, "y"), "\(name) y")
+        expectClose(y.scalars, try LayerTests.floats(g, "y"), "\(name) y")
         try NormalizationParityTests.weighted(y, sin).backward()
-        LayerTests.close(x.grad?.scalars, try LayerTests.floats(g, "gx"), "\(name) grad x")
+        expectClose(x.grad?.scalars, try LayerTests.floats(g, "gx"), "\(name) grad x")
         let grads = try #require(g["grads"] as? [String: Any])
-        for (key, p) in m.namedParameters() { LayerTests.close(p.grad?.scalars, try LayerTests.floats(grads, key), "\(name) grad \(key)") }
+        for (key, p) in m.namedParameters() { expectClose(p.grad?.scalars, try LayerTests.floats(grads, key), "\(name) grad \(key)") }
     }
 
     @Test(arguments: [("LSTMCell", RecurrentMode.lstm), ("GRUCell", .gru), ("RNNCell", .rnnTanh)])
@@ -42,11 +43,11 @@ import Testing
             state = out
         }
         let y = try Tensor.stack(hs)
-        LayerTests.close(y.scalars, try LayerTests.floats(g, "y"), "\(name) y")
+        expectClose(y.scalars, try LayerTests.floats(g, "y"), "\(name) y")
         try NormalizationParityTests.weighted(y, sin).backward()
-        LayerTests.close(xs.grad?.scalars, try LayerTests.floats(g, "gx"), "\(name) grad x")
+        expectClose(xs.grad?.scalars, try LayerTests.floats(g, "gx"), "\(name) grad x")
         let grads = try #require(g["grads"] as? [String: Any])
-        for (key, p) in m.namedParameters() { LayerTests.close(p.grad?.scalars, try LayerTests.floats(grads, key), "\(name) grad \(key)") }
+        for (key, p) in m.namedParameters() { expectClose(p.grad?.scalars, try LayerTests.floats(grads, key), "\(name) grad \(key)") }
     }
 
     @Test func embeddingWithPaddingIdxMatchesPyTorch() throws {
@@ -55,10 +56,10 @@ import Testing
         try LayerTests.load(m.parameter("weight"), try LayerTests.floats(g, "weight"))
         let idx = try Tensor(indices: try LayerTests.floats(g, "idx").map { Int($0) }, shape: [2, 3])
         let y = try m.forward(idx)
-        LayerTests.close(y.scalars, try LayerTests.floats(g, "y"), "embedding y")
+        expectClose(y.scalars, try LayerTests.floats(g, "y"), "embedding y")
         try NormalizationParityTests.weighted(y, sin).backward()
         let gw = try LayerTests.floats(g, "gw")
         #expect(gw[6 ..< 9].allSatisfy { $0 == 0 })
-        LayerTests.close(m.parameter("weight")?.grad?.scalars, gw, "embedding grad weight")
+        expectClose(m.parameter("weight")?.grad?.scalars, gw, "embedding grad weight")
     }
 }

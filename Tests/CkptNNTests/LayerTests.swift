@@ -1,23 +1,17 @@
 import CkptNN
 import CkptTensor
+import CkptTestSupport
 import Foundation
 import Testing
 
 /// ConvTranspose2d, Bilinear, padding and upsampling layers against PyTorch (`Fixtures/nn_layers/layers.json`).
 @Suite struct LayerTests {
     static func golden(_ name: String) throws -> [String: Any] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: NNFixtures.path("nn_layers/layers.json")))
-        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let json = try Fixtures.json("nn_layers/layers.json")
         return try #require(json[name] as? [String: Any])
     }
 
     static func floats(_ g: [String: Any], _ key: String) throws -> [Float] { try #require(g[key] as? [Double]).map(Float.init) }
-
-    static func close(_ got: [Float]?, _ want: [Float], _ what: String) {
-        guard let got, got.count == want.count else { Issue.record("\(what): count \(got?.count ?? -1) vs \(want.count)"); return }
-        let worst = zip(got, want).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
-        #expect(worst <= 1e-5, "\(what): max rel diff \(worst)")
-    }
 
     static func load(_ t: Tensor?, _ values: [Float]) throws {
         let t = try #require(t)
@@ -35,11 +29,11 @@ import Testing
         let x = try Tensor(try Self.floats(g, "x"), shape: [2, 4, 3, 3], requiresGrad: true)
         let y = try m.forward(x)
         #expect(y.shape == (g["shape"] as? [Int]))
-        Self.close(y.scalars, try Self.floats(g, "y"), "convt y")
+        expectClose(y.scalars, try Self.floats(g, "y"), "convt y")
         try (y * y).sum().backward()
-        Self.close(x.grad?.scalars, try Self.floats(g, "gx"), "convt grad x")
-        Self.close(m.parameter("weight")?.grad?.scalars, try Self.floats(g, "gw"), "convt grad weight")
-        Self.close(m.parameter("bias")?.grad?.scalars, try Self.floats(g, "gb"), "convt grad bias")
+        expectClose(x.grad?.scalars, try Self.floats(g, "gx"), "convt grad x")
+        expectClose(m.parameter("weight")?.grad?.scalars, try Self.floats(g, "gw"), "convt grad weight")
+        expectClose(m.parameter("bias")?.grad?.scalars, try Self.floats(g, "gb"), "convt grad bias")
     }
 
     @Test func bilinearMatchesPyTorchForwardAndBackward() throws {
@@ -51,10 +45,10 @@ import Testing
         let b = try Tensor(try Self.floats(g, "b"), shape: [2, 4])
         let y = try m(a, b)
         #expect(y.shape == [2, 5])
-        Self.close(y.scalars, try Self.floats(g, "y"), "bilinear y")
+        expectClose(y.scalars, try Self.floats(g, "y"), "bilinear y")
         try (y * y).sum().backward()
-        Self.close(a.grad?.scalars, try Self.floats(g, "ga"), "bilinear grad a")
-        Self.close(m.parameter("weight")?.grad?.scalars, try Self.floats(g, "gw"), "bilinear grad weight")
+        expectClose(a.grad?.scalars, try Self.floats(g, "ga"), "bilinear grad a")
+        expectClose(m.parameter("weight")?.grad?.scalars, try Self.floats(g, "gw"), "bilinear grad weight")
         #expect(throws: NNError.self) { try m(b, a) }
     }
 
@@ -69,7 +63,7 @@ import Testing
             ("up", try Upsample(scaleFactor: [2], bilinear2d: true)),
             ("up_nearest", try Upsample(size: SizeArgument([5, 7]))),
         ]
-        for (name, m) in cases { Self.close(try m.forward(x).scalars, try Self.floats(g, name), name) }
+        for (name, m) in cases { expectClose(try m.forward(x).scalars, try Self.floats(g, name), name) }
         #expect(cases[1].1.description == "ConstantPad2d(padding=(1, 1, 1, 1), value=3.5)")
         #expect(cases[4].1.description == "UpsamplingBilinear2d(scale_factor=2.0, mode='bilinear')")
         #expect(throws: NNError.self) { try Pad2d(mode: .constant, padding: SizeArgument([1, 2, 3])) }
@@ -99,16 +93,16 @@ import Testing
         let xs = try LayerTests.floats(g, "x")
         let x = try Tensor(xs, shape: [4, 3, 2, 5], requiresGrad: true)
         let y = try m.forward(x)
-        LayerTests.close(y.scalars, try LayerTests.floats(g, "y"), "bn y")
+        expectClose(y.scalars, try LayerTests.floats(g, "y"), "bn y")
         try Self.weighted(y, sin).backward()
-        LayerTests.close(x.grad?.scalars, try LayerTests.floats(g, "gx"), "bn grad x")
-        LayerTests.close(m.parameter("weight")?.grad?.scalars, try LayerTests.floats(g, "gw"), "bn grad weight")
-        LayerTests.close(m.parameter("bias")?.grad?.scalars, try LayerTests.floats(g, "gb"), "bn grad bias")
-        LayerTests.close(m.buffer("running_mean")?.scalars, try LayerTests.floats(g, "running_mean"), "bn running_mean")
-        LayerTests.close(m.buffer("running_var")?.scalars, try LayerTests.floats(g, "running_var"), "bn running_var")
+        expectClose(x.grad?.scalars, try LayerTests.floats(g, "gx"), "bn grad x")
+        expectClose(m.parameter("weight")?.grad?.scalars, try LayerTests.floats(g, "gw"), "bn grad weight")
+        expectClose(m.parameter("bias")?.grad?.scalars, try LayerTests.floats(g, "gb"), "bn grad bias")
+        expectClose(m.buffer("running_mean")?.scalars, try LayerTests.floats(g, "running_mean"), "bn running_mean")
+        expectClose(m.buffer("running_var")?.scalars, try LayerTests.floats(g, "running_var"), "bn running_var")
         m.eval()
         let ye = try m.forward(try Tensor(xs.map { $0 * 0.5 }, shape: [4, 3, 2, 5]))
-        LayerTests.close(ye.scalars, try LayerTests.floats(g, "y_eval"), "bn eval y")
+        expectClose(ye.scalars, try LayerTests.floats(g, "y_eval"), "bn eval y")
     }
 
     @Test func layerNormMatchesPyTorch() throws {
@@ -118,10 +112,10 @@ import Testing
         try LayerTests.load(m.parameter("bias"), try LayerTests.floats(g, "bias"))
         let x = try Tensor(try LayerTests.floats(g, "x"), shape: [3, 5], requiresGrad: true)
         let y = try m.forward(x)
-        LayerTests.close(y.scalars, try LayerTests.floats(g, "y"), "ln y")
+        expectClose(y.scalars, try LayerTests.floats(g, "y"), "ln y")
         try Self.weighted(y, cos).backward()
-        LayerTests.close(x.grad?.scalars, try LayerTests.floats(g, "gx"), "ln grad x")
-        LayerTests.close(m.parameter("weight")?.grad?.scalars, try LayerTests.floats(g, "gw"), "ln grad weight")
-        LayerTests.close(m.parameter("bias")?.grad?.scalars, try LayerTests.floats(g, "gb"), "ln grad bias")
+        expectClose(x.grad?.scalars, try LayerTests.floats(g, "gx"), "ln grad x")
+        expectClose(m.parameter("weight")?.grad?.scalars, try LayerTests.floats(g, "gw"), "ln grad weight")
+        expectClose(m.parameter("bias")?.grad?.scalars, try LayerTests.floats(g, "gb"), "ln grad bias")
     }
 }

@@ -1,5 +1,6 @@
 import CkptNN
 import CkptTensor
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -7,12 +8,6 @@ import Testing
 /// input gradient and every parameter's gradient within 1e-4 relative (the issue's bound for 50 steps), through the
 /// autograd path and through the fused no-grad path.
 @Suite struct LongSequenceTests {
-    static func close(_ got: [Float]?, _ want: [Float], _ what: String) {
-        guard let got, got.count == want.count else { Issue.record("\(what): count \(got?.count ?? -1) vs \(want.count)"); return }
-        let worst = zip(got, want).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
-        #expect(worst <= 1e-4, "\(what): max rel diff \(worst)")
-    }
-
     @Test(arguments: [("lstm_50_steps", RecurrentMode.lstm), ("gru_50_steps", .gru)])
     func recurrentOverFiftyStepsMatchesPyTorch(name: String, mode: RecurrentMode) throws {
         let g = try AttentionTests.golden(name)
@@ -27,13 +22,13 @@ import Testing
         let y = try m.forward([.tensor(x)])
         guard case .tuple(let items) = y else { Issue.record("no tuple"); return }
         let out = try items[0].asTensor()
-        Self.close(out.scalars, try AttentionTests.floats((g["outputs"] as? [Any])?.first), "\(name) output")
+        expectClose(out.scalars, try AttentionTests.floats((g["outputs"] as? [Any])?.first), tolerance: 1e-4, "\(name) output")
         try NormalizationParityTests.weighted(out, sin).backward()
-        Self.close(x.grad?.scalars, try AttentionTests.floats((g["input_grads"] as? [Any])?.first), "\(name) input grad")
+        expectClose(x.grad?.scalars, try AttentionTests.floats((g["input_grads"] as? [Any])?.first), tolerance: 1e-4, "\(name) input grad")
         let grads = try #require(g["grads"] as? [String: Any])
-        for (key, p) in m.namedParameters() { Self.close(p.grad?.scalars, try AttentionTests.floats(grads[key]), "\(name) grad \(key)") }
+        for (key, p) in m.namedParameters() { expectClose(p.grad?.scalars, try AttentionTests.floats(grads[key]), tolerance: 1e-4, "\(name) grad \(key)") }
         let fused = try Tensor.noGrad { try m.forward([.tensor(x.detach())]) }
         guard case .tuple(let fusedItems) = fused else { Issue.record("no tuple"); return }
-        Self.close(try fusedItems[0].asTensor().scalars, try AttentionTests.floats(g["no_grad_output"]), "\(name) no-grad output")
+        expectClose(try fusedItems[0].asTensor().scalars, try AttentionTests.floats(g["no_grad_output"]), tolerance: 1e-4, "\(name) no-grad output")
     }
 }

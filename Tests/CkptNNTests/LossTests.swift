@@ -1,13 +1,13 @@
 import CkptNN
 import CkptTensor
+import CkptTestSupport
 import Foundation
 import Testing
 
 /// Loss modules against PyTorch (`Fixtures/nn_layers/losses.json`).
 @Suite struct LossTests {
     @Test func lossModulesMatchPyTorch() throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: NNFixtures.path("nn_layers/losses.json")))
-        let g = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let g = try Fixtures.json("nn_layers/losses.json")
         func floats(_ k: String) throws -> [Float] { try #require(g[k] as? [Double]).map(Float.init) }
         let x = try Tensor(try floats("x"), shape: [4, 3])
         let t = try Tensor(try floats("t"), shape: [4, 3])
@@ -26,9 +26,7 @@ import Testing
             let golden = try #require(g[name] as? [String: Any])
             let want = try #require(golden["value"] as? [Double]).map(Float.init)
             let got = try module(input, target).scalars
-            #expect(got.count == want.count, "\(name)")
-            let worst = zip(got, want).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 1
-            #expect(worst <= 1e-5, "\(name): \(got) vs \(want)")
+            expectClose(got, want, "\(name): \(got) vs \(want)")
             #expect(module.description == golden["repr"] as? String)
             #expect(module.stateDict().isEmpty)
         }

@@ -1,7 +1,8 @@
-import Testing
-import OrderedCollections
 import CkptCore
 import CkptTensor
+import CkptTestSupport
+import OrderedCollections
+import Testing
 @testable import CkptNN
 
 /// The registration pitfall of the tutorial: a Linear in a plain dictionary property is not registered.
@@ -30,34 +31,34 @@ final class MyModule: Module {
 
     @Test func mlpKeysShapesAndRepr() throws {
         let net = mlp()
-        let expected = try NNFixtures.referenceModel("mlp")
-        #expect(net.namedParameters().map(\.0) == expected["named_parameters"] as? [String])
-        #expect(net.parameters().map(\.shape) == expected["parameter_shapes"] as? [[Int]])
-        #expect(net.description + "\n" == (try NNFixtures.text("reference/mlp.txt")))
+        let expected = try #require(try ReferenceManifest.loaded.get().models["mlp"])
+        #expect(net.namedParameters().map(\.0) == expected.namedParameters)
+        #expect(net.parameters().map(\.shape) == expected.parameterShapes)
+        #expect(net.description + "\n" == (try Fixtures.text("reference/mlp.txt")))
         #expect(net[2]?.stateDict().keys.elementsEqual(["weight", "bias"]) == true)
         #expect((net[2] as? Linear)?.weight?.grad == nil)
     }
 
     @Test func rgnetNestsThreeDeepWithSpacesInNames() throws {
         let net = rgnet()
-        #expect(net.description + "\n" == (try NNFixtures.text("reference/rgnet.txt")))
+        #expect(net.description + "\n" == (try Fixtures.text("reference/rgnet.txt")))
         let keys = Array(net.stateDict().keys)
         #expect(keys.first == "0.block 0.0.weight" && keys.last == "1.bias" && keys.count == 18)
-        #expect(net.namedParameters().map(\.0) == (try NNFixtures.referenceModel("rgnet"))["named_parameters"] as? [String])
+        #expect(net.namedParameters().map(\.0) == (try ReferenceManifest.loaded.get()).models["rgnet"]?.namedParameters)
     }
 
     @Test func tiedWeightsAreOneObjectCountedOnce() throws {
         let shared = Linear(8, 8)
         let net = Sequential([Linear(4, 8), ReLU(), shared, ReLU(), shared, ReLU(), Linear(8, 1)])
-        #expect(net.description + "\n" == (try NNFixtures.text("reference/tied.txt")))
+        #expect(net.description + "\n" == (try Fixtures.text("reference/tied.txt")))
         let sd = net.stateDict()
         #expect(sd.keys.contains("2.weight") && sd.keys.contains("4.weight"))
         #expect(sd["2.weight"] === sd["4.weight"])
         sd["2.weight"]?.buffer.pointer[0] = 42
         #expect(sd["4.weight"]?.buffer.pointer[0] == 42)
-        let expected = try NNFixtures.referenceModel("tied")
-        #expect(net.namedParameters().map(\.0) == expected["named_parameters"] as? [String])
-        #expect(net.parameters().reduce(0) { $0 + $1.numel } == expected["parameters"] as? Int)
+        let expected = try #require(try ReferenceManifest.loaded.get().models["tied"])
+        #expect(net.namedParameters().map(\.0) == expected.namedParameters)
+        #expect(net.parameters().reduce(0) { $0 + $1.numel } == expected.parameters)
     }
 
     @Test func onlyRegisteredModulesCountDirectParametersFirst() {
@@ -70,7 +71,7 @@ final class MyModule: Module {
     @Test func tinyRegressionCountsForty() throws {
         let net = Sequential([Linear(1, 13), Tanh(), Linear(13, 1)])
         #expect(net.parameters().reduce(0) { $0 + $1.numel } == 40)
-        #expect(net.description + "\n" == (try NNFixtures.text("reference/tiny_regression_tanh.txt")))
+        #expect(net.description + "\n" == (try Fixtures.text("reference/tiny_regression_tanh.txt")))
     }
 
     @Test func moduleListFoldsRepeatsAndContainersPrintLikePyTorch() throws {

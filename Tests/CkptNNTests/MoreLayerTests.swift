@@ -1,5 +1,6 @@
 import CkptNN
 import CkptTensor
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -9,9 +10,7 @@ import Testing
 /// parameter's gradient after the same weighted-sum loss.
 @Suite struct MoreLayerTests {
     static let goldens: [String: Any] = {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: NNFixtures.path("nn_more_layers/layers.json"))),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
-        return json
+        (try? Fixtures.json("nn_more_layers/layers.json")) ?? [:]
     }()
 
     static func golden(_ name: String) throws -> [String: Any] { try #require(goldens[name] as? [String: Any], "no golden \(name)") }
@@ -97,7 +96,7 @@ import Testing
         var loss: Tensor?
         for (i, y) in outputs.enumerated() where i < want.count {
             #expect(y.shape == wantShapes[i], "\(name) output \(i) shape")
-            LayerTests.close(y.scalars, try floats(want[i]), "\(name) output \(i)")
+            expectClose(y.scalars, try floats(want[i]), "\(name) output \(i)")
             guard y.dtype == .float32, y.requiresGrad else { continue }
             let term = try NormalizationParityTests.weighted(y, sin)
             loss = try loss.map { try $0 + term } ?? term
@@ -105,11 +104,11 @@ import Testing
         try loss?.backward()
         let inputGrads = try #require(g["input_grads"] as? [Any])
         for (i, x) in inputs.enumerated() where !(inputGrads[i] is NSNull) {
-            LayerTests.close(x.grad?.scalars, try floats(inputGrads[i]), "\(name) input grad \(i)")
+            expectClose(x.grad?.scalars, try floats(inputGrads[i]), "\(name) input grad \(i)")
         }
         let grads = try #require(g["grads"] as? [String: Any])
         #expect(Set(m.namedParameters().map(\.0)) == Set(grads.keys), "\(name) parameters with gradients")
-        for (key, p) in m.namedParameters() { LayerTests.close(p.grad?.scalars, try floats(grads[key]), "\(name) grad \(key)") }
+        for (key, p) in m.namedParameters() { expectClose(p.grad?.scalars, try floats(grads[key]), "\(name) grad \(key)") }
         return inputs
     }
 
@@ -143,10 +142,10 @@ import Testing
         let inputs = try Self.check(name, m) { x in [try m(x[0]), try m(x[0] * 2 + 1)] }
         let buffers = try #require(g["buffers"] as? [String: Any])
         for key in ["running_mean", "running_var", "num_batches_tracked"] {
-            LayerTests.close(m.buffer(key)?.scalars, try Self.floats(buffers[key]), "\(name) \(key)")
+            expectClose(m.buffer(key)?.scalars, try Self.floats(buffers[key]), "\(name) \(key)")
         }
         m.eval()
-        LayerTests.close(try m(inputs[0].detach()).scalars, try Self.floats(g["eval_output"]), "\(name) eval output")
+        expectClose(try m(inputs[0].detach()).scalars, try Self.floats(g["eval_output"]), "\(name) eval output")
     }
 
     /// Without tracked statistics, eval normalises each instance by its own statistics, as in training.
@@ -155,7 +154,7 @@ import Testing
         let inputs = try Self.loadCase("instancenorm2d_affine", into: m)
         m.eval()
         let want = try #require(try Self.golden("instancenorm2d_affine")["outputs"] as? [Any])
-        LayerTests.close(try m(inputs[0]).scalars, try Self.floats(want[0]), "eval output")
+        expectClose(try m(inputs[0]).scalars, try Self.floats(want[0]), "eval output")
     }
 
     @Test func reprsMatchPyTorchForEdgeArguments() throws {

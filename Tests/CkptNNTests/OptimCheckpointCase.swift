@@ -2,6 +2,7 @@ import CkptCore
 import CkptFormats
 import CkptNN
 import CkptTensor
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -18,10 +19,9 @@ struct OptimCheckpointCase {
 
     init(_ name: String) throws {
         self.name = name
-        let read = try Checkpoint.read(NNFixtures.path("optim_state/\(name).pt"))
+        let read = try Checkpoint.read(Fixtures.path("optim_state/\(name).pt"))
         checkpoint = try #require(read.stateDict.root.dict)
-        let data = try Data(contentsOf: URL(fileURLWithPath: NNFixtures.path("optim_state/\(name).json")))
-        golden = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        golden = try Fixtures.json("optim_state/\(name).json")
     }
 
     var optimizerState: CheckpointDict { get throws { try #require(checkpoint["optimizer_state_dict"]?.dict) } }
@@ -64,10 +64,4 @@ struct OptimCheckpointCase {
     }
 
     static func floats(_ v: Any?) throws -> [Float] { try #require(v as? [Double]).map(Float.init) }
-
-    /// The largest `|got - want| / max(1, |want|)`, or infinity when the counts differ.
-    static func worstError(_ got: [Float], _ want: [Float]) -> Float {
-        guard got.count == want.count else { return .infinity }
-        return zip(got, want).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
-    }
 }

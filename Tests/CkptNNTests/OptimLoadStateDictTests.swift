@@ -1,6 +1,7 @@
 import CkptCore
 import CkptNN
 import CkptTensor
+import CkptTestSupport
 import Foundation
 import OrderedCollections
 import Testing
@@ -15,11 +16,10 @@ import Testing
         let optimizer = try c.freshOptimizer(model.parameters())
         try optimizer.loadStateDict(try c.optimizerState)
         let losses = try c.train(model, optimizer, steps: 2)
-        #expect(OptimCheckpointCase.worstError(losses, try OptimCheckpointCase.floats(c.golden["losses"])) <= 1e-5, "\(name) losses")
+        expectClose(losses, try OptimCheckpointCase.floats(c.golden["losses"]), "\(name) losses")
         let after = try #require(c.golden["after"] as? [String: Any])
         for (key, t) in model.stateDict() {
-            let worst = OptimCheckpointCase.worstError(t.scalars, try OptimCheckpointCase.floats(after[key]))
-            #expect(worst <= 1e-5, "\(name) \(key) after 5 steps: relative error \(worst)")
+            expectClose(t.scalars, try OptimCheckpointCase.floats(after[key]), "\(name) \(key) after 5 steps")
         }
         let stateAfter = try #require(c.golden["state_after"] as? [String: [String: Any]])
         #expect(Set(optimizer.state.keys.map(String.init)) == Set(stateAfter.keys))
@@ -28,8 +28,8 @@ import Testing
             let own = try #require(optimizer.state[index])
             #expect(Set(own.keys) == Set(entries.keys))
             for (key, want) in entries {
-                let worst = OptimCheckpointCase.worstError(try #require(own[key]).scalars, try OptimCheckpointCase.floats(want))
-                #expect(worst <= 1e-5, "\(name) state[\(id)]['\(key)'] after 5 steps: relative error \(worst)")
+                expectClose(try #require(own[key]).scalars, try OptimCheckpointCase.floats(want),
+                            "\(name) state[\(id)]['\(key)'] after 5 steps")
             }
         }
     }
@@ -127,7 +127,7 @@ import Testing
         #expect(optimizer.state[0]?["step"]?.shape == [] && optimizer.state[0]?["step"]?.scalars == [3])
         _ = try c.train(model, optimizer, steps: 2)
         let want = try OptimCheckpointCase.floats((c.golden["after"] as? [String: Any])?["2.weight"])
-        #expect(OptimCheckpointCase.worstError(try #require(model.stateDict()["2.weight"]).scalars, want) <= 1e-5)
+        expectClose(try #require(model.stateDict()["2.weight"]).scalars, want, "2.weight after 5 steps")
 
         // An old SGD's unset momentum buffer was saved as None: no buffer, as if never set.
         let sgd = try SGD(try c.model().parameters())

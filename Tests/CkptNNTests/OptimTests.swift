@@ -1,6 +1,7 @@
 import CkptCore
 import CkptNN
 import CkptTensor
+import CkptTestSupport
 import Foundation
 import Testing
 
@@ -8,8 +9,7 @@ import Testing
 /// a 4-8-3 Tanh MLP trained five steps on an MSE loss.
 @Suite struct OptimTests {
     static func golden(_ name: String) throws -> [String: Any] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: NNFixtures.path("nn_layers/optim.json")))
-        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let json = try Fixtures.json("nn_layers/optim.json")
         return try #require(json[name] as? [String: Any])
     }
 
@@ -38,9 +38,9 @@ import Testing
             let out = try model.forward([.tensor(x)]).asTensor()
             let loss = try Tensor.mseLoss(out, y)
             try loss.backward()
-            if let clip { #expect(abs(try clip(opt.params) - norms[stepIndex]) <= 1e-5 * max(1, abs(norms[stepIndex]))) }
+            if let clip { expectClose(try clip(opt.params), norms[stepIndex], "\(name) step \(stepIndex + 1) norm") }
             try opt.step()
-            #expect(abs(try loss.item() - losses[stepIndex]) <= 1e-5 * max(1, abs(losses[stepIndex])))
+            expectClose(try loss.item(), losses[stepIndex], "\(name) step \(stepIndex + 1) loss")
             for (key, t) in model.stateDict() {
                 let expected = try floats(after[stepIndex][key])
                 let worst = zip(t.scalars, expected).map { abs($0 - $1) }.max() ?? 0

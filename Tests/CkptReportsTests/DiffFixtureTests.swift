@@ -1,13 +1,13 @@
 import CkptCore
 import CkptFormats
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptReports
 
 /// `DiffReport.compare` on the committed files of Fixtures/gen/diff.py, against numpy's figures (golden.json).
 @Suite struct DiffFixtureTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/diff")
+    static let folder = Fixtures.url("diff")
 
     struct Golden: Decodable {
         struct Stats: Decodable {
@@ -26,7 +26,10 @@ import Testing
         try DiffReport.compare(try Checkpoint.read(reference: Self.path(a)).stateDict,
                                try Checkpoint.read(reference: Self.path(b)).stateDict, nameA: a, nameB: b, options: o)
     }
-    func close(_ x: Double, _ y: Double) -> Bool { abs(x - y) <= 1e-7 * abs(y) }
+    /// Expects numpy's figure to 1e-7 relative, however small.
+    func expectNumpy(_ x: Double?, _ y: Double, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        expectClose(x, y, tolerance: 1e-7, floor: 0, what, sourceLocation: sourceLocation)
+    }
 
     @Test func sameModelInAnEntry() throws {
         let r = try diff("base.pt", "training.pt#model"), keys = try Self.golden().keys
@@ -40,9 +43,9 @@ import Testing
         #expect(r.onlyInA.isEmpty && r.onlyInB.isEmpty && r.shapeMismatch.isEmpty && r.dtypeMismatch.isEmpty)
         for c in r.changed {
             let g = try #require(golden[c.key])
-            #expect(close(c.maxAbsDiff, g.max_abs_diff), "\(c.key) max \(c.maxAbsDiff) vs \(g.max_abs_diff)")
-            #expect(close(c.meanAbsDiff, g.mean_abs_diff), "\(c.key) mean \(c.meanAbsDiff) vs \(g.mean_abs_diff)")
-            #expect(close(try #require(c.relL2), g.rel_l2), "\(c.key) rel_l2")
+            expectNumpy(c.maxAbsDiff, g.max_abs_diff, "\(c.key) max")
+            expectNumpy(c.meanAbsDiff, g.mean_abs_diff, "\(c.key) mean")
+            expectNumpy(c.relL2, g.rel_l2, "\(c.key) rel_l2")
             #expect(c.mismatched == g.mismatched && c.statistics.count == g.numel)
         }
         // The weight moved by ~1e-3, the bias by ~5e-2: a tolerance between them leaves only the bias.
@@ -59,8 +62,10 @@ import Testing
         let d = try #require(r.dtypeMismatch.first)
         #expect(d.a == "float32" && d.b == "float16")
         let s = try #require(d.stats)
-        #expect(close(s.maxAbsDiff, g.max_abs_diff) && close(s.meanAbsDiff, g.mean_abs_diff))
-        #expect(close(try #require(s.relL2), g.rel_l2) && s.mismatched == g.mismatched)
+        expectNumpy(s.maxAbsDiff, g.max_abs_diff, "max")
+        expectNumpy(s.meanAbsDiff, g.mean_abs_diff, "mean")
+        expectNumpy(s.relL2, g.rel_l2, "rel_l2")
+        #expect(s.mismatched == g.mismatched)
         #expect(r.changed.isEmpty && !r.identical)
     }
 

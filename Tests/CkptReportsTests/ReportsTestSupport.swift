@@ -4,11 +4,6 @@ import OrderedCollections
 
 /// Paths and small builders shared by the report tests.
 enum ReportsTestSupport {
-    /// `Fixtures/` at the package root, found from this file's path.
-    static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures")
-
     /// Bytes from lowercase hex.
     static func bytes(hex: String) -> [UInt8] {
         var out: [UInt8] = []

@@ -1,4 +1,5 @@
 import CkptCore
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptReports
@@ -16,7 +17,7 @@ import Testing
     }
 
     static let cases: [Case] = {
-        let url = ReportsTestSupport.fixtures.appendingPathComponent("show/cases.json")
+        let url = Fixtures.url("show/cases.json")
         guard let data = try? Data(contentsOf: url) else { return [] }
         return (try? JSONDecoder().decode([Case].self, from: data)) ?? []
     }()

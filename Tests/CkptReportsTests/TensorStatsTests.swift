@@ -1,33 +1,29 @@
 import CkptCore
+import CkptTestSupport
 import Testing
 @testable import CkptReports
 
 /// Golden values from torch: `t.double().min()/.max()/.mean()/.std()` (unbiased).
 @Suite struct TensorStatsTests {
-    func close(_ a: Double?, _ b: Double, rel: Double = 1e-12) -> Bool {
-        guard let a else { return false }
-        return abs(a - b) <= rel * max(1, abs(b))
-    }
-
     @Test func finiteValuesAndNonFiniteCounts() throws {
         let t = try TensorEntry.float32([1, 2, .nan, 3, .infinity, 4, -.infinity], shape: [7])
         let s = try TensorStats.compute(t)
         #expect(s.min == 1 && s.max == 4 && s.mean == 2.5)
-        #expect(close(s.std, 1.2909944487358056))
+        expectClose(s.std, 1.2909944487358056, tolerance: 1e-12)
         #expect(s.nan == 1 && s.inf == 2)
     }
 
     @Test func float16AndBFloat16DecodeExactly() throws {
         let h = try TensorEntry.float32([0.1, 0.2, -0.3], shape: [3]).converted(to: .float16)
         let hs = try TensorStats.compute(h)
-        #expect(close(hs.mean, -4.0690104166666664e-05, rel: 1e-9))
-        #expect(close(hs.std, 0.2645797452658312))
+        expectClose(hs.mean, -4.0690104166666664e-05, tolerance: 1e-9)
+        expectClose(hs.std, 0.2645797452658312, tolerance: 1e-12)
         #expect(hs.min == -0.300048828125)
         let b = try TensorEntry.float32([1.5, -2.25, 1e10], shape: [3]).converted(to: .bfloat16)
         let bs = try TensorStats.compute(b)
         #expect(bs.max == 9999220736.0)
-        #expect(close(bs.mean, 3333073578.4166665))
-        #expect(close(bs.std, 5773052783.832595))
+        expectClose(bs.mean, 3333073578.4166665, tolerance: 1e-12)
+        expectClose(bs.std, 5773052783.832595, tolerance: 1e-12)
     }
 
     @Test func integerAndBoolTensors() throws {
@@ -52,10 +48,10 @@ import Testing
         let serial = try TensorStats.compute(t, chunk: 1 << 20, parallelThreshold: 1 << 30)
         let parallel = try TensorStats.compute(t, chunk: 333, parallelThreshold: 10)
         #expect(serial.min == parallel.min && serial.max == parallel.max)
-        #expect(close(parallel.mean, serial.mean ?? 0, rel: 1e-12))
-        #expect(close(parallel.std, serial.std ?? 0, rel: 1e-9))
+        expectClose(parallel.mean, serial.mean ?? 0, tolerance: 1e-12)
+        expectClose(parallel.std, serial.std ?? 0, tolerance: 1e-9)
         let exactMean = values.reduce(0.0) { $0 + Double($1) } / 10_000
-        #expect(close(serial.mean, exactMean, rel: 1e-12))
+        expectClose(serial.mean, exactMean, tolerance: 1e-12)
     }
 
     @Test func stridedViewUsesItsOwnElements() throws {

@@ -1,3 +1,4 @@
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptTensor
@@ -10,8 +11,7 @@ struct ConvOpsFixture {
     let data: Data
     let cases: [String: [String: Any]]
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/conv_ops")
+    static let root = Fixtures.url("conv_ops")
 
     init(_ family: String) throws {
         let bytes = try Data(contentsOf: Self.root.appendingPathComponent("\(family).safetensors"))
@@ -63,25 +63,6 @@ struct ConvOpsFixture {
 
 /// Int list argument (`[Int]`, or nil when absent/null).
 func intList(_ args: [String: Any], _ key: String) -> [Int]? { args[key] as? [Int] }
-
-/// Expects `actual` to match `expected` elementwise within `tolerance · max(1, |expected|)`.
-func expectClose<T: BinaryFloatingPoint>(_ actual: [T], _ expected: [Float], tolerance: Double = 1e-5,
-                                         _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    guard actual.count == expected.count else {
-        Issue.record("\(what): \(actual.count) values, expected \(expected.count)", sourceLocation: sourceLocation)
-        return
-    }
-    var worst = 0.0, at = -1
-    for i in 0..<actual.count {
-        let a = Double(actual[i]), e = Double(expected[i])
-        let err = abs(a - e) / max(1, abs(e))
-        if !(err <= worst) || (a.isNaN != e.isNaN) { worst = a.isNaN != e.isNaN ? .infinity : err; at = i }
-    }
-    if worst > tolerance {
-        Issue.record("\(what): worst error \(worst) at \(at) (got \(actual[at]), expected \(expected[at]))",
-                     sourceLocation: sourceLocation)
-    }
-}
 
 /// Runs `body` with mutable buffers of the given sizes and returns their contents.
 func withOutputs<T: KernelScalar>(_ counts: [Int], _ body: ([UnsafeMutablePointer<T>]) throws -> Void) rethrows -> [[T]] {

@@ -1,3 +1,4 @@
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptTensor

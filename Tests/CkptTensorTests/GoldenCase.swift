@@ -1,3 +1,4 @@
+import CkptTestSupport
 import Foundation
 @testable import CkptTensor
 
@@ -65,22 +66,16 @@ struct GoldenTensor: Decodable {
         return try Tensor(values, shape: shape, dtype: dtype == "int64" ? .int64 : .float32, requiresGrad: requires_grad ?? false)
     }
 
-    /// Compares `actual` with the stored values (all of them, or every k-th).
+    /// Compares `actual` with the stored values (all of them, or every k-th), each within `rtol` of the tensor's
+    /// scale (`Closeness.scale`).
     func mismatch(_ actual: Tensor, rtol: Double) -> String? {
         guard actual.shape == shape else { return "shape \(actual.shape), expected \(shape)" }
+        let expected = data ?? []
         let got = actual.scalars
         let step = every ?? 1
-        let expected = data ?? []
-        let scale = Swift.max(1, expected.map { Swift.abs($0) }.max() ?? 0)
-        for (j, e) in expected.enumerated() {
-            let a = Double(got[j * step])
-            if e.isNaN && a.isNaN { continue }
-            if e.isInfinite && a == e { continue }
-            if !(Swift.abs(a - e) <= rtol * Swift.abs(e) + rtol * scale) {
-                return "element \(j * step): \(a), expected \(e) (rtol \(rtol))"
-            }
-        }
-        return nil
+        let sampled = expected.indices.map { got[$0 * step] }
+        return Closeness(tolerance: rtol, floor: Closeness.scale(expected)).mismatch(sampled, expected)
+            .map { step == 1 ? $0 : "\($0) (every \(step)th element)" }
     }
 }
 
@@ -101,12 +96,6 @@ struct GoldenFamily: Decodable {
     let cases: [GoldenCase]
 
     static func load(_ name: String) throws -> GoldenFamily {
-        try JSONDecoder().decode(GoldenFamily.self, from: Data(contentsOf: fixtureURL("tensor_ops/\(name).json")))
+        try JSONDecoder().decode(GoldenFamily.self, from: Data(contentsOf: Fixtures.url("tensor_ops/\(name).json")))
     }
-}
-
-/// `Fixtures/<path>` of the package, found from this file's location.
-func fixtureURL(_ path: String) -> URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures").appendingPathComponent(path)
 }

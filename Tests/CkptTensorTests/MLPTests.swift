@@ -1,3 +1,4 @@
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptTensor
@@ -32,7 +33,7 @@ import Testing
 
     let record: Record
     init() throws {
-        record = try JSONDecoder().decode(Record.self, from: Data(contentsOf: fixtureURL("tensor_ops/mlp.json")))
+        record = try JSONDecoder().decode(Record.self, from: Data(contentsOf: Fixtures.url("tensor_ops/mlp.json")))
     }
 
     @Test func forwardLossAndGradientsMatchPyTorch() throws {

@@ -1,3 +1,4 @@
+import CkptTestSupport
 import Testing
 @testable import CkptTensor
 
@@ -22,7 +23,7 @@ import Testing
             }[0]
             return (out, mean, invstd)
         }
-        try gradCheck("batch_norm training=\(training)",
+        try GradCheck.float64.expect("batch_norm training=\(training)",
                       inputs: [rng.values(s.count, scale: 2), rng.values(2, offset: 1.5), rng.values(2)],
                       forward: { try run($0).0 }, backward: { xs, gy in
             let (_, mean, invstd) = try run(xs)
@@ -45,7 +46,7 @@ import Testing
             }[0]
             return (out, mean, rstd)
         }
-        try gradCheck("layer_norm", inputs: [rng.values(rows * size, scale: 2), rng.values(size, offset: 1.5),
+        try GradCheck.float64.expect("layer_norm", inputs: [rng.values(rows * size, scale: 2), rng.values(size, offset: 1.5),
                                              rng.values(size)],
                       forward: { run($0).0 }, backward: { xs, gy in
             let (_, mean, rstd) = run(xs)
@@ -67,7 +68,7 @@ import Testing
             }[0]
             return (out, mean, rstd)
         }
-        try gradCheck("group_norm", inputs: [rng.values(n * c * s, scale: 2), rng.values(c, offset: 1.5), rng.values(c)],
+        try GradCheck.float64.expect("group_norm", inputs: [rng.values(n * c * s, scale: 2), rng.values(c, offset: 1.5), rng.values(c)],
                       forward: { try run($0).0 }, backward: { xs, gy in
             let (_, mean, rstd) = try run(xs)
             return try withOutputs([n * c * s, c, c]) { o in

@@ -1,3 +1,4 @@
+import CkptTestSupport
 import Testing
 @testable import CkptTensor
 
@@ -7,7 +8,7 @@ import Testing
         let g = try PoolGeometry(planes: 2, inputSize: [5, 6], kernelSize: [3, 2], stride: [2, 2], padding: [1, 1],
                                  dilation: [1, 2], ceilMode: ceil)
         var rng = CheckRandom(11)
-        try gradCheck("max_pool2d", inputs: [rng.values(g.inputCount)], forward: { xs in
+        try GradCheck.float64.expect("max_pool2d", inputs: [rng.values(g.inputCount)], forward: { xs in
             var idx = [Int](repeating: 0, count: g.outputCount)
             return withOutputs([g.outputCount]) { o in MaxPoolKernel.forward(g, input: xs[0], output: o[0], indices: &idx) }[0]
         }, backward: { xs, gy in
@@ -27,7 +28,7 @@ import Testing
         _ = withOutputs([g.outputCount]) { (o: [UnsafeMutablePointer<Double>]) in
             MaxPoolKernel.forward(g, input: x, output: o[0], indices: &idx)
         }
-        try gradCheck("max_unpool3d", inputs: [rng.values(g.outputCount)], forward: { xs in
+        try GradCheck.float64.expect("max_unpool3d", inputs: [rng.values(g.outputCount)], forward: { xs in
             try withOutputs([g.inputCount]) { o in
                 try MaxPoolKernel.unpool(planes: 1, inputPlane: g.outputCount, outputPlane: g.inputCount, input: xs[0],
                                          indices: idx, output: o[0])
@@ -46,7 +47,7 @@ import Testing
                                  padding: [1, 1, 0], ceilMode: true)
         let options = AvgPoolKernel.Options(countIncludePad: include, divisorOverride: divisor)
         var rng = CheckRandom(13)
-        try gradCheck("avg_pool3d", inputs: [rng.values(g.inputCount)], forward: { xs in
+        try GradCheck.float64.expect("avg_pool3d", inputs: [rng.values(g.inputCount)], forward: { xs in
             withOutputs([g.outputCount]) { o in AvgPoolKernel.forward(g, options, input: xs[0], output: o[0]) }[0]
         }, backward: { _, gy in
             [withOutputs([g.inputCount]) { o in AvgPoolKernel.backward(g, options, gradOutput: gy, gradInput: o[0]) }[0]]
@@ -56,7 +57,7 @@ import Testing
     @Test func adaptivePools() throws {
         var rng = CheckRandom(14)
         let inSize = [5, 7], outSize = [3, 4]
-        try gradCheck("adaptive_avg_pool2d", inputs: [rng.values(2 * 35)], forward: { xs in
+        try GradCheck.float64.expect("adaptive_avg_pool2d", inputs: [rng.values(2 * 35)], forward: { xs in
             try withOutputs([24]) { o in
                 try AdaptivePoolKernel.avgForward(planes: 2, inputSize: inSize, outputSize: outSize, input: xs[0], output: o[0])
             }[0]
@@ -74,7 +75,7 @@ import Testing
             }[0]
             return (out, idx)
         }
-        try gradCheck("adaptive_max_pool2d", inputs: [rng.values(70)], forward: { xs in try maxPool(xs[0]).0 },
+        try GradCheck.float64.expect("adaptive_max_pool2d", inputs: [rng.values(70)], forward: { xs in try maxPool(xs[0]).0 },
                       backward: { xs, gy in
             let idx = try maxPool(xs[0]).1
             return [withOutputs([70]) { o in

@@ -1,3 +1,4 @@
+import CkptTestSupport
 import Testing
 @testable import CkptTensor
 
@@ -5,7 +6,7 @@ import Testing
 @Suite struct ResampleGradientTests {
     @Test func pixelShuffle() throws {
         var rng = CheckRandom(31)
-        try gradCheck("pixel_shuffle", inputs: [rng.values(2 * 8 * 3 * 2)], forward: { xs in
+        try GradCheck.float64.expect("pixel_shuffle", inputs: [rng.values(2 * 8 * 3 * 2)], forward: { xs in
             withOutputs([96]) { o in PixelShuffleKernel.shuffle(groups: 4, factor: 2, height: 3, width: 2, input: xs[0], output: o[0]) }[0]
         }, backward: { _, gy in
             [withOutputs([96]) { o in PixelShuffleKernel.unshuffle(groups: 4, factor: 2, height: 3, width: 2, input: gy, output: o[0]) }[0]]
@@ -21,7 +22,7 @@ import Testing
             try InterpolateGeometry(planes: 1, inputSize: [2, 3, 2], size: [3, 2, 4], mode: mode, alignCorners: align),
         ]
         for g in geometries {
-            try gradCheck("interpolate \(mode) \(g.inputSize)", inputs: [rng.values(g.inputCount)], forward: { xs in
+            try GradCheck.float64.expect("interpolate \(mode) \(g.inputSize)", inputs: [rng.values(g.inputCount)], forward: { xs in
                 withOutputs([g.outputCount]) { o in InterpolateKernel.forward(g, input: xs[0], output: o[0]) }[0]
             }, backward: { _, gy in
                 [withOutputs([g.inputCount]) { o in InterpolateKernel.backward(g, gradOutput: gy, gradInput: o[0]) }[0]]

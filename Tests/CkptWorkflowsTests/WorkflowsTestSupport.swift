@@ -1,26 +1,21 @@
+import CkptTestSupport
 import Foundation
 
 /// Fixture paths and scratch folders for the workflow tests (no binary needed: they call the library).
 enum WorkflowsTestSupport {
-    /// `Fixtures/` at the package root, found from this file's path.
-    static let fixtures = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures")
-
     /// A model fixture (`Fixtures/models/NAME`), made by `Fixtures/gen/models.py` with PyTorch.
-    static func model(_ name: String) -> String { fixtures.appendingPathComponent("models/" + name).path }
+    static func model(_ name: String) -> String { Fixtures.path("models/" + name) }
 
     /// A reference checkpoint (`Fixtures/reference/NAME`).
-    static func reference(_ name: String) -> String { fixtures.appendingPathComponent("reference/" + name).path }
+    static func reference(_ name: String) -> String { Fixtures.path("reference/" + name) }
 
     /// Any fixture by its path under `Fixtures/`.
-    static func fixture(_ relative: String) -> String { fixtures.appendingPathComponent(relative).path }
+    static func fixture(_ relative: String) -> String { Fixtures.path(relative) }
 
     /// A fresh temporary folder, removed by `body`'s end.
     static func withTemporaryFolder<R>(_ body: (URL) throws -> R) throws -> R {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ckpt-workflows-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
         return try body(dir)
     }
 

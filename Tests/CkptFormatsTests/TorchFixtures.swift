@@ -1,20 +1,11 @@
 import CkptCore
+import CkptTestSupport
 import Foundation
 import Testing
 @testable import CkptFormats
 
-/// Fixture paths, manifests and hashing for the pickle / torch tests.
+/// The manifests of `Fixtures/torch_files/` (views, strides, storage sharing) and a storage-free unpickler.
 enum TorchFixtures {
-    /// `Fixtures/torch_files/<name>` in the package.
-    static func path(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/torch_files/\(name)").path
-    }
-
-    static func bytes(_ name: String) throws -> [UInt8] {
-        Array(try Data(contentsOf: URL(fileURLWithPath: path(name))))
-    }
-
     /// One manifest row written by `Fixtures/gen/torch_files.py`.
     struct Row: Decodable {
         var key: String
@@ -34,7 +25,7 @@ enum TorchFixtures {
     }
 
     static func manifest(_ name: String) throws -> Manifest {
-        try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: path(name + ".json"))))
+        try Fixtures.decode(Manifest.self, "torch_files/\(name).json")
     }
 
     /// Checks keys (in order), dtypes, shapes, strides, offsets, bytes and sharing against the manifest.

@@ -1,5 +1,5 @@
+import CkptTestSupport
 import Testing
-import CkptCore
 
 @Suite struct SHA256Tests {
     /// FIPS 180-4 test vectors (checked with Python's hashlib).
