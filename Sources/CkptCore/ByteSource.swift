@@ -12,7 +12,7 @@ public struct ByteSource: Sendable {
 
     /// A region of a mapped file; throws `.truncated` when the region is not inside the file.
     public static func mapped(_ file: MappedFile, offset: Int, count: Int) throws -> ByteSource {
-        _ = try file.bytes(offset: offset, count: count)
+        _ = try file.unsafeBytes(offset: offset, count: count)  // the range check only
         return ByteSource(kind: .mapped(file, offset: offset), count: count)
     }
 
@@ -42,7 +42,7 @@ public struct ByteSource: Sendable {
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         switch kind {
         case .mapped(let file, let offset):
-            return try body(try file.bytes(offset: offset, count: count))
+            return try file.withBytes(offset: offset, count: count, body)
         case .owned(let owned):
             return try owned.bytes.withUnsafeBytes(body)
         case .loader(let load):

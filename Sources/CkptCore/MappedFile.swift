@@ -2,6 +2,9 @@ import Foundation
 
 /// A whole file mapped read-only into memory. Pages are touched only when bytes are read,
 /// so metadata-only commands cost what they read, not the file size.
+///
+/// Bytes are lent for the length of a closure (`withBytes`), during which the mapping is kept alive, or copied
+/// (`copyBytes`): no address into the mapping outlives the file through the public API.
 public final class MappedFile: @unchecked Sendable {
     public let path: String
     public let size: Int
@@ -28,8 +31,30 @@ public final class MappedFile: @unchecked Sendable {
         if let base { munmap(UnsafeMutableRawPointer(mutating: base), size) }
     }
 
-    /// The bytes `[offset, offset+count)`; throws `.truncated` when the range runs past the end of the file.
-    public func bytes(offset: Int, count: Int) throws -> UnsafeRawBufferPointer {
+    /// Calls `body` with the bytes `[offset, offset+count)`, without copying; the buffer is valid only inside `body`.
+    /// Throws `.truncated` when the range runs past the end of the file.
+    public func withBytes<R>(offset: Int, count: Int, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        let bytes = try unsafeBytes(offset: offset, count: count)
+        return try withExtendedLifetime(self) { try body(bytes) }
+    }
+
+    /// Calls `body` with the whole file's bytes, without copying; the buffer is valid only inside `body`. Readers
+    /// take checked sub-ranges of it with `UnsafeRawBufferPointer.slice(offset:count:)`.
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let bytes = UnsafeRawBufferPointer(start: size > 0 ? base : nil, count: size)
+        return try withExtendedLifetime(self) { try body(bytes) }
+    }
+
+    /// A copy of the bytes `[offset, offset+count)` (for headers and magic numbers); throws `.truncated` when the
+    /// range runs past the end of the file.
+    public func copyBytes(offset: Int, count: Int) throws -> [UInt8] {
+        try withBytes(offset: offset, count: count) { Array($0) }
+    }
+
+    /// The mapped bytes `[offset, offset+count)` with no lifetime attached, for a reader that keeps this file alive
+    /// itself for as long as it uses them (HDF5File hands the image to the HDF5 library and holds the file beside
+    /// it). Package-only: outside ckpt, bytes are lent by `withBytes`.
+    package func unsafeBytes(offset: Int, count: Int) throws -> UnsafeRawBufferPointer {
         guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
             throw CheckpointError.truncated("needs bytes \(offset)..<\(offset &+ count) but the file has \(size)")
         }
@@ -55,3 +80,16 @@ public final class MappedFile: @unchecked Sendable {
         _ = madvise(UnsafeMutableRawPointer(mutating: base + start), count + (offset - start), MADV_DONTNEED)
     }
 }
+
+extension UnsafeRawBufferPointer {
+    /// The sub-range `[offset, offset+count)` of a file's bytes (lent by `MappedFile.withBytes`); throws `.truncated`
+    /// when it runs past the end, with the wording of `MappedFile`'s own range check.
+    public func slice(offset: Int, count: Int) throws -> UnsafeRawBufferPointer {
+        guard offset >= 0, count >= 0, offset <= self.count, count <= self.count - offset else {
+            throw CheckpointError.truncated("needs bytes \(offset)..<\(offset &+ count) but the file has \(self.count)")
+        }
+        guard let base = baseAddress, count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: base + offset, count: count)
+    }
+}
+

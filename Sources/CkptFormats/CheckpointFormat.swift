@@ -35,7 +35,7 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
 
     /// Detects the format of a mapped file from its first bytes (and, for zips, its member names).
     public static func detect(_ file: MappedFile) throws -> CheckpointFormat {
-        let head = try file.bytes(offset: 0, count: min(file.size, 16))
+        let head = try file.copyBytes(offset: 0, count: min(file.size, 16))
         func starts(_ magic: [UInt8]) -> Bool { head.count >= magic.count && zip(head, magic).allSatisfy { $0 == $1 } }
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
             let names = try ZipArchive(file).entries.map(\.name)
@@ -49,18 +49,18 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
         let hdf5Magic: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
         var offset = 0
         while offset + 8 <= file.size {
-            if Array(try file.bytes(offset: offset, count: 8)) == hdf5Magic { return .hdf5 }
+            if try file.copyBytes(offset: offset, count: 8) == hdf5Magic { return .hdf5 }
             offset = offset == 0 ? 512 : offset * 2
         }
         if file.size >= 10 {
-            let n = try file.bytes(offset: 0, count: 8).loadUnaligned(as: UInt64.self)
-            let next = try file.bytes(offset: 8, count: 2)
+            let n = try file.withBytes(offset: 0, count: 8) { $0.loadUnaligned(as: UInt64.self) }
+            let next = try file.copyBytes(offset: 8, count: 2)
             // A length past the end still means safetensors, so the reader can say the header lies about its size.
             if n >= 2, next[0] == UInt8(ascii: "{") || (next[0] == 0x20 && next[1] == UInt8(ascii: "{")) {
                 return .safetensors
             }
         }
-        let text = try file.bytes(offset: 0, count: min(file.size, 4096))
+        let text = try file.copyBytes(offset: 0, count: min(file.size, 4096))
         if let s = String(bytes: text, encoding: .utf8) ?? String(bytes: text.prefix(4000), encoding: .ascii),
            s.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{"), s.contains("\"weight_map\"") {
             return .sharded

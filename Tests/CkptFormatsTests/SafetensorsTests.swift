@@ -82,9 +82,9 @@ import Testing
         let back = try SafetensorsReader.read(file)
         try FileManifest.of("flat/tensors.safetensors").expectMatches(back)
         #expect(back.attributes == ["format": "pt"])
-        let n = Int(try file.bytes(offset: 0, count: 8).loadUnaligned(as: UInt64.self))
+        let n = Int(try file.withBytes(offset: 0, count: 8) { $0.loadUnaligned(as: UInt64.self) })
         #expect((8 + n) % 8 == 0)
-        let header = String(decoding: try file.bytes(offset: 8, count: n), as: UTF8.self)
+        let header = String(decoding: try file.copyBytes(offset: 8, count: n), as: UTF8.self)
         #expect(header.hasPrefix("{\"__metadata__\":{\"format\":\"pt\"},\"idx\":{\"dtype\":\"I64\",\"shape\":[4],\"data_offsets\":[0,32]}"))
         #expect(file.size == (try MappedFile(path: Fixtures.path("flat/tensors.safetensors"))).size)
     }

@@ -64,9 +64,9 @@ import Testing
         let m = Self.members()
         try Self.write(m, to: path, zip64Limit: 200)
         let raw = try MappedFile(path: path)
-        let tail = try Array(raw.bytes(offset: raw.size - 42, count: 4))
+        let tail = try raw.copyBytes(offset: raw.size - 42, count: 4)
         #expect(tail == [0x50, 0x4B, 0x06, 0x07], "zip64 locator before the end record")
-        let end = try Array(raw.bytes(offset: raw.size - 10, count: 8))
+        let end = try raw.copyBytes(offset: raw.size - 10, count: 8)
         #expect(end == [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], "32-bit directory fields saturated")
         try Self.expectReadsBack(path, m, alignment: 64)
         // Like miniz: the local zip64 extra holds only what overflows — both sizes (the compressed one left 0)
@@ -76,12 +76,12 @@ import Testing
         let zip = try ZipArchive(raw)
         let first = try #require(zip.entry(named: "arch/data/0"))
         #expect(first.localHeaderOffset < 200)
-        let extra0 = try Array(raw.bytes(offset: first.localHeaderOffset + 30 + 11, count: 22))
+        let extra0 = try raw.copyBytes(offset: first.localHeaderOffset + 30 + 11, count: 22)
         #expect(extra0 == [1, 0, 16, 0] + le(1000) + le(0) + [0x46, 0x42])
         let second = try #require(zip.entry(named: "arch/data/1"))
-        let extra1 = try Array(raw.bytes(offset: second.localHeaderOffset + 30 + 11, count: 30))
+        let extra1 = try raw.copyBytes(offset: second.localHeaderOffset + 30 + 11, count: 30)
         #expect(extra1 == [1, 0, 24, 0] + le(3 << 20) + le(0) + le(second.localHeaderOffset) + [0x46, 0x42])
-        #expect(try Array(raw.bytes(offset: first.dataOffset + 1000, count: 4)) == [0x50, 0x4B, 7, 8])
+        #expect(try raw.copyBytes(offset: first.dataOffset + 1000, count: 4) == [0x50, 0x4B, 7, 8])
         #expect(first.dataOffset + 1000 + 24 <= second.localHeaderOffset)
     }
 
@@ -90,12 +90,12 @@ import Testing
         defer { unlink(path) }
         try Self.write([("sd/data.pkl", [1, 2, 3])], to: path)
         let f = try MappedFile(path: path)
-        let h = try Array(f.bytes(offset: 0, count: 64))
+        let h = try f.copyBytes(offset: 0, count: 64)
         // Local header: version 0, flags 0x0808, STORED, zero time/CRC/sizes, then "FB" padding to 64.
         #expect(Array(h[0 ..< 30]) == [0x50, 0x4B, 3, 4, 0, 0, 8, 8, 0, 0] + [UInt8](repeating: 0, count: 16) + [11, 0, 23, 0])
         #expect(Array(h[41 ..< 45]) == [0x46, 0x42, 19, 0])
         #expect(h[45 ..< 64].allSatisfy { $0 == 0x5A })
-        #expect(Array(try f.bytes(offset: 64, count: 7)) == [1, 2, 3, 0x50, 0x4B, 7, 8])
+        #expect(try f.copyBytes(offset: 64, count: 7) == [1, 2, 3, 0x50, 0x4B, 7, 8])
     }
 
     /// Copying every record of a real torch.save archive gives the same bytes torch wrote.
@@ -109,7 +109,7 @@ import Testing
         try w.finish()
         let copy = try MappedFile(path: path)
         #expect(copy.size == source.size)
-        #expect(try Array(copy.bytes(offset: 0, count: copy.size)) == Array(source.bytes(offset: 0, count: source.size)))
+        #expect(try copy.copyBytes(offset: 0, count: copy.size) == source.copyBytes(offset: 0, count: source.size))
     }
 
     @Test func misuseIsAnError() throws {

@@ -21,14 +21,12 @@ final class HDF5File: @unchecked Sendable {
     private let image: UnsafeMutablePointer<ckpt_h5_image>
     /// Whether `validateGlobalHeaps` has run (it runs before the first variable-length read).
     private var heapsChecked = false
-    /// Images opened so far (guarded by the library lock), for unique names.
-    nonisolated(unsafe) private static var opened = 0
 
     /// Opens `mapped[base ..< base+size]`; must be called holding the library lock.
     convenience init(_ mapped: MappedFile, base: Int = 0, size: Int? = nil) throws {
         let size = size ?? mapped.size - base
         guard size >= 8 else { throw CheckpointError.truncated("HDF5 file of \(size) bytes is too short") }
-        let bytes = try mapped.bytes(offset: base, count: size)
+        let bytes = try mapped.unsafeBytes(offset: base, count: size)  // `backing` keeps `mapped` alive
         guard let start = bytes.baseAddress else { throw CheckpointError.truncated("empty HDF5 image") }
         try self.init(backing: .mapped(mapped, base: base), start: start, size: size)
     }
@@ -52,11 +50,10 @@ final class HDF5File: @unchecked Sendable {
         self.size = size
         image = .allocate(capacity: 1)
         image.initialize(to: ckpt_h5_image(buf: start, len: size))
-        // libhdf5 treats two core-driver files with one name as the same open file; the folder does not exist,
-        // so the name never collides with a real file either.
-        HDF5File.opened += 1
+        // libhdf5 treats two core-driver files with one name as the same open file, so each image gets a name of
+        // its own; the folder does not exist, so the name never collides with a real file either.
         var reason = [CChar](repeating: 0, count: 512)
-        let id = ckpt_h5_open_image(image, "/nonexistent-ckpt-hdf5-image/\(getpid())-\(HDF5File.opened)", &reason)
+        let id = ckpt_h5_open_image(image, "/nonexistent-ckpt-hdf5-image/\(UUID().uuidString)", &reason)
         guard id >= 0 else {
             image.deallocate()
             let text = String(cString: reason)

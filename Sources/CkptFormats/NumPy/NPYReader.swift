@@ -6,7 +6,7 @@ import Foundation
 /// becomes reversed strides; bytes stay in the mapped file.
 public enum NPYReader: CheckpointReader {
     public static func read(_ file: MappedFile) throws -> StateDict {
-        let header = try NPYHeader.parse(size: file.size) { Array(try file.bytes(offset: 0, count: $0)) }
+        let header = try NPYHeader.parse(size: file.size) { try file.copyBytes(offset: 0, count: $0) }
         var key = URL(fileURLWithPath: file.path).lastPathComponent
         if key.lowercased().hasSuffix(".npy") { key = String(key.dropLast(4)) }
         let tensor = try header.tensor(in: try .mapped(file, offset: 0, count: file.size), key: key)

@@ -38,12 +38,13 @@ public enum PickleGlobalScan {
             guard let pickle = entries[dir + "data.pkl"] else { throw CheckpointError.malformed("torch archive has no \(dir)data.pkl") }
             try archive.data(pickle).withUnsafeBytes { _ = scanner.scan($0, from: 0) }
         case .torchLegacy:
-            let all = try file.bytes(offset: 0, count: file.size)
             // magic, protocol version, sys_info, data, storage keys
-            var at = 0
-            for _ in 0 ..< 5 {
-                guard let end = scanner.scan(all, from: at) else { break }
-                at = end
+            file.withBytes { all in
+                var at = 0
+                for _ in 0 ..< 5 {
+                    guard let end = scanner.scan(all, from: at) else { break }
+                    at = end
+                }
             }
         default:
             throw CheckpointError.unsupported("\(format.rawValue) files have no pickle")

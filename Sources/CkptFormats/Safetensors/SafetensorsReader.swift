@@ -11,7 +11,7 @@ public enum SafetensorsReader: CheckpointReader {
 
     public static func read(_ file: MappedFile) throws -> StateDict {
         guard file.size >= 8 else { throw CheckpointError.truncated("safetensors file is \(file.size) bytes, too short for its header length") }
-        let declared = try file.bytes(offset: 0, count: 8).loadUnaligned(as: UInt64.self).littleEndian
+        let declared = try file.withBytes(offset: 0, count: 8) { $0.loadUnaligned(as: UInt64.self) }.littleEndian
         guard declared <= UInt64(maxHeaderSize) else {
             throw CheckpointError.tooLarge("safetensors header claims \(declared) bytes (limit \(maxHeaderSize))")
         }
@@ -19,7 +19,7 @@ public enum SafetensorsReader: CheckpointReader {
         guard headerSize <= file.size - 8 else {
             throw CheckpointError.truncated("safetensors header claims \(headerSize) bytes but the file has \(file.size - 8) after the length")
         }
-        let json = try OrderedJSON.parse(try file.bytes(offset: 8, count: headerSize))
+        let json = try file.withBytes(offset: 8, count: headerSize) { try OrderedJSON.parse($0) }
         guard let members = json.members else { throw CheckpointError.malformed("safetensors header is not a JSON object") }
         let bufferStart = 8 + headerSize
         let bufferSize = file.size - bufferStart

@@ -13,7 +13,7 @@ public enum ShardedReader: CheckpointReader {
 
     public static func read(_ file: MappedFile) throws -> StateDict {
         guard file.size <= maxIndexSize else { throw CheckpointError.tooLarge("shard index is \(file.size) bytes") }
-        let json = try OrderedJSON.parse(try file.bytes(offset: 0, count: file.size))
+        let json = try file.withBytes { try OrderedJSON.parse($0) }
         guard let weightMap = json["weight_map"]?.members else {
             throw CheckpointError.malformed("shard index has no \"weight_map\" object")
         }

@@ -7,7 +7,11 @@ public enum TorchLegacyReader: CheckpointReader {
     static let magic = "119547037146038801333356"  // 0x1950A86A20F9469CFC6C
 
     public static func read(_ file: MappedFile) throws -> StateDict {
-        let all = try file.bytes(offset: 0, count: file.size)
+        try file.withBytes { try read(file, all: $0) }
+    }
+
+    /// Reads the file whose bytes are `all`; storages become mapped regions of `file`.
+    static func read(_ file: MappedFile, all: UnsafeRawBufferPointer) throws -> StateDict {
         let noStorage: TorchUnpickler.StorageLoader = { _, _, _ in
             throw CheckpointError.malformed("legacy header pickle refers to a storage")
         }
@@ -50,7 +54,7 @@ public enum TorchLegacyReader: CheckpointReader {
             guard let (dtype, numel) = declared[key] else {
                 throw CheckpointError.malformed("legacy storage \(key) is listed but never used, its size is unknown")
             }
-            let countBytes = try file.bytes(offset: offset, count: 8)
+            let countBytes = try all.slice(offset: offset, count: 8)
             let count = Int(Int64(littleEndian: countBytes.loadUnaligned(as: Int64.self)))
             guard count == numel else {
                 throw CheckpointError.malformed("legacy storage \(key) holds \(count) elements, the pickle says \(numel)")

@@ -17,12 +17,27 @@ extension ZipArchive {
     /// Largest ratio DEFLATE can reach (258-byte matches coded in ~2 bits); a larger declared size is a lie.
     static let maxDeflateRatio = 1032
 
+    /// The end record and every central directory entry of the zip whose bytes are `all`.
+    static func readDirectory(_ all: UnsafeRawBufferPointer) throws -> (End, [Entry]) {
+        let end = try findEnd(all)
+        var entries: [Entry] = []
+        entries.reserveCapacity(end.count)
+        var offset = end.directoryOffset
+        let directoryEnd = end.directoryOffset + end.directorySize
+        for i in 0 ..< end.count {
+            let (entry, next) = try readCentralEntry(all, at: offset, limit: directoryEnd, number: i)
+            entries.append(entry)
+            offset = next
+        }
+        return (end, entries)
+    }
+
     /// Finds the end-of-central-directory record by a bounded backwards scan (22 bytes + a comment of at most
     /// 65535), then the zip64 record through its locator when present.
-    static func findEnd(_ file: MappedFile) throws -> End {
-        guard file.size >= 22 else { throw CheckpointError.truncated("zip is \(file.size) bytes, too short for an end record") }
-        let windowStart = max(0, file.size - 22 - 65535)
-        let window = try file.bytes(offset: windowStart, count: file.size - windowStart)
+    static func findEnd(_ all: UnsafeRawBufferPointer) throws -> End {
+        guard all.count >= 22 else { throw CheckpointError.truncated("zip is \(all.count) bytes, too short for an end record") }
+        let windowStart = max(0, all.count - 22 - 65535)
+        let window = try all.slice(offset: windowStart, count: all.count - windowStart)
         var exact: Int?
         var fits: Int?
         var i = window.count - 22
@@ -38,19 +53,19 @@ extension ZipArchive {
             throw CheckpointError.malformed("no zip end-of-central-directory record (truncated or not a zip)")
         }
         let eocd = windowStart + local
-        let rec = try file.bytes(offset: eocd, count: 22)
+        let rec = try all.slice(offset: eocd, count: 22)
         let disk = ZipLE.u16(rec, 4), directoryDisk = ZipLE.u16(rec, 6)
         var count = Int(ZipLE.u16(rec, 10))
         var size = Int(ZipLE.u32(rec, 12))
         var offset = Int(ZipLE.u32(rec, 16))
         var limit = eocd
-        if eocd >= 20, ZipLE.u32(try file.bytes(offset: eocd - 20, count: 20), 0) == zip64LocatorSignature {
-            let locator = try file.bytes(offset: eocd - 20, count: 20)
+        if eocd >= 20, ZipLE.u32(try all.slice(offset: eocd - 20, count: 20), 0) == zip64LocatorSignature {
+            let locator = try all.slice(offset: eocd - 20, count: 20)
             let recordOffset = try ZipLE.int(ZipLE.u64(locator, 8), "zip64 end record offset")
             guard recordOffset <= eocd - 20 - 56 else {
                 throw CheckpointError.malformed("zip64 end record at \(recordOffset) is outside the file")
             }
-            let z = try file.bytes(offset: recordOffset, count: 56)
+            let z = try all.slice(offset: recordOffset, count: 56)
             guard ZipLE.u32(z, 0) == zip64EndSignature else {
                 throw CheckpointError.malformed("zip64 locator points at \(recordOffset), which is not a zip64 end record")
             }
@@ -67,7 +82,7 @@ extension ZipArchive {
             }
         }
         guard offset <= limit, size <= limit - offset else {
-            throw CheckpointError.malformed("zip central directory \(offset)..<\(offset &+ size) lies outside the file (\(file.size) bytes)")
+            throw CheckpointError.malformed("zip central directory \(offset)..<\(offset &+ size) lies outside the file (\(all.count) bytes)")
         }
         guard count <= size / 46 else {
             throw CheckpointError.malformed("zip claims \(count) entries in a \(size)-byte central directory")
@@ -77,9 +92,9 @@ extension ZipArchive {
 
     /// Reads the central directory entry at `offset` (which must end by `limit`) and its local header.
     /// Returns the entry and the offset of the next central entry.
-    static func readCentralEntry(_ file: MappedFile, at offset: Int, limit: Int, number: Int) throws -> (Entry, Int) {
+    static func readCentralEntry(_ all: UnsafeRawBufferPointer, at offset: Int, limit: Int, number: Int) throws -> (Entry, Int) {
         guard limit - offset >= 46 else { throw CheckpointError.malformed("zip central directory ends inside entry \(number)") }
-        let h = try file.bytes(offset: offset, count: 46)
+        let h = try all.slice(offset: offset, count: 46)
         guard ZipLE.u32(h, 0) == centralSignature else {
             throw CheckpointError.malformed("zip central directory entry \(number) has a bad signature")
         }
@@ -89,11 +104,11 @@ extension ZipArchive {
         guard limit - offset - 46 >= variable else {
             throw CheckpointError.malformed("zip central directory ends inside entry \(number)")
         }
-        let nameBytes = try file.bytes(offset: offset + 46, count: nameLength)
+        let nameBytes = try all.slice(offset: offset + 46, count: nameLength)
         let name = String(bytes: nameBytes, encoding: .utf8) ?? String(bytes: nameBytes, encoding: .isoLatin1) ?? ""
         var compressed = UInt64(ZipLE.u32(h, 20)), uncompressed = UInt64(ZipLE.u32(h, 24))
         var localOffset = UInt64(ZipLE.u32(h, 42))
-        let extra = try file.bytes(offset: offset + 46 + nameLength, count: extraLength)
+        let extra = try all.slice(offset: offset + 46 + nameLength, count: extraLength)
         try applyZip64Extra(extra, uncompressed: &uncompressed, compressed: &compressed, localOffset: &localOffset, name: name)
         if flags & 0x0041 != 0 {
             throw CheckpointError.unsupported("zip member '\(name)' is encrypted")
@@ -103,8 +118,8 @@ extension ZipArchive {
                           uncompressedSize: try ZipLE.int(uncompressed, "size of '\(name)'"),
                           dataOffset: 0, localHeaderOffset: try ZipLE.int(localOffset, "offset of '\(name)'"),
                           flags: flags)
-        entry.dataOffset = try localDataOffset(file, entry: entry, centralName: nameBytes)
-        try checkSizes(file, entry)
+        entry.dataOffset = try localDataOffset(all, entry: entry, centralName: nameBytes)
+        try checkSizes(all, entry)
         return (entry, offset + 46 + variable)
     }
 
@@ -136,26 +151,26 @@ extension ZipArchive {
 
     /// The data offset from the member's local header: its own name and extra lengths, which differ from the
     /// central entry's when a writer pads there (torch's `FB` field, numpy's zip64 extra).
-    static func localDataOffset(_ file: MappedFile, entry: Entry, centralName: UnsafeRawBufferPointer) throws -> Int {
-        guard entry.localHeaderOffset <= file.size - 30 else {
+    static func localDataOffset(_ all: UnsafeRawBufferPointer, entry: Entry, centralName: UnsafeRawBufferPointer) throws -> Int {
+        guard entry.localHeaderOffset <= all.count - 30 else {
             throw CheckpointError.malformed("zip member '\(entry.name)' has its local header outside the file")
         }
-        let h = try file.bytes(offset: entry.localHeaderOffset, count: 30)
+        let h = try all.slice(offset: entry.localHeaderOffset, count: 30)
         guard ZipLE.u32(h, 0) == localSignature else {
             throw CheckpointError.malformed("zip member '\(entry.name)' has no local header at \(entry.localHeaderOffset)")
         }
         let nameLength = Int(ZipLE.u16(h, 26)), extraLength = Int(ZipLE.u16(h, 28))
         let nameOffset = entry.localHeaderOffset + 30
-        guard nameLength == centralName.count, file.size - nameOffset >= nameLength + extraLength,
-              try file.bytes(offset: nameOffset, count: nameLength).elementsEqual(centralName) else {
+        guard nameLength == centralName.count, all.count - nameOffset >= nameLength + extraLength,
+              try all.slice(offset: nameOffset, count: nameLength).elementsEqual(centralName) else {
             throw CheckpointError.malformed("zip member '\(entry.name)': local header and central directory names differ")
         }
         return nameOffset + nameLength + extraLength
     }
 
-    static func checkSizes(_ file: MappedFile, _ e: Entry) throws {
-        guard e.compressedSize <= file.size - e.dataOffset else {
-            throw CheckpointError.malformed("zip member '\(e.name)' declares \(e.compressedSize) bytes at \(e.dataOffset) but the file has \(file.size)")
+    static func checkSizes(_ all: UnsafeRawBufferPointer, _ e: Entry) throws {
+        guard e.compressedSize <= all.count - e.dataOffset else {
+            throw CheckpointError.malformed("zip member '\(e.name)' declares \(e.compressedSize) bytes at \(e.dataOffset) but the file has \(all.count)")
         }
         switch e.method {
         case stored:

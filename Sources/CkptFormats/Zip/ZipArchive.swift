@@ -35,16 +35,7 @@ public struct ZipArchive: Sendable {
     /// Reads and validates the central directory of `file`.
     public init(_ file: MappedFile) throws {
         self.file = file
-        let end = try ZipArchive.findEnd(file)
-        var entries: [Entry] = []
-        entries.reserveCapacity(end.count)
-        var offset = end.directoryOffset
-        let directoryEnd = end.directoryOffset + end.directorySize
-        for i in 0 ..< end.count {
-            let (entry, next) = try ZipArchive.readCentralEntry(file, at: offset, limit: directoryEnd, number: i)
-            entries.append(entry)
-            offset = next
-        }
+        let (end, entries) = try file.withBytes { try ZipArchive.readDirectory($0) }
         var index: [String: Int] = [:]
         for (i, e) in entries.enumerated() {
             guard index.updateValue(i, forKey: e.name) == nil else {
@@ -71,8 +62,9 @@ public struct ZipArchive: Sendable {
             let file = self.file
             let e = entry
             return .loader(count: entry.uncompressedSize) {
-                let raw = try file.bytes(offset: e.dataOffset, count: e.compressedSize)
-                let out = try ZipInflate.inflate(raw, expectedSize: e.uncompressedSize, name: e.name)
+                let out = try file.withBytes(offset: e.dataOffset, count: e.compressedSize) {
+                    try ZipInflate.inflate($0, expectedSize: e.uncompressedSize, name: e.name)
+                }
                 let crc = ZipCRC32.checksum(out)
                 guard crc == e.crc32 else {
                     throw CheckpointError.malformed("zip member '\(e.name)' fails its CRC-32 check")
@@ -95,9 +87,11 @@ public struct ZipArchive: Sendable {
         let n = min(max(count, 0), entry.uncompressedSize)
         switch entry.method {
         case ZipArchive.stored:
-            return Array(try file.bytes(offset: entry.dataOffset, count: n))
+            return try file.copyBytes(offset: entry.dataOffset, count: n)
         case ZipArchive.deflated:
-            return try ZipInflate.inflatePrefix(try file.bytes(offset: entry.dataOffset, count: entry.compressedSize), count: n, name: entry.name)
+            return try file.withBytes(offset: entry.dataOffset, count: entry.compressedSize) {
+                try ZipInflate.inflatePrefix($0, count: n, name: entry.name)
+            }
         default:
             return try data(entry).slice(offset: 0, count: n).load()
         }
