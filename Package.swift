@@ -50,7 +50,9 @@ let package = Package(
         .executableTarget(name: "ckpt-bench-nn", dependencies: ["CkptNN", "CkptTensor"], path: "Benchmarks/nn/Sources",
                           swiftSettings: swift5),
         // Shared by the test targets only (closeness, gradient checks, fixtures, SHA-256); not in any product.
-        .target(name: "CkptTestSupport", dependencies: ["CkptCore", "CkptTensor", "CkptFormats"],
+        .target(name: "CkptTestSupport",
+                dependencies: ["CkptCore", "CkptTensor", "CkptFormats",
+                               .product(name: "OrderedCollections", package: "swift-collections")],
                 path: "Tests/CkptTestSupport", swiftSettings: swift5),
         .testTarget(name: "CkptTestSupportTests", dependencies: ["CkptTestSupport"], swiftSettings: swift5),
         .testTarget(name: "CkptCoreTests", dependencies: ["CkptCore", "CkptTestSupport"], swiftSettings: swift5),

@@ -41,8 +41,14 @@ for n in sizes.isEmpty ? [256, 512, 1024, 2048] : sizes {
     let linear = try best { _ = try Tensor.noGrad { try a.linear(weight: b) } }
     let c = TensorBuffer(uninitializedCount: n * n)
     let raw = best {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(n), blasint(n), 1,
-                    a.buffer.pointer, blasint(n), b.buffer.pointer, blasint(n), 0, c.pointer, blasint(n))
+        a.buffer.withUnsafeBufferPointer { pa in
+            b.buffer.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(n), blasint(n), blasint(n), 1,
+                                pa.baseAddress, blasint(n), pb.baseAddress, blasint(n), 0, pc.baseAddress, blasint(n))
+                }
+            }
+        }
     }
     func g(_ t: Double) -> String { String(format: "%.1f", flops / t / 1e9) }
     print("\(n)\t\(g(mm))\t\(g(linear))\t\(g(raw))")

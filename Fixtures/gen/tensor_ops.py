@@ -4,7 +4,7 @@ Writes Fixtures/tensor_ops/<family>.json. Each case holds its inputs (shape, dty
 they require grad), the op's arguments, the output, a random seed gradient `g`, and the gradients of
 `(out * g).sum()` with respect to every input that requires grad. Floats are float32 printed with 9
 significant digits (exact round trip). The op names and argument keys are shared with the Swift
-registry in Tests/CkptTensorTests/GoldenOps.swift.
+registry in Tests/CkptTensorTests/Ops/OpTable.swift.
 """
 import json
 import math
@@ -421,7 +421,7 @@ if __name__ == '__main__':
 
 
 def generate_mlp(out: pathlib.Path):
-    """REFERENCE_MODELS.md model 1 and its autograd behaviours, for Tests/CkptTensorTests/MLPTests.swift."""
+    """REFERENCE_MODELS.md model 1 and its autograd behaviours, for Tests/CkptTensorTests/Autograd/MLPTests.swift."""
     torch.manual_seed(0)
     net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
     x = torch.rand(2, 4)

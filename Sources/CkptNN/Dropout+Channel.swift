@@ -69,9 +69,9 @@ public final class FeatureDropout: UnaryModule {
         }
         let noiseShape = feature ? [x.shape[0], x.shape[1]] + Array(repeating: 1, count: x.rank - 2) : x.shape
         let keep = Tensor.zeros(noiseShape)
-        generator.fillUniform(keep.buffer.pointer, count: keep.numel)
+        generator.fillUniform(keep.buffer)
         let q = Float(p.value)
-        for i in 0 ..< keep.numel { keep.buffer.pointer[i] = keep.buffer.pointer[i] < q ? 0 : 1 }
+        for i in 0 ..< keep.numel { keep.buffer[i] = keep.buffer[i] < q ? 0 : 1 }
         guard alpha else { return try x * (keep * Float(1 / (1 - p.value))) }
         let alphaConstant = 1.7580993408473766
         let a = 1 / ((alphaConstant * alphaConstant * p.value + 1) * (1 - p.value)).squareRoot()
@@ -102,10 +102,10 @@ public final class StochasticDepth: UnaryModule {
         guard training, p.value > 0 else { return x }
         let shape = mode == "row" && x.rank > 0 ? [x.shape[0]] + Array(repeating: 1, count: x.rank - 1) : Array(repeating: 1, count: x.rank)
         let noise = Tensor.zeros(shape)
-        generator.fillUniform(noise.buffer.pointer, count: noise.numel)
+        generator.fillUniform(noise.buffer)
         let survival = 1 - p.value
         let kept: Float = survival > 0 ? Float(1 / survival) : 1
-        for i in 0 ..< noise.numel { noise.buffer.pointer[i] = noise.buffer.pointer[i] < Float(p.value) ? 0 : kept }
+        for i in 0 ..< noise.numel { noise.buffer[i] = noise.buffer[i] < Float(p.value) ? 0 : kept }
         return try x * noise
     }
 }

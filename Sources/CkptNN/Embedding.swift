@@ -16,7 +16,7 @@ public final class Embedding: UnaryModule {
         self.numEmbeddings = numEmbeddings; self.embeddingDim = embeddingDim; self.paddingIdx = pad
         super.init()
         let w = Tensor.randn([numEmbeddings, embeddingDim])
-        if let p = pad { for j in 0 ..< embeddingDim { w.buffer.pointer[p * embeddingDim + j] = 0 } }
+        if let p = pad { for j in 0 ..< embeddingDim { w.buffer[p * embeddingDim + j] = 0 } }
         registerParameter("weight", w)
     }
 

@@ -39,7 +39,7 @@ public enum Init {
     public static func eye_(_ t: Tensor) throws {
         guard t.rank == 2 else { throw NNError.invalidArgument("Only tensors with 2 dimensions are supported") }
         t.fill_(0)
-        for i in 0 ..< min(t.shape[0], t.shape[1]) { t.buffer.pointer[i * t.shape[1] + i] = 1 }
+        for i in 0 ..< min(t.shape[0], t.shape[1]) { t.buffer[i * t.shape[1] + i] = 1 }
     }
 
     /// `dirac_`: identity convolution kernels (3-, 4- or 5-d), `groups` blocks.
@@ -55,7 +55,7 @@ public enum Init {
             for d in 0 ..< minDim {
                 var offset = (g * outPerGroup + d) * strides[0] + d * strides[1]
                 for (k, size) in spatial.enumerated() { offset += (size / 2) * strides[k + 2] }
-                t.buffer.pointer[offset] = 1
+                t.buffer[offset] = 1
             }
         }
     }
@@ -96,9 +96,9 @@ public enum Init {
         let one = Tensor.zeros([1])
         for i in 0 ..< t.numel {
             var v: Float
-            repeat { one.normal_(mean: Float(mean), std: Float(std), generator: generator); v = one.buffer.pointer[0] }
+            repeat { one.normal_(mean: Float(mean), std: Float(std), generator: generator); v = one.buffer[0] }
             while Double(v) < a || Double(v) > b
-            t.buffer.pointer[i] = v
+            t.buffer[i] = v
         }
     }
 
@@ -111,7 +111,7 @@ public enum Init {
         let (m, n) = rows < cols ? (cols, rows) : (rows, cols)   // factor the tall orientation
         let flat = Tensor.zeros([m * n])
         flat.normal_(mean: 0, std: 1, generator: generator)
-        var a = (0 ..< m * n).map { Double(flat.buffer.pointer[$0]) }   // m × n row-major
+        var a = (0 ..< m * n).map { Double(flat.buffer[$0]) }   // m × n row-major
         var q = [Double](repeating: 0, count: m * n)
         // Modified Gram-Schmidt: q's columns orthonormal, r's diagonal signs applied.
         for j in 0 ..< n {
@@ -129,7 +129,7 @@ public enum Init {
         for r in 0 ..< rows {
             for c in 0 ..< cols {
                 let v = rows < cols ? q[c * n + r] : q[r * n + c]
-                t.buffer.pointer[r * cols + c] = Float(gain * v)
+                t.buffer[r * cols + c] = Float(gain * v)
             }
         }
     }

@@ -36,7 +36,7 @@ extension Module {
             let values = try entry.floatValues()
             values.withUnsafeBufferPointer { src in
                 guard let base = src.baseAddress else { return }
-                target.buffer.pointer.update(from: base, count: min(src.count, target.numel))
+                target.buffer.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: base, count: min(src.count, $0.count)) }
             }
         }
     }

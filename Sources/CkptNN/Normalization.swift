@@ -35,8 +35,8 @@ public final class BatchNorm: UnaryModule {
         let useBatchStats = training || !trackRunningStats
         var factor = momentum ?? 0
         if training, trackRunningStats, let n = buffer("num_batches_tracked") {
-            n.buffer.pointer[0] += 1
-            if momentum == nil { factor = 1 / Double(n.buffer.pointer[0]) }
+            n.buffer[0] += 1
+            if momentum == nil { factor = 1 / Double(n.buffer[0]) }
         }
         return try x.batchNorm(runningMean: training ? buffer("running_mean") : (trackRunningStats ? buffer("running_mean") : nil),
                                runningVar: training ? buffer("running_var") : (trackRunningStats ? buffer("running_var") : nil),

@@ -159,26 +159,14 @@ extension RecurrentLayer {
     /// One layer and direction through `RecurrentKernel` (no autograd): output `[L, N, H]`, last `h` and `c`.
     func runFused(_ input: Tensor, _ wih: Tensor, _ whh: Tensor, _ bih: Tensor?, _ bhh: Tensor?, h0: Tensor?, c0: Tensor?,
                   reverse: Bool) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
-        let (steps, batch, inSize) = (input.shape[0], input.shape[1], input.shape[2])
-        let g = mode.gates * hiddenSize
+        let inSize = input.shape[2], g = mode.gates * hiddenSize
         // The kernel reads raw buffers, so every shape is checked here (a loaded state dict may not match).
         guard wih.shape == [g, inSize], whh.shape == [g, hiddenSize], bih.map({ $0.shape == [g] }) ?? true,
               bhh.map({ $0.shape == [g] }) ?? true else {
             throw NNError.invalidArgument("\(typeName): weights \(wih.shape), \(whh.shape) do not fit input size \(inSize) and hidden size \(hiddenSize)")
         }
-        let output = TensorBuffer(uninitializedCount: steps * batch * hiddenSize)
-        let h = TensorBuffer(uninitializedCount: batch * hiddenSize)
-        let c = mode == .lstm ? TensorBuffer(uninitializedCount: batch * hiddenSize) : nil
-        RecurrentKernel.run(mode.kernelCell,
-                            .init(steps: steps, batch: batch, inputSize: inSize, hidden: hiddenSize),
-                            input: input.buffer.pointer,
-                            weights: .init(wIH: wih.buffer.pointer, wHH: whh.buffer.pointer, bIH: bih?.buffer.pointer,
-                                           bHH: bhh?.buffer.pointer),
-                            reverse: reverse, h0: h0?.buffer.pointer, c0: c0?.buffer.pointer, output: output.pointer,
-                            hN: h.pointer, cN: c?.pointer)
-        let state = [batch, hiddenSize]
-        return (Tensor(buffer: output, shape: [steps, batch, hiddenSize]), Tensor(buffer: h, shape: state),
-                c.map { Tensor(buffer: $0, shape: state) })
+        return try RecurrentKernel.run(mode.kernelCell, input: input, weightIH: wih, weightHH: whh, biasIH: bih, biasHH: bhh,
+                                       h0: h0, c0: c0, reverse: reverse)
     }
 }
 

@@ -52,8 +52,18 @@ public final class Generator: RandomNumberGenerator, @unchecked Sendable {
         return result
     }
 
+    /// Fills every element of `buffer` with uniform floats in `[low, high)`.
+    public func fillUniform(_ buffer: TensorBuffer, low: Float = 0, high: Float = 1) {
+        withExtendedLifetime(buffer) { fillUniform(buffer.pointer, count: buffer.count, low: low, high: high) }
+    }
+
+    /// Fills every element of `buffer` with normal floats.
+    public func fillNormal(_ buffer: TensorBuffer, mean: Float = 0, std: Float = 1) {
+        withExtendedLifetime(buffer) { fillNormal(buffer.pointer, count: buffer.count, mean: mean, std: std) }
+    }
+
     /// Fills `count` elements at `p` with uniform floats in `[low, high)`.
-    public func fillUniform(_ p: UnsafeMutablePointer<Float>, count: Int, low: Float = 0, high: Float = 1) {
+    func fillUniform(_ p: UnsafeMutablePointer<Float>, count: Int, low: Float = 0, high: Float = 1) {
         lock.lock(); defer { lock.unlock() }
         let span = high - low
         for i in 0 ..< count {
@@ -64,7 +74,7 @@ public final class Generator: RandomNumberGenerator, @unchecked Sendable {
     }
 
     /// Fills `count` elements at `p` with normal floats (Box–Muller in Double).
-    public func fillNormal(_ p: UnsafeMutablePointer<Float>, count: Int, mean: Float = 0, std: Float = 1) {
+    func fillNormal(_ p: UnsafeMutablePointer<Float>, count: Int, mean: Float = 0, std: Float = 1) {
         lock.lock(); defer { lock.unlock() }
         var i = 0
         while i < count {

@@ -3,9 +3,13 @@ import Foundation
 
 /// The Float32 elements behind one or more `Tensor`s: a heap block owned by a class, so tensors and
 /// backward closures share it without copying. Reshapes share a buffer; every other op allocates a new one.
+///
+/// Outside the engine the elements are reached by index or lent for the length of a closure
+/// (`withUnsafeBufferPointer`), so no address outlives the buffer; the engine's kernels use `pointer`.
 public final class TensorBuffer {
-    /// Start of the elements (valid for `count` elements; never nil, even for zero elements).
-    public let pointer: UnsafeMutablePointer<Float>
+    /// Start of the elements (valid for `count` elements; never nil, even for zero elements) while this buffer
+    /// lives: engine code holds the buffer (or the tensor) for as long as it uses the address.
+    let pointer: UnsafeMutablePointer<Float>
     /// Number of elements.
     public let count: Int
 
@@ -56,7 +60,29 @@ public final class TensorBuffer {
     }
 
     /// The elements as an array (tests, printing; not for hot paths).
-    public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+    public var array: [Float] { withUnsafeBufferPointer { Array($0) } }
+
+    /// Element `i` (checked against `count`).
+    public subscript(i: Int) -> Float {
+        get {
+            precondition(i >= 0 && i < count, "index \(i) out of range for \(count) elements")
+            return withExtendedLifetime(self) { pointer[i] }
+        }
+        set {
+            precondition(i >= 0 && i < count, "index \(i) out of range for \(count) elements")
+            withExtendedLifetime(self) { pointer[i] = newValue }
+        }
+    }
+
+    /// Calls `body` with the elements, without copying; the buffer pointer is valid only inside `body`.
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(UnsafeBufferPointer(start: pointer, count: count)) }
+    }
+
+    /// Calls `body` with the elements to read or write in place; the buffer pointer is valid only inside `body`.
+    public func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(self) { try body(UnsafeMutableBufferPointer(start: pointer, count: count)) }
+    }
 }
 
 extension TensorBuffer {

@@ -83,7 +83,7 @@ import Testing
         let out = dir.appendingPathComponent("model.safetensors").path
         let r = try CLIRunner.run(["convert", Fixtures.path("reference/train.pt") + "#model", out, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
-        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let o = try r.json()
         #expect(o["format"] as? String == "safetensors" && o["tensors"] as? Int == 4 && o["input_format"] as? String == "torch-zip")
         #expect(try contents(out).map(\.0) == ["0.weight", "0.bias", "2.weight", "2.bias"])
         try expectSame(Fixtures.path("reference/train.pt") + "#model", out, "train.pt#model → safetensors")

@@ -16,16 +16,12 @@ import Testing
         return r
     }
 
-    func json(_ r: CLIRunner.Result) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-    }
-
     @Test func identicalAcrossFormats() throws {
         for other in ["training.pt#model"] {
             let r = try diff("base.pt", other)
             #expect(r.status == 0, "\(other): \(r.stdout) \(r.stderr)")
             #expect(r.stdout == "A: base.pt (17 tensors)\nB: \(other) (17 tensors)\n\nidentical: 17 tensors, same keys, shapes, dtypes and values\n")
-            let j = try json(try diff("base.pt", other, "--json"))
+            let j = try diff("base.pt", other, "--json").json()
             #expect(j["identical"] as? Bool == true && j["unchanged"] as? Int == 17)
         }
     }
@@ -47,11 +43,11 @@ import Testing
     }
 
     @Test func fineTunedCopyJSONMatchesNumpy() throws {
-        let golden = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.folder + "/golden.json"))) as? [String: Any])
+        let golden = try Fixtures.json("diff/golden.json")
         let expected = try #require(golden["base_vs_finetuned"] as? [String: [String: Any]])
         let r = try diff("base.pt", "finetuned.pt", "--json")
         #expect(r.status == 1)
-        let j = try json(r)
+        let j = try r.json()
         #expect(j["identical"] as? Bool == false && j["unchanged"] as? Int == 15)
         let changed = try #require(j["changed"] as? [[String: Any]])
         #expect(changed.compactMap { $0["key"] as? String } == ["head.weight", "head.bias"])
@@ -77,7 +73,7 @@ import Testing
         #expect(lines.last == "different: 17 only in A, 17 only in B, 0 unchanged (17 tensors in A, 17 in B)")
         #expect(try diff("module.pt", "base.pt", "--map-a", "^module\\.=").status == 0)
         #expect(try diff("base.pt", "module.pt", "--map-b", "^module\\.=", "-q").status == 0)
-        let j = try json(try diff("module.pt", "base.pt", "--json"))
+        let j = try diff("module.pt", "base.pt", "--json").json()
         #expect((j["diagnosis"] as? [String])?.first?.contains("module.") == true)
     }
 
@@ -96,7 +92,7 @@ import Testing
             different: 1 dtype mismatch, 1 shape mismatch, 15 unchanged (17 tensors in A, 17 in B)
 
             """)
-        let j = try json(try diff("base.pt", "reshaped_cast.pt", "--json"))
+        let j = try diff("base.pt", "reshaped_cast.pt", "--json").json()
         let shape = try #require((j["shape_mismatch"] as? [[String: Any]])?.first)
         #expect(shape["key"] as? String == "fc.weight" && shape["a"] as? [Int] == [12, 16] && shape["b"] as? [Int] == [16, 12])
         let dtype = try #require((j["dtype_mismatch"] as? [[String: Any]])?.first)
@@ -112,7 +108,7 @@ import Testing
             changed (1):       max |a-b|  mean |a-b|               mismatched         rel L2
               layers.0.weight          0           0  1/144 (0.7%), 1 NaN/Inf  n/a (NaN/Inf)
             """))
-        let c = try #require((try json(try diff("base.pt", "nan_a.pt", "--json"))["changed"] as? [[String: Any]])?.first)
+        let c = try #require((try diff("base.pt", "nan_a.pt", "--json").json()["changed"] as? [[String: Any]])?.first)
         #expect(c["rel_l2"] is NSNull && c["nonfinite"] as? Int == 1 && c["mismatched"] as? Int == 1)
     }
 

@@ -17,7 +17,7 @@ import Testing
         let r = try diff("base.pt", other)
         #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
         #expect(r.stdout == "A: base.pt (17 tensors)\nB: \(other) (17 tensors)\n\nidentical: 17 tensors, same keys, shapes, dtypes and values\n")
-        let j = try #require(try JSONSerialization.jsonObject(with: Data(try diff(other, "base.pt", "--json").stdout.utf8)) as? [String: Any])
+        let j = try diff(other, "base.pt", "--json").json()
         #expect(j["identical"] as? Bool == true && j["unchanged"] as? Int == 17)
         #expect((j["changed"] as? [Any])?.isEmpty == true && (j["only_in_a"] as? [Any])?.isEmpty == true)
     }
@@ -25,7 +25,7 @@ import Testing
     @Test func fineTunedAgainstAnotherFormat() throws {
         let r = try diff("base.h5", "finetuned.pt", "--json")
         #expect(r.status == 1)
-        let j = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let j = try r.json()
         #expect((j["changed"] as? [[String: Any]])?.compactMap { $0["key"] as? String } == ["head.weight", "head.bias"])
     }
 

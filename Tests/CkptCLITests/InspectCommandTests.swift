@@ -65,7 +65,7 @@ import Testing
     @Test func trainingCheckpointMetadata() throws {
         let r = try CLIRunner.run(["inspect", Fixtures.path("reference/train.pt"), "--json"])
         #expect(r.status == 0)
-        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let o = try r.json()
         let meta = try #require(o["metadata"] as? [String: Any])
         #expect(meta["epoch"] as? Int == 1)
         #expect(meta["optimizer.param_groups.0.lr"] as? Double == 0.001)
@@ -77,7 +77,7 @@ import Testing
     @Test func statsMatchTorch() throws {
         let r = try CLIRunner.run(["inspect", Fixtures.path("reference/dtypes.pt"), "--stats", "--json"])
         #expect(r.status == 0)
-        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let o = try r.json()
         let rows = try #require(o["tensors"] as? [[String: Any]])
         var stats: [String: [String: Any]] = [:]
         for row in rows { stats[row["key"] as? String ?? ""] = row["stats"] as? [String: Any] }
@@ -103,7 +103,7 @@ import Testing
     @Test func jsonIsTheOnlyThingOnStdout() throws {
         let r = try CLIRunner.run(["inspect", tied, "--json", "--tree"])
         #expect(r.status == 0 && r.stderr.isEmpty)
-        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let o = try r.json()
         #expect(o["format"] as? String == "torch-zip")
         let rows = try #require(o["tensors"] as? [[String: Any]])
         #expect(rows.map { $0["key"] as? String ?? "" } == ["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias", "6.weight", "6.bias"])
@@ -129,7 +129,7 @@ import Testing
         let file = Fixtures.path("torch_files/evil_os_system.pt")
         let r = try CLIRunner.run(["inspect", file, "--globals", "--json"])
         #expect(r.status == 0, "\(r.stderr)")
-        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let o = try r.json()
         #expect(o["weights_only"] as? Bool == false)
         #expect((o["error"] as? String)?.contains("os.system") == true)
         let globals = try #require(o["globals"] as? [[String: Any]])
@@ -149,7 +149,7 @@ import Testing
     @Test func globalsOfAFormatWithoutPickle() throws {
         let r = try CLIRunner.run(["inspect", Fixtures.path("reference/mlp.safetensors"), "--globals", "--json"])
         #expect(r.status == 0)
-        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let o = try r.json()
         #expect((o["globals"] as? [Any])?.isEmpty == true && o["weights_only"] == nil)
     }
 }

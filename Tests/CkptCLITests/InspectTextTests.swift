@@ -1,23 +1,19 @@
 import CkptCore
 import CkptReports
+import CkptTestSupport
 import OrderedCollections
 import Testing
 @testable import CkptCLI
 
 /// Whole-output goldens for the text renderings of inspect and count, on in-memory state dicts.
 @Suite struct InspectTextTests {
-    func tensor(_ shape: [Int], _ dtype: DType = .float32) throws -> TensorEntry {
-        let n = shape.reduce(1, *)
-        return try TensorEntry(dtype: dtype, shape: shape, bytes: [UInt8](repeating: 0, count: n * dtype.itemSize))
-    }
-
     func tiedStateDict() throws -> StateDict {
-        let w = try tensor([8, 8]), b = try tensor([8])
+        let w = try TestTensors.zeros([8, 8]), b = try TestTensors.zeros([8])
         var d = OrderedDictionary<String, TensorEntry>()
-        d["0.weight"] = try tensor([8, 4]); d["0.bias"] = try tensor([8])
+        d["0.weight"] = try TestTensors.zeros([8, 4]); d["0.bias"] = try TestTensors.zeros([8])
         d["2.weight"] = w; d["2.bias"] = b; d["4.weight"] = w; d["4.bias"] = b
-        d["6.weight"] = try tensor([1, 8]); d["6.bias"] = try tensor([1])
-        d["steps"] = try tensor([], .int64)
+        d["6.weight"] = try TestTensors.zeros([1, 8]); d["6.bias"] = try TestTensors.zeros([1])
+        d["steps"] = try TestTensors.zeros([], .int64)
         return StateDict(tensors: d)
     }
 

@@ -53,4 +53,23 @@ import Testing
         bad.registerParameter("weight_hh_l0", Tensor.zeros([12, 2]))
         #expect(throws: (any Error).self) { try Tensor.noGrad { try bad.forward([.tensor(x)]) } }
     }
+
+    /// The kernel's tensor entry checks every shape itself, whoever calls it.
+    @Test func theKernelRefusesStatesAndWeightsThatDoNotFit() throws {
+        let x = Tensor.zeros([5, 2, 4]), wih = Tensor.zeros([12, 4]), whh = Tensor.zeros([12, 3])
+        let r = try RecurrentKernel.run(.lstm, input: x, weightIH: wih, weightHH: whh, biasIH: nil, biasHH: nil,
+                                        h0: nil, c0: Tensor.ones([2, 3]), reverse: false)
+        #expect(r.output.shape == [5, 2, 3] && r.h.shape == [2, 3] && r.c?.shape == [2, 3])
+        let misfits: [(Tensor, Tensor, Tensor?, Tensor?, RecurrentKernel.Cell)] = [
+            (Tensor.zeros([12, 5]), whh, nil, nil, .lstm),     // input size
+            (wih, whh, Tensor.zeros([2, 4]), nil, .lstm),      // h0 of another hidden size
+            (wih, whh, nil, Tensor.zeros([2, 3]), .gru),       // a cell state for GRU, whose gates are 3 anyway
+        ]
+        for (w, u, h0, c0, cell) in misfits {
+            #expect(throws: TensorError.self) {
+                try RecurrentKernel.run(cell, input: x, weightIH: w, weightHH: u, biasIH: nil, biasHH: nil, h0: h0, c0: c0,
+                                        reverse: false)
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import CkptCore
+import CkptTestSupport
 import Testing
 @testable import CkptReports
 
@@ -10,7 +11,7 @@ import Testing
 
     @Test func tinyRegressionHasFortyParameters() throws {
         // Sequential(Linear(1, 13), Linear(13, 1)): sum(p.numel() for p in model.parameters()) == 40.
-        let sd = ReportsTestSupport.stateDict([("0.weight", try t([13, 1])), ("0.bias", try t([13])),
+        let sd = TestTensors.stateDict([("0.weight", try t([13, 1])), ("0.bias", try t([13])),
                                                ("1.weight", try t([1, 13])), ("1.bias", try t([1]))])
         let c = CountReport(stateDict: sd)
         #expect(c.parameters == 40 && c.buffers == 0 && c.total == 40 && c.unique == 40)
@@ -20,7 +21,7 @@ import Testing
     @Test func tiedWeightsCountOnce() throws {
         // The same Linear(8, 8) at 2 and 4: both its weight and its bias are shared.
         let shared = try t([8, 8]), sharedBias = try t([8])
-        let sd = ReportsTestSupport.stateDict([("0.weight", try t([8, 4])), ("0.bias", try t([8])),
+        let sd = TestTensors.stateDict([("0.weight", try t([8, 4])), ("0.bias", try t([8])),
                                                ("2.weight", shared), ("2.bias", sharedBias),
                                                ("4.weight", shared), ("4.bias", sharedBias),
                                                ("6.weight", try t([1, 8])), ("6.bias", try t([1]))])
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func buffersAreRunningStatsAndNonFloatingTensors() throws {
-        let sd = ReportsTestSupport.stateDict([
+        let sd = TestTensors.stateDict([
             ("bn.weight", try t([4])), ("bn.bias", try t([4])), ("bn.running_mean", try t([4])),
             ("bn.running_var", try t([4])), ("bn.num_batches_tracked", try t([], .int64)),
             ("emb.position_ids", try t([1, 16], .int64)), ("emb.weight", try t([10, 3], .float16)),
@@ -44,7 +45,7 @@ import Testing
     }
 
     @Test func prefixesFollowDepth() throws {
-        let sd = ReportsTestSupport.stateDict([("param", try t([3, 2])), ("enc.layer.0.w", try t([2])),
+        let sd = TestTensors.stateDict([("param", try t([3, 2])), ("enc.layer.0.w", try t([2])),
                                                ("enc.layer.1.w", try t([2])), ("head.w", try t([1]))])
         #expect(CountReport(stateDict: sd, depth: 1).byPrefix == ["param": 6, "enc": 4, "head": 1])
         #expect(CountReport(stateDict: sd, depth: 2).byPrefix == ["param": 6, "enc.layer": 4, "head": 1])

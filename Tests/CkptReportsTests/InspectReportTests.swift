@@ -1,4 +1,5 @@
 import CkptCore
+import CkptTestSupport
 import Foundation
 import OrderedCollections
 import Testing
@@ -7,12 +8,12 @@ import Testing
 @Suite struct InspectReportTests {
     /// The `tied` reference model's layout: `2.weight` and `4.weight` are one storage.
     func tied() throws -> StateDict {
-        let shared = try ReportsTestSupport.ramp([8, 8])
-        return ReportsTestSupport.stateDict([
-            ("0.weight", try ReportsTestSupport.ramp([8, 4])), ("0.bias", try ReportsTestSupport.ramp([8])),
-            ("2.weight", shared), ("2.bias", try ReportsTestSupport.ramp([8])),
-            ("4.weight", shared), ("4.bias", try ReportsTestSupport.ramp([8])),
-            ("6.weight", try ReportsTestSupport.ramp([1, 8])), ("6.bias", try ReportsTestSupport.ramp([1])),
+        let shared = try TestTensors.ramp([8, 8])
+        return TestTensors.stateDict([
+            ("0.weight", try TestTensors.ramp([8, 4])), ("0.bias", try TestTensors.ramp([8])),
+            ("2.weight", shared), ("2.bias", try TestTensors.ramp([8])),
+            ("4.weight", shared), ("4.bias", try TestTensors.ramp([8])),
+            ("6.weight", try TestTensors.ramp([1, 8])), ("6.bias", try TestTensors.ramp([1])),
         ])
     }
 
@@ -53,7 +54,7 @@ import Testing
     @Test func metadataKeepsNonTensorLeaves() throws {
         var root = CheckpointDict(isOrdered: false)
         var model = CheckpointDict()
-        model["w"] = .tensor(try ReportsTestSupport.ramp([2]))
+        model["w"] = .tensor(try TestTensors.ramp([2]))
         root["model"] = .dict(model)
         root["epoch"] = .int(3)
         root["lr"] = .float(0.01)
@@ -75,10 +76,10 @@ import Testing
     }
 
     @Test func treeGroupsByPrefixWithSubtotals() throws {
-        let sd = ReportsTestSupport.stateDict([
-            ("enc.layers.0.w", try ReportsTestSupport.ramp([2, 3])), ("enc.layers.1.w", try ReportsTestSupport.ramp([2, 3])),
-            ("enc.norm", try ReportsTestSupport.ramp([4])), ("head.w", try ReportsTestSupport.ramp([5])),
-            ("scale", try ReportsTestSupport.ramp([])),
+        let sd = TestTensors.stateDict([
+            ("enc.layers.0.w", try TestTensors.ramp([2, 3])), ("enc.layers.1.w", try TestTensors.ramp([2, 3])),
+            ("enc.norm", try TestTensors.ramp([4])), ("head.w", try TestTensors.ramp([5])),
+            ("scale", try TestTensors.ramp([])),
         ])
         let r = try InspectReport(file: "t", format: "npz", stateDict: sd)
         let tree = InspectTree(rows: r.tensors)
@@ -104,7 +105,7 @@ import Testing
 
     @Test func inspectTreeAndCountReadNoBytes() throws {
         let w = try untouchable([4, 4])
-        let sd = ReportsTestSupport.stateDict([("a.weight", w), ("b.weight", w), ("c.bias", try untouchable([4]))])
+        let sd = TestTensors.stateDict([("a.weight", w), ("b.weight", w), ("c.bias", try untouchable([4]))])
         let r = try InspectReport(file: "f", format: "torch-zip", stateDict: sd, filter: KeyGlob("*"))
         #expect(r.uniqueNumel == 20 && r.tensors[1].sharedWith == "a.weight")
         #expect(InspectTree(rows: r.tensors, depth: 1).numel == 36)
@@ -117,7 +118,7 @@ import Testing
 @Suite struct InspectTreeLimitsTests {
     @Test func veryDeepKeysAreCappedNotRecursed() throws {
         let key = (0 ..< 10_000).map(String.init).joined(separator: ".")
-        let sd = ReportsTestSupport.stateDict([(key, try ReportsTestSupport.ramp([2]))])
+        let sd = TestTensors.stateDict([(key, try TestTensors.ramp([2]))])
         let r = try InspectReport(file: "f", format: "npz", stateDict: sd)
         let flat = InspectTree(rows: r.tensors).flattened()
         #expect(flat.count == InspectTree.maxLevels)

@@ -28,7 +28,7 @@ import Testing
 
     @Test(arguments: cases) func matchesTorch(_ c: Case) throws {
         let dtype = try #require(DType(rawValue: c.dtype))
-        let t = try TensorEntry(dtype: dtype, shape: c.shape, bytes: ReportsTestSupport.bytes(hex: c.hex))
+        let t = try TensorEntry(dtype: dtype, shape: c.shape, bytes: TestTensors.bytes(hex: c.hex))
         let s = try TensorRepr.string(t, options: TensorPrintOptions(threshold: c.threshold))
         #expect(s == c.str)
     }

@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func stridedViewUsesItsOwnElements() throws {
-        let base = try ReportsTestSupport.ramp([4, 4])
+        let base = try TestTensors.ramp([4, 4])
         // Column 1: 1, 5, 9, 13.
         let col = try TensorEntry(dtype: .float32, shape: [4], strides: [4], storageOffset: 1, storage: base.storage)
         let s = try TensorStats.compute(col)

@@ -1,6 +1,6 @@
 /// Adaptive pooling (`adaptive_avg_pool{1,2,3}d`, `adaptive_max_pool{1,2,3}d`): output cell `o` of a dim
 /// of input size `n` and output size `m` covers `floor(o·n/m) ..< ceil((o+1)·n/m)`.
-public enum AdaptivePoolKernel {
+enum AdaptivePoolKernel {
     /// Checks sizes (1 to 3 spatial dims, every size positive) and returns them padded to 3-d.
     static func dims(_ inputSize: [Int], _ outputSize: [Int]) throws(KernelError) -> ([Int], [Int]) {
         guard (1...3).contains(inputSize.count), outputSize.count == inputSize.count else {
@@ -35,9 +35,9 @@ public enum AdaptivePoolKernel {
     }
 
     /// Averages: `output` holds `planes · Π outputSize` elements.
-    public static func avgForward<T: KernelScalar>(planes: Int, inputSize: [Int], outputSize: [Int],
-                                                   input: UnsafePointer<T>,
-                                                   output: UnsafeMutablePointer<T>) throws(KernelError) {
+    static func avgForward<T: KernelScalar>(planes: Int, inputSize: [Int], outputSize: [Int],
+                                            input: UnsafePointer<T>,
+                                            output: UnsafeMutablePointer<T>) throws(KernelError) {
         let (i3, o3) = try dims(inputSize, outputSize)
         let inPlane = i3.reduce(1, *), outPlane = o3.reduce(1, *)
         kernelParallelFor(planes, costPerItem: inPlane) { plane in
@@ -54,9 +54,9 @@ public enum AdaptivePoolKernel {
     }
 
     /// Gradient of `avgForward`, overwriting `gradInput`.
-    public static func avgBackward<T: KernelScalar>(planes: Int, inputSize: [Int], outputSize: [Int],
-                                                    gradOutput: UnsafePointer<T>,
-                                                    gradInput: UnsafeMutablePointer<T>) throws(KernelError) {
+    static func avgBackward<T: KernelScalar>(planes: Int, inputSize: [Int], outputSize: [Int],
+                                             gradOutput: UnsafePointer<T>,
+                                             gradInput: UnsafeMutablePointer<T>) throws(KernelError) {
         let (i3, o3) = try dims(inputSize, outputSize)
         let inPlane = i3.reduce(1, *), outPlane = o3.reduce(1, *)
         gradInput.update(repeating: 0, count: planes * inPlane)
@@ -73,9 +73,9 @@ public enum AdaptivePoolKernel {
     }
 
     /// Maxima with their per-plane flat indices (a NaN wins, as in PyTorch).
-    public static func maxForward<T: KernelScalar>(planes: Int, inputSize: [Int], outputSize: [Int],
-                                                   input: UnsafePointer<T>, output: UnsafeMutablePointer<T>,
-                                                   indices: UnsafeMutablePointer<Int>) throws(KernelError) {
+    static func maxForward<T: KernelScalar>(planes: Int, inputSize: [Int], outputSize: [Int],
+                                            input: UnsafePointer<T>, output: UnsafeMutablePointer<T>,
+                                            indices: UnsafeMutablePointer<Int>) throws(KernelError) {
         let (i3, o3) = try dims(inputSize, outputSize)
         let inPlane = i3.reduce(1, *), outPlane = o3.reduce(1, *)
         kernelParallelFor(planes, costPerItem: inPlane) { plane in
@@ -96,9 +96,9 @@ public enum AdaptivePoolKernel {
     }
 
     /// Gradient of `maxForward`, overwriting `gradInput`.
-    public static func maxBackward<T: KernelScalar>(planes: Int, inputSize: [Int], outputSize: [Int],
-                                                    gradOutput: UnsafePointer<T>, indices: UnsafePointer<Int>,
-                                                    gradInput: UnsafeMutablePointer<T>) {
+    static func maxBackward<T: KernelScalar>(planes: Int, inputSize: [Int], outputSize: [Int],
+                                             gradOutput: UnsafePointer<T>, indices: UnsafePointer<Int>,
+                                             gradInput: UnsafeMutablePointer<T>) {
         MaxPoolKernel.scatter(planes: planes, inPlane: outputSize.reduce(1, *), outPlane: inputSize.reduce(1, *),
                               values: gradOutput, indices: indices, output: gradInput)
     }

@@ -1,19 +1,19 @@
 /// Average pooling (`avg_pool{1,2,3}d` with `count_include_pad`, `ceil_mode` and `divisor_override`),
 /// following PyTorch's window rule: the divisor counts the window clipped to the padded input, or only to
 /// the input when padding is excluded.
-public enum AvgPoolKernel {
+enum AvgPoolKernel {
     /// Options beyond the window geometry.
-    public struct Options: Equatable, Sendable {
-        public var countIncludePad: Bool
-        public var divisorOverride: Int?
-        public init(countIncludePad: Bool = true, divisorOverride: Int? = nil) {
+    struct Options: Equatable, Sendable {
+        var countIncludePad: Bool
+        var divisorOverride: Int?
+        init(countIncludePad: Bool = true, divisorOverride: Int? = nil) {
             self.countIncludePad = countIncludePad
             self.divisorOverride = divisorOverride
         }
     }
 
     /// Checks what `PoolGeometry` cannot: no dilation, and a non-zero divisor.
-    public static func validate(_ g: PoolGeometry, _ options: Options) throws(KernelError) {
+    static func validate(_ g: PoolGeometry, _ options: Options) throws(KernelError) {
         guard g.dilation.allSatisfy({ $0 == 1 }) else {
             throw .invalidArgument("average pooling has no dilation")
         }
@@ -48,8 +48,8 @@ public enum AvgPoolKernel {
     }
 
     /// Writes `g.outputCount` window averages to `output`.
-    public static func forward<T: KernelScalar>(_ g: PoolGeometry, _ options: Options, input: UnsafePointer<T>,
-                                                output: UnsafeMutablePointer<T>) {
+    static func forward<T: KernelScalar>(_ g: PoolGeometry, _ options: Options, input: UnsafePointer<T>,
+                                         output: UnsafeMutablePointer<T>) {
         let i3 = g.input3, inPlane = g.inputPlane, outPlane = g.outputPlane
         kernelParallelFor(g.planes, costPerItem: outPlane * g.kernelSize.reduce(1, *)) { plane in
             let src = input + plane * inPlane, dst = output + plane * outPlane
@@ -66,9 +66,9 @@ public enum AvgPoolKernel {
     }
 
     /// Overwrites `gradInput` with each output gradient spread evenly (÷ divisor) over its window.
-    public static func backward<T: KernelScalar>(_ g: PoolGeometry, _ options: Options,
-                                                 gradOutput: UnsafePointer<T>,
-                                                 gradInput: UnsafeMutablePointer<T>) {
+    static func backward<T: KernelScalar>(_ g: PoolGeometry, _ options: Options,
+                                          gradOutput: UnsafePointer<T>,
+                                          gradInput: UnsafeMutablePointer<T>) {
         let i3 = g.input3, inPlane = g.inputPlane, outPlane = g.outputPlane
         gradInput.update(repeating: 0, count: g.inputCount)
         kernelParallelFor(g.planes, costPerItem: outPlane * g.kernelSize.reduce(1, *)) { plane in

@@ -1,27 +1,27 @@
 /// Batch normalisation over `[batch, channels, spatial]` (`spatial` = 1 for `BatchNorm1d` on 2-d input):
 /// statistics per channel over batch and spatial positions, accumulated in Double.
-public enum BatchNormKernel {
+enum BatchNormKernel {
     /// The buffer shape `[batch, channels, spatial]`.
-    public struct Shape: Equatable, Sendable {
-        public let batch: Int, channels: Int, spatial: Int
-        public init(batch: Int, channels: Int, spatial: Int) {
+    struct Shape: Equatable, Sendable {
+        let batch: Int, channels: Int, spatial: Int
+        init(batch: Int, channels: Int, spatial: Int) {
             self.batch = batch; self.channels = channels; self.spatial = spatial
         }
-        public var count: Int { batch * channels * spatial }
+        var count: Int { batch * channels * spatial }
         /// Values per channel.
-        public var reduced: Int { batch * spatial }
+        var reduced: Int { batch * spatial }
     }
 
     /// Training mode: normalises with the batch mean and biased variance, writes them to `saveMean` /
     /// `saveInvstd` (1/√(var+eps)), and moves the running stats by `momentum` using the unbiased variance.
-    public static func forwardTraining<T: KernelScalar>(_ s: Shape, input: UnsafePointer<T>,
-                                                        weight: UnsafePointer<T>?, bias: UnsafePointer<T>?,
-                                                        eps: Double, momentum: Double,
-                                                        runningMean: UnsafeMutablePointer<T>?,
-                                                        runningVar: UnsafeMutablePointer<T>?,
-                                                        output: UnsafeMutablePointer<T>,
-                                                        saveMean: UnsafeMutablePointer<T>,
-                                                        saveInvstd: UnsafeMutablePointer<T>) throws(KernelError) {
+    static func forwardTraining<T: KernelScalar>(_ s: Shape, input: UnsafePointer<T>,
+                                                 weight: UnsafePointer<T>?, bias: UnsafePointer<T>?,
+                                                 eps: Double, momentum: Double,
+                                                 runningMean: UnsafeMutablePointer<T>?,
+                                                 runningVar: UnsafeMutablePointer<T>?,
+                                                 output: UnsafeMutablePointer<T>,
+                                                 saveMean: UnsafeMutablePointer<T>,
+                                                 saveInvstd: UnsafeMutablePointer<T>) throws(KernelError) {
         let m = s.reduced
         guard m > 1 else {
             throw .invalidArgument("Expected more than 1 value per channel when training, got input size [\(s.batch), \(s.channels), \(s.spatial)]")
@@ -48,13 +48,13 @@ public enum BatchNormKernel {
 
     /// Evaluation mode: normalises with the running statistics; `saveMean`/`saveInvstd` receive the
     /// running mean and 1/√(running_var+eps) for `backward`.
-    public static func forwardInference<T: KernelScalar>(_ s: Shape, input: UnsafePointer<T>,
-                                                         weight: UnsafePointer<T>?, bias: UnsafePointer<T>?,
-                                                         eps: Double, runningMean: UnsafePointer<T>,
-                                                         runningVar: UnsafePointer<T>,
-                                                         output: UnsafeMutablePointer<T>,
-                                                         saveMean: UnsafeMutablePointer<T>,
-                                                         saveInvstd: UnsafeMutablePointer<T>) {
+    static func forwardInference<T: KernelScalar>(_ s: Shape, input: UnsafePointer<T>,
+                                                  weight: UnsafePointer<T>?, bias: UnsafePointer<T>?,
+                                                  eps: Double, runningMean: UnsafePointer<T>,
+                                                  runningVar: UnsafePointer<T>,
+                                                  output: UnsafeMutablePointer<T>,
+                                                  saveMean: UnsafeMutablePointer<T>,
+                                                  saveInvstd: UnsafeMutablePointer<T>) {
         for c in 0..<s.channels {
             let mean = Double(runningMean[c]), invstd = 1 / (Double(runningVar[c]) + eps).squareRoot()
             saveMean[c] = T(mean); saveInvstd[c] = T(invstd)
@@ -64,12 +64,12 @@ public enum BatchNormKernel {
 
     /// Gradients; `training` selects whether the statistics depended on the input. Each non-nil
     /// destination is overwritten.
-    public static func backward<T: KernelScalar>(_ s: Shape, training: Bool, input: UnsafePointer<T>,
-                                                 gradOutput: UnsafePointer<T>, weight: UnsafePointer<T>?,
-                                                 saveMean: UnsafePointer<T>, saveInvstd: UnsafePointer<T>,
-                                                 gradInput: UnsafeMutablePointer<T>?,
-                                                 gradWeight: UnsafeMutablePointer<T>?,
-                                                 gradBias: UnsafeMutablePointer<T>?) {
+    static func backward<T: KernelScalar>(_ s: Shape, training: Bool, input: UnsafePointer<T>,
+                                          gradOutput: UnsafePointer<T>, weight: UnsafePointer<T>?,
+                                          saveMean: UnsafePointer<T>, saveInvstd: UnsafePointer<T>,
+                                          gradInput: UnsafeMutablePointer<T>?,
+                                          gradWeight: UnsafeMutablePointer<T>?,
+                                          gradBias: UnsafeMutablePointer<T>?) {
         let m = Double(s.reduced)
         for c in 0..<s.channels {
             let mean = Double(saveMean[c]), invstd = Double(saveInvstd[c])

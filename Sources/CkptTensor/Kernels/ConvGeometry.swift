@@ -8,34 +8,34 @@ public enum ConvPadding: Equatable, Sendable {
 
 /// The shapes of one N-d convolution (1 to 3 spatial dims, PyTorch's NC… layout, weight
 /// `[outChannels, inChannels / groups, kernel…]`). Kernels work in 3-d; fewer dims are padded at the front.
-public struct ConvGeometry: Equatable, Sendable {
+struct ConvGeometry: Equatable, Sendable {
     /// Samples in the batch.
-    public let batch: Int
+    let batch: Int
     /// Input channels (all groups).
-    public let inChannels: Int
+    let inChannels: Int
     /// Output channels (all groups).
-    public let outChannels: Int
+    let outChannels: Int
     /// Channel groups; each sees `inChannels / groups` inputs.
-    public let groups: Int
+    let groups: Int
     /// Spatial input size, outermost first.
-    public let inputSize: [Int]
+    let inputSize: [Int]
     /// Spatial kernel size.
-    public let kernelSize: [Int]
+    let kernelSize: [Int]
     /// Step per spatial dim.
-    public let stride: [Int]
+    let stride: [Int]
     /// Implicit zeros before each spatial dim.
-    public let paddingBefore: [Int]
+    let paddingBefore: [Int]
     /// Implicit zeros after each spatial dim.
-    public let paddingAfter: [Int]
+    let paddingAfter: [Int]
     /// Spacing between kernel taps.
-    public let dilation: [Int]
+    let dilation: [Int]
     /// Spatial output size.
-    public let outputSize: [Int]
+    let outputSize: [Int]
 
     /// Validates the arguments the way `torch.nn.functional.conv{1,2,3}d` does and computes the output size.
-    public init(batch: Int, inChannels: Int, outChannels: Int, groups: Int = 1, inputSize: [Int],
-                kernelSize: [Int], stride: [Int]? = nil, padding: ConvPadding = .valid,
-                dilation: [Int]? = nil) throws(KernelError) {
+    init(batch: Int, inChannels: Int, outChannels: Int, groups: Int = 1, inputSize: [Int],
+         kernelSize: [Int], stride: [Int]? = nil, padding: ConvPadding = .valid,
+         dilation: [Int]? = nil) throws(KernelError) {
         let dims = inputSize.count
         guard (1...3).contains(dims) else {
             throw .invalidArgument("convolution expects 1 to 3 spatial dims, got \(dims)")
@@ -104,10 +104,10 @@ public struct ConvGeometry: Equatable, Sendable {
     /// The geometry of `conv_transpose{1,2,3}d` with input `[batch, inChannels, inputSize…]` and weight
     /// `[inChannels, outChannels / groups, kernel…]`, expressed as the forward convolution it is the
     /// input-gradient of (its `inChannels`/`outChannels` and input/output sizes swap roles).
-    public static func transposed(batch: Int, inChannels: Int, outChannels: Int, groups: Int = 1,
-                                  inputSize: [Int], kernelSize: [Int], stride: [Int]? = nil,
-                                  padding: [Int]? = nil, outputPadding: [Int]? = nil,
-                                  dilation: [Int]? = nil) throws(KernelError) -> ConvGeometry {
+    static func transposed(batch: Int, inChannels: Int, outChannels: Int, groups: Int = 1,
+                           inputSize: [Int], kernelSize: [Int], stride: [Int]? = nil,
+                           padding: [Int]? = nil, outputPadding: [Int]? = nil,
+                           dilation: [Int]? = nil) throws(KernelError) -> ConvGeometry {
         let dims = inputSize.count
         guard (1...3).contains(dims) else {
             throw .invalidArgument("transposed convolution expects 1 to 3 spatial dims, got \(dims)")
@@ -149,19 +149,19 @@ public struct ConvGeometry: Equatable, Sendable {
     }
 
     /// Number of spatial dims (1 to 3).
-    public var spatialDims: Int { inputSize.count }
+    var spatialDims: Int { inputSize.count }
     /// Elements of one input plane, one output plane, one kernel window.
-    public var inputPlane: Int { inputSize.reduce(1, *) }
-    public var outputPlane: Int { outputSize.reduce(1, *) }
-    public var kernelVolume: Int { kernelSize.reduce(1, *) }
+    var inputPlane: Int { inputSize.reduce(1, *) }
+    var outputPlane: Int { outputSize.reduce(1, *) }
+    var kernelVolume: Int { kernelSize.reduce(1, *) }
     /// Element counts of the whole input, weight and output buffers.
-    public var inputCount: Int { batch * inChannels * inputPlane }
-    public var weightCount: Int { outChannels * (inChannels / groups) * kernelVolume }
-    public var outputCount: Int { batch * outChannels * outputPlane }
+    var inputCount: Int { batch * inChannels * inputPlane }
+    var weightCount: Int { outChannels * (inChannels / groups) * kernelVolume }
+    var outputCount: Int { batch * outChannels * outputPlane }
     /// Weight shape `[outChannels, inChannels / groups, kernel…]`.
-    public var weightShape: [Int] { [outChannels, inChannels / groups] + kernelSize }
+    var weightShape: [Int] { [outChannels, inChannels / groups] + kernelSize }
     /// Output shape `[batch, outChannels, output…]`.
-    public var outputShape: [Int] { [batch, outChannels] + outputSize }
+    var outputShape: [Int] { [batch, outChannels] + outputSize }
 
     /// True when the convolution is a plain per-pixel matrix product (1×1 kernel, stride 1, no padding):
     /// the input plane is already its own im2col matrix.

@@ -1,11 +1,11 @@
 /// N-d convolution (PyTorch's `conv1d`/`conv2d`/`conv3d` and, through `ConvGeometry.transposed`, the
 /// transposed convolutions) as im2col + GEMM, with its backward pass. Buffers are contiguous NC… row-major.
-public enum ConvKernel {
+enum ConvKernel {
     /// `output[n, o] = bias[o] + Σ weight[o, c, k] · input[n, g·Cg + c, tap]` for `output` of
     /// `geometry.outputCount` elements.
-    public static func forward<T: KernelScalar>(_ g: ConvGeometry, input: UnsafePointer<T>,
-                                                weight: UnsafePointer<T>, bias: UnsafePointer<T>?,
-                                                output: UnsafeMutablePointer<T>) {
+    static func forward<T: KernelScalar>(_ g: ConvGeometry, input: UnsafePointer<T>,
+                                         weight: UnsafePointer<T>, bias: UnsafePointer<T>?,
+                                         output: UnsafeMutablePointer<T>) {
         let layout = g.columns
         let cg = g.inChannels / g.groups, og = g.outChannels / g.groups
         let rows = layout.rows, cols = layout.columns, inPlane = g.inputPlane
@@ -42,11 +42,11 @@ public enum ConvKernel {
 
     /// Gradients of `forward` given `gradOutput`: each non-nil destination is overwritten with the
     /// gradient for input (`inputCount`), weight (`weightCount`) or bias (`outChannels`).
-    public static func backward<T: KernelScalar>(_ g: ConvGeometry, input: UnsafePointer<T>?,
-                                                 weight: UnsafePointer<T>?, gradOutput: UnsafePointer<T>,
-                                                 gradInput: UnsafeMutablePointer<T>?,
-                                                 gradWeight: UnsafeMutablePointer<T>?,
-                                                 gradBias: UnsafeMutablePointer<T>?) {
+    static func backward<T: KernelScalar>(_ g: ConvGeometry, input: UnsafePointer<T>?,
+                                          weight: UnsafePointer<T>?, gradOutput: UnsafePointer<T>,
+                                          gradInput: UnsafeMutablePointer<T>?,
+                                          gradWeight: UnsafeMutablePointer<T>?,
+                                          gradBias: UnsafeMutablePointer<T>?) {
         let layout = g.columns
         let cg = g.inChannels / g.groups, og = g.outChannels / g.groups
         let rows = layout.rows, cols = layout.columns, inPlane = g.inputPlane
@@ -89,8 +89,8 @@ public enum ConvKernel {
     }
 
     /// `gradBias[o] = Σ_{n, position} gradOutput[n, o, position]`.
-    public static func biasGradient<T: KernelScalar>(_ g: ConvGeometry, gradOutput: UnsafePointer<T>,
-                                                     gradBias: UnsafeMutablePointer<T>) {
+    static func biasGradient<T: KernelScalar>(_ g: ConvGeometry, gradOutput: UnsafePointer<T>,
+                                              gradBias: UnsafeMutablePointer<T>) {
         let cols = g.outputPlane
         for o in 0..<g.outChannels {
             var acc = 0.0

@@ -2,11 +2,11 @@
 /// described by `ConvGeometry.transposed(...)`. In that geometry `outputSize`/`outChannels` describe the
 /// transposed conv's *input* and `inputSize`/`inChannels` its *output*; the weight
 /// `[inChannels_T, outChannels_T / groups, kernel…]` has exactly the forward conv's layout.
-public enum ConvTransposeKernel {
+enum ConvTransposeKernel {
     /// `output` (`g.inputCount` elements) from `input` (`g.outputCount` elements).
-    public static func forward<T: KernelScalar>(_ g: ConvGeometry, input: UnsafePointer<T>,
-                                                weight: UnsafePointer<T>, bias: UnsafePointer<T>?,
-                                                output: UnsafeMutablePointer<T>) {
+    static func forward<T: KernelScalar>(_ g: ConvGeometry, input: UnsafePointer<T>,
+                                         weight: UnsafePointer<T>, bias: UnsafePointer<T>?,
+                                         output: UnsafeMutablePointer<T>) {
         ConvKernel.backward(g, input: nil, weight: weight, gradOutput: input, gradInput: output,
                             gradWeight: nil, gradBias: nil)
         guard let bias else { return }
@@ -21,11 +21,11 @@ public enum ConvTransposeKernel {
     }
 
     /// Gradients of `forward`; each non-nil destination is overwritten.
-    public static func backward<T: KernelScalar>(_ g: ConvGeometry, input: UnsafePointer<T>?,
-                                                 weight: UnsafePointer<T>?, gradOutput: UnsafePointer<T>,
-                                                 gradInput: UnsafeMutablePointer<T>?,
-                                                 gradWeight: UnsafeMutablePointer<T>?,
-                                                 gradBias: UnsafeMutablePointer<T>?) {
+    static func backward<T: KernelScalar>(_ g: ConvGeometry, input: UnsafePointer<T>?,
+                                          weight: UnsafePointer<T>?, gradOutput: UnsafePointer<T>,
+                                          gradInput: UnsafeMutablePointer<T>?,
+                                          gradWeight: UnsafeMutablePointer<T>?,
+                                          gradBias: UnsafeMutablePointer<T>?) {
         if let gradInput, let weight {
             ConvKernel.forward(g, input: gradOutput, weight: weight, bias: nil, output: gradInput)
         }

@@ -1,17 +1,17 @@
 /// Forward and backward of `InterpolateGeometry`: each output is a weighted sum of at most two source
 /// positions per dim (one for nearest).
-public enum InterpolateKernel {
+enum InterpolateKernel {
     /// Writes `g.outputCount` resampled values.
-    public static func forward<T: KernelScalar>(_ g: InterpolateGeometry, input: UnsafePointer<T>,
-                                                output: UnsafeMutablePointer<T>) {
+    static func forward<T: KernelScalar>(_ g: InterpolateGeometry, input: UnsafePointer<T>,
+                                         output: UnsafeMutablePointer<T>) {
         run(g) { (src: Int, dst: Int, w: T) in output[dst] += w * input[src] } prepare: {
             output.update(repeating: 0, count: g.outputCount)
         }
     }
 
     /// Overwrites `gradInput` with every output gradient spread back over its source taps.
-    public static func backward<T: KernelScalar>(_ g: InterpolateGeometry, gradOutput: UnsafePointer<T>,
-                                                 gradInput: UnsafeMutablePointer<T>) {
+    static func backward<T: KernelScalar>(_ g: InterpolateGeometry, gradOutput: UnsafePointer<T>,
+                                          gradInput: UnsafeMutablePointer<T>) {
         run(g) { (src: Int, dst: Int, w: T) in gradInput[src] += w * gradOutput[dst] } prepare: {
             gradInput.update(repeating: 0, count: g.inputCount)
         }

@@ -13,24 +13,24 @@ public enum InterpolateMode: String, Sendable, CaseIterable {
 
 /// Resampling of the last 1 to 3 dims of `[planes, spatial…]`, with PyTorch's source-index rules
 /// (`area_pixel_compute_source_index`, `nearest_idx`), computed in Float as PyTorch does for float input.
-public struct InterpolateGeometry: Equatable, Sendable {
+struct InterpolateGeometry: Equatable, Sendable {
     /// Independent planes (`batch · channels`).
-    public let planes: Int
+    let planes: Int
     /// Spatial input size.
-    public let inputSize: [Int]
+    let inputSize: [Int]
     /// Spatial output size.
-    public let outputSize: [Int]
+    let outputSize: [Int]
     /// Nearest, nearest-exact or (bi/tri)linear.
-    public let mode: InterpolateMode
+    let mode: InterpolateMode
     /// Linear modes: map corner pixel centres onto each other.
-    public let alignCorners: Bool
+    let alignCorners: Bool
     /// The user's scale factors when given (and not recomputed): they set the source step `1 / scale`.
-    public let scales: [Double]?
+    let scales: [Double]?
 
     /// Exactly one of `size` and `scaleFactor`; `alignCorners` only for `.linear`.
-    public init(planes: Int, inputSize: [Int], size: [Int]? = nil, scaleFactor: [Double]? = nil,
-                mode: InterpolateMode, alignCorners: Bool? = nil,
-                recomputeScaleFactor: Bool = false) throws(KernelError) {
+    init(planes: Int, inputSize: [Int], size: [Int]? = nil, scaleFactor: [Double]? = nil,
+         mode: InterpolateMode, alignCorners: Bool? = nil,
+         recomputeScaleFactor: Bool = false) throws(KernelError) {
         let dims = inputSize.count
         guard (1...3).contains(dims) else {
             throw .invalidArgument("interpolate expects 1 to 3 spatial dims, got \(dims)")
@@ -68,10 +68,10 @@ public struct InterpolateGeometry: Equatable, Sendable {
         self.alignCorners = alignCorners ?? false; self.scales = scales
     }
 
-    public var inputPlane: Int { inputSize.reduce(1, *) }
-    public var outputPlane: Int { outputSize.reduce(1, *) }
-    public var inputCount: Int { planes * inputPlane }
-    public var outputCount: Int { planes * outputPlane }
+    var inputPlane: Int { inputSize.reduce(1, *) }
+    var outputPlane: Int { outputSize.reduce(1, *) }
+    var inputCount: Int { planes * inputPlane }
+    var outputCount: Int { planes * outputPlane }
 
     /// One dim's taps: for each output position up to two source positions and their weights.
     struct Taps {

@@ -1,11 +1,11 @@
 /// Max pooling (`max_pool{1,2,3}d` with padding, dilation and `ceil_mode`) and its unpooling
 /// (`max_unpool`). Indices are PyTorch's: the flat position of the maximum inside its input plane.
-public enum MaxPoolKernel {
+enum MaxPoolKernel {
     /// Writes `g.outputCount` maxima to `output` and, unless `indices` is nil, their per-plane indices.
     /// Padding counts as -∞; a NaN in a window wins, as in PyTorch.
-    public static func forward<T: KernelScalar>(_ g: PoolGeometry, input: UnsafePointer<T>,
-                                                output: UnsafeMutablePointer<T>,
-                                                indices: UnsafeMutablePointer<Int>?) {
+    static func forward<T: KernelScalar>(_ g: PoolGeometry, input: UnsafePointer<T>,
+                                         output: UnsafeMutablePointer<T>,
+                                         indices: UnsafeMutablePointer<Int>?) {
         // Geometry as scalars, and each window's tap range clipped to the input computed once per output
         // position along each dim, so the inner loops carry no array accesses, divisions or bounds tests.
         let i3 = g.input3, o3 = g.output3, k3 = g.kernel3, s3 = g.stride3, p3 = g.padding3, d3 = g.dilation3
@@ -141,18 +141,18 @@ public enum MaxPoolKernel {
     }
 
     /// Overwrites `gradInput` (`g.inputCount`) with each output gradient routed to its maximum.
-    public static func backward<T: KernelScalar>(_ g: PoolGeometry, gradOutput: UnsafePointer<T>,
-                                                 indices: UnsafePointer<Int>,
-                                                 gradInput: UnsafeMutablePointer<T>) {
+    static func backward<T: KernelScalar>(_ g: PoolGeometry, gradOutput: UnsafePointer<T>,
+                                          indices: UnsafePointer<Int>,
+                                          gradInput: UnsafeMutablePointer<T>) {
         scatter(planes: g.planes, inPlane: g.outputPlane, outPlane: g.inputPlane, values: gradOutput,
                 indices: indices, output: gradInput)
     }
 
     /// `max_unpool`: a zero tensor of `outputPlane` elements per plane with each input value placed at
     /// its index. Throws on an index outside the output plane.
-    public static func unpool<T: KernelScalar>(planes: Int, inputPlane: Int, outputPlane: Int,
-                                               input: UnsafePointer<T>, indices: UnsafePointer<Int>,
-                                               output: UnsafeMutablePointer<T>) throws(KernelError) {
+    static func unpool<T: KernelScalar>(planes: Int, inputPlane: Int, outputPlane: Int,
+                                        input: UnsafePointer<T>, indices: UnsafePointer<Int>,
+                                        output: UnsafeMutablePointer<T>) throws(KernelError) {
         for i in 0..<(planes * inputPlane) where indices[i] < 0 || indices[i] >= outputPlane {
             throw .invalidArgument("Found an invalid max index: \(indices[i]) (output volume of size \(outputPlane))")
         }
@@ -165,9 +165,9 @@ public enum MaxPoolKernel {
     }
 
     /// Gradient of `unpool`: `gradInput[i] = gradOutput[indices[i]]` plane by plane (indices already checked).
-    public static func unpoolBackward<T: KernelScalar>(planes: Int, inputPlane: Int, outputPlane: Int,
-                                                       gradOutput: UnsafePointer<T>, indices: UnsafePointer<Int>,
-                                                       gradInput: UnsafeMutablePointer<T>) {
+    static func unpoolBackward<T: KernelScalar>(planes: Int, inputPlane: Int, outputPlane: Int,
+                                                gradOutput: UnsafePointer<T>, indices: UnsafePointer<Int>,
+                                                gradInput: UnsafeMutablePointer<T>) {
         for plane in 0..<planes {
             let src = gradOutput + plane * outputPlane, idx = indices + plane * inputPlane
             let dst = gradInput + plane * inputPlane

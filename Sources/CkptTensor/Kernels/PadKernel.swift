@@ -5,22 +5,22 @@ public enum PadMode: String, Sendable, CaseIterable {
 
 /// Padding of the last 1 to 3 dims of a contiguous tensor, with PyTorch's argument order
 /// (`(left, right)` of the last dim first, then the dim before it, …). Negative amounts crop.
-public struct PadGeometry: Equatable, Sendable {
+struct PadGeometry: Equatable, Sendable {
     /// Product of the unpadded leading dims.
-    public let planes: Int
+    let planes: Int
     /// The padded dims, outermost first.
-    public let inputSize: [Int]
+    let inputSize: [Int]
     /// Amount added before each padded dim (negative crops).
-    public let before: [Int]
+    let before: [Int]
     /// Amount added after each padded dim.
-    public let after: [Int]
+    let after: [Int]
     /// How padding values are chosen.
-    public let mode: PadMode
+    let mode: PadMode
     /// The padded dims after padding.
-    public let outputSize: [Int]
+    let outputSize: [Int]
 
     /// `shape` is the whole input shape; `pad` has an even count of at most `2 · min(3, rank)` entries.
-    public init(shape: [Int], pad: [Int], mode: PadMode) throws(KernelError) {
+    init(shape: [Int], pad: [Int], mode: PadMode) throws(KernelError) {
         guard pad.count % 2 == 0, (2...6).contains(pad.count), pad.count / 2 <= shape.count else {
             throw .invalidArgument("Padding length must be divisible by 2, cover 1 to 3 dims and at most the input's \(shape.count) dims, got \(pad.count)")
         }
@@ -66,10 +66,10 @@ public struct PadGeometry: Equatable, Sendable {
         self.outputSize = output
     }
 
-    public var inputPlane: Int { inputSize.reduce(1, *) }
-    public var outputPlane: Int { outputSize.reduce(1, *) }
-    public var inputCount: Int { planes * inputPlane }
-    public var outputCount: Int { planes * outputPlane }
+    var inputPlane: Int { inputSize.reduce(1, *) }
+    var outputPlane: Int { outputSize.reduce(1, *) }
+    var inputCount: Int { planes * inputPlane }
+    var outputCount: Int { planes * outputPlane }
 
     /// For each output position of one dim, the source position, or -1 for the constant.
     func sourceMap(_ d: Int) -> [Int] {
@@ -94,10 +94,10 @@ public struct PadGeometry: Equatable, Sendable {
 }
 
 /// Forward and backward of `PadGeometry`.
-public enum PadKernel {
+enum PadKernel {
     /// Writes the padded tensor (`g.outputCount` elements); `value` fills constant padding.
-    public static func forward<T: KernelScalar>(_ g: PadGeometry, value: T, input: UnsafePointer<T>,
-                                                output: UnsafeMutablePointer<T>) {
+    static func forward<T: KernelScalar>(_ g: PadGeometry, value: T, input: UnsafePointer<T>,
+                                         output: UnsafeMutablePointer<T>) {
         let m = g.maps3, i3 = padTo3(g.inputSize, fill: 1)
         let inPlane = g.inputPlane, outPlane = g.outputPlane
         kernelParallelFor(g.planes, costPerItem: outPlane) { plane in
@@ -114,8 +114,8 @@ public enum PadKernel {
     }
 
     /// Overwrites `gradInput` with the sum of the output gradients of every position each input feeds.
-    public static func backward<T: KernelScalar>(_ g: PadGeometry, gradOutput: UnsafePointer<T>,
-                                                 gradInput: UnsafeMutablePointer<T>) {
+    static func backward<T: KernelScalar>(_ g: PadGeometry, gradOutput: UnsafePointer<T>,
+                                          gradInput: UnsafeMutablePointer<T>) {
         let m = g.maps3, i3 = padTo3(g.inputSize, fill: 1)
         let inPlane = g.inputPlane, outPlane = g.outputPlane
         gradInput.update(repeating: 0, count: g.inputCount)

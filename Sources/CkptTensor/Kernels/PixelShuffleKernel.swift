@@ -1,16 +1,16 @@
 /// `pixel_shuffle` / `pixel_unshuffle`: a pure permutation between `[q·r², h, w]` and `[q, h·r, w·r]`
 /// planes (`q` counts every leading index: batch dims times output channels). Each is the other's gradient.
-public enum PixelShuffleKernel {
+enum PixelShuffleKernel {
     /// Shuffle: `output[q, y·r + i, x·r + j] = input[q·r² + i·r + j, y, x]` for `h × w` input planes.
-    public static func shuffle<T: KernelScalar>(groups q: Int, factor r: Int, height h: Int, width w: Int,
-                                                input: UnsafePointer<T>, output: UnsafeMutablePointer<T>) {
+    static func shuffle<T: KernelScalar>(groups q: Int, factor r: Int, height h: Int, width w: Int,
+                                         input: UnsafePointer<T>, output: UnsafeMutablePointer<T>) {
         permute(groups: q, factor: r, height: h, width: w, from: input, to: output, unshuffle: false)
     }
 
     /// Unshuffle (the inverse): `output[q·r² + i·r + j, y, x] = input[q, y·r + i, x·r + j]`, where `h × w`
     /// is the size of the *output* planes.
-    public static func unshuffle<T: KernelScalar>(groups q: Int, factor r: Int, height h: Int, width w: Int,
-                                                  input: UnsafePointer<T>, output: UnsafeMutablePointer<T>) {
+    static func unshuffle<T: KernelScalar>(groups q: Int, factor r: Int, height h: Int, width w: Int,
+                                           input: UnsafePointer<T>, output: UnsafeMutablePointer<T>) {
         permute(groups: q, factor: r, height: h, width: w, from: input, to: output, unshuffle: true)
     }
 

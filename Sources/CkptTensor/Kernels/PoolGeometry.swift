@@ -1,27 +1,27 @@
 /// The shapes of an N-d pooling window (1 to 3 spatial dims) over `planes` independent planes
 /// (`batch · channels`). Output sizes follow PyTorch's `pooling_output_shape`, including `ceil_mode`'s rule
 /// that the last window must start inside the input or its left padding.
-public struct PoolGeometry: Equatable, Sendable {
+struct PoolGeometry: Equatable, Sendable {
     /// Independent planes (`batch · channels`).
-    public let planes: Int
+    let planes: Int
     /// Spatial input size.
-    public let inputSize: [Int]
+    let inputSize: [Int]
     /// Window size.
-    public let kernelSize: [Int]
+    let kernelSize: [Int]
     /// Window step (defaults to the window size).
-    public let stride: [Int]
+    let stride: [Int]
     /// Implicit padding on both sides.
-    public let padding: [Int]
+    let padding: [Int]
     /// Spacing between window taps.
-    public let dilation: [Int]
+    let dilation: [Int]
     /// Whether a partial last window counts.
-    public let ceilMode: Bool
+    let ceilMode: Bool
     /// Spatial output size.
-    public let outputSize: [Int]
+    let outputSize: [Int]
 
     /// Validates like `max_pool{1,2,3}d` / `avg_pool{1,2,3}d`; `stride` defaults to the kernel size.
-    public init(planes: Int, inputSize: [Int], kernelSize: [Int], stride: [Int]? = nil,
-                padding: [Int]? = nil, dilation: [Int]? = nil, ceilMode: Bool = false) throws(KernelError) {
+    init(planes: Int, inputSize: [Int], kernelSize: [Int], stride: [Int]? = nil,
+         padding: [Int]? = nil, dilation: [Int]? = nil, ceilMode: Bool = false) throws(KernelError) {
         let dims = inputSize.count
         guard (1...3).contains(dims) else {
             throw .invalidArgument("pooling expects 1 to 3 spatial dims, got \(dims)")
@@ -58,10 +58,10 @@ public struct PoolGeometry: Equatable, Sendable {
         self.padding = padding; self.dilation = dilation; self.ceilMode = ceilMode; self.outputSize = output
     }
 
-    public var inputPlane: Int { inputSize.reduce(1, *) }
-    public var outputPlane: Int { outputSize.reduce(1, *) }
-    public var inputCount: Int { planes * inputPlane }
-    public var outputCount: Int { planes * outputPlane }
+    var inputPlane: Int { inputSize.reduce(1, *) }
+    var outputPlane: Int { outputSize.reduce(1, *) }
+    var inputCount: Int { planes * inputPlane }
+    var outputCount: Int { planes * outputPlane }
 
     var input3: [Int] { padTo3(inputSize, fill: 1) }
     var output3: [Int] { padTo3(outputSize, fill: 1) }

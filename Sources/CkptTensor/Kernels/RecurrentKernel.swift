@@ -14,18 +14,18 @@ public enum RecurrentKernel {
     }
 
     /// The shapes of one run.
-    public struct Shape: Sendable {
-        public let steps: Int, batch: Int, inputSize: Int, hidden: Int
-        public init(steps: Int, batch: Int, inputSize: Int, hidden: Int) {
+    struct Shape: Sendable {
+        let steps: Int, batch: Int, inputSize: Int, hidden: Int
+        init(steps: Int, batch: Int, inputSize: Int, hidden: Int) {
             self.steps = steps; self.batch = batch; self.inputSize = inputSize; self.hidden = hidden
         }
     }
 
     /// The weights of one layer and direction: `wIH` `[G·H, inputSize]`, `wHH` `[G·H, H]`, biases `[G·H]`.
-    public struct Weights {
-        public let wIH: UnsafePointer<Float>, wHH: UnsafePointer<Float>
-        public let bIH: UnsafePointer<Float>?, bHH: UnsafePointer<Float>?
-        public init(wIH: UnsafePointer<Float>, wHH: UnsafePointer<Float>, bIH: UnsafePointer<Float>?, bHH: UnsafePointer<Float>?) {
+    struct Weights {
+        let wIH: UnsafePointer<Float>, wHH: UnsafePointer<Float>
+        let bIH: UnsafePointer<Float>?, bHH: UnsafePointer<Float>?
+        init(wIH: UnsafePointer<Float>, wHH: UnsafePointer<Float>, bIH: UnsafePointer<Float>?, bHH: UnsafePointer<Float>?) {
             self.wIH = wIH; self.wHH = wHH; self.bIH = bIH; self.bHH = bHH
         }
     }
@@ -33,9 +33,9 @@ public enum RecurrentKernel {
     /// Runs `cell` over `input` `[steps, batch, inputSize]` (backwards in time when `reverse`) from `h0`/`c0`
     /// `[batch, H]` (zeros when nil), writing every step's hidden state to `output` `[steps, batch, H]`, the
     /// last one to `hN` and, for LSTM, the last cell state to `cN`.
-    public static func run(_ cell: Cell, _ s: Shape, input: UnsafePointer<Float>, weights w: Weights, reverse: Bool,
-                           h0: UnsafePointer<Float>?, c0: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-                           hN: UnsafeMutablePointer<Float>, cN: UnsafeMutablePointer<Float>?) {
+    static func run(_ cell: Cell, _ s: Shape, input: UnsafePointer<Float>, weights w: Weights, reverse: Bool,
+                    h0: UnsafePointer<Float>?, c0: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                    hN: UnsafeMutablePointer<Float>, cN: UnsafeMutablePointer<Float>?) {
         let h = s.hidden, g = cell.gates * h, rows = s.batch, state = rows * h
         guard s.steps > 0, rows > 0, h > 0 else {
             if let h0 { hN.update(from: h0, count: state) } else { hN.update(repeating: 0, count: state) }
@@ -146,5 +146,38 @@ public enum RecurrentKernel {
         }
         for j in 0 ..< width { p[j] = b.map { a[j] + $0[j] } ?? a[j] }
         for r in 1 ..< Swift.max(rows, 1) { (p + r * width).update(from: p, count: width) }
+    }
+}
+
+extension RecurrentKernel {
+    /// Runs `cell` over `input` `[steps, batch, inputSize]` (backwards in time when `reverse`) from `h0`/`c0`
+    /// `[batch, H]` (zeros when nil; `c0` for LSTM only), with `weightIH` `[G·H, inputSize]`, `weightHH` `[G·H, H]`
+    /// and biases `[G·H]`. Records no graph. Returns every step's hidden state `[steps, batch, H]`, the last one and,
+    /// for LSTM, the last cell state. Throws when a shape does not fit: the kernel reads the buffers directly.
+    public static func run(_ cell: Cell, input: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?,
+                           biasHH: Tensor?, h0: Tensor?, c0: Tensor?,
+                           reverse: Bool) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
+        guard input.rank == 3, weightHH.rank == 2 else {
+            throw TensorError.shapeMismatch("recurrent kernel: input \(input.shape) and weight_hh \(weightHH.shape) must be 3-D and 2-D")
+        }
+        let (steps, batch, inputSize, hidden) = (input.shape[0], input.shape[1], input.shape[2], weightHH.shape[1])
+        let g = cell.gates * hidden, state = [batch, hidden]
+        guard weightIH.shape == [g, inputSize], weightHH.shape == [g, hidden], biasIH.map({ $0.shape == [g] }) ?? true,
+              biasHH.map({ $0.shape == [g] }) ?? true, h0.map({ $0.shape == state }) ?? true,
+              c0.map({ cell == .lstm && $0.shape == state }) ?? true else {
+            throw TensorError.shapeMismatch("recurrent kernel: weights \(weightIH.shape), \(weightHH.shape) and states do not fit input \(input.shape)")
+        }
+        let output = TensorBuffer(uninitializedCount: steps * batch * hidden)
+        let h = TensorBuffer(uninitializedCount: batch * hidden)
+        let c = cell == .lstm ? TensorBuffer(uninitializedCount: batch * hidden) : nil
+        withExtendedLifetime((input, weightIH, weightHH, biasIH, biasHH, h0, c0)) {
+            run(cell, Shape(steps: steps, batch: batch, inputSize: inputSize, hidden: hidden), input: input.buffer.pointer,
+                weights: Weights(wIH: weightIH.buffer.pointer, wHH: weightHH.buffer.pointer, bIH: biasIH?.buffer.pointer,
+                                 bHH: biasHH?.buffer.pointer),
+                reverse: reverse, h0: h0?.buffer.pointer, c0: c0?.buffer.pointer, output: output.pointer, hN: h.pointer,
+                cN: c?.pointer)
+        }
+        return (Tensor(buffer: output, shape: [steps, batch, hidden]), Tensor(buffer: h, shape: state),
+                c.map { Tensor(buffer: $0, shape: state) })
     }
 }

@@ -85,23 +85,23 @@ struct RowNormShape {
 
 /// `layer_norm` over the trailing `size` elements of each of `rows` rows; `weight`/`bias` have `size`
 /// elements; `mean`/`rstd` receive one value per row.
-public enum LayerNormKernel {
+enum LayerNormKernel {
     /// Normalises each row and applies the optional elementwise affine.
-    public static func forward<T: KernelScalar>(rows: Int, size: Int, input: UnsafePointer<T>,
-                                                weight: UnsafePointer<T>?, bias: UnsafePointer<T>?, eps: Double,
-                                                output: UnsafeMutablePointer<T>, mean: UnsafeMutablePointer<T>,
-                                                rstd: UnsafeMutablePointer<T>) {
+    static func forward<T: KernelScalar>(rows: Int, size: Int, input: UnsafePointer<T>,
+                                         weight: UnsafePointer<T>?, bias: UnsafePointer<T>?, eps: Double,
+                                         output: UnsafeMutablePointer<T>, mean: UnsafeMutablePointer<T>,
+                                         rstd: UnsafeMutablePointer<T>) {
         RowNormShape(rows: rows, channelsPerRow: size, spatial: 1, channels: size)
             .forward(input: input, weight: weight, bias: bias, eps: eps, output: output, mean: mean, rstd: rstd)
     }
 
     /// Each non-nil destination is overwritten.
-    public static func backward<T: KernelScalar>(rows: Int, size: Int, input: UnsafePointer<T>,
-                                                 gradOutput: UnsafePointer<T>, weight: UnsafePointer<T>?,
-                                                 mean: UnsafePointer<T>, rstd: UnsafePointer<T>,
-                                                 gradInput: UnsafeMutablePointer<T>?,
-                                                 gradWeight: UnsafeMutablePointer<T>?,
-                                                 gradBias: UnsafeMutablePointer<T>?) {
+    static func backward<T: KernelScalar>(rows: Int, size: Int, input: UnsafePointer<T>,
+                                          gradOutput: UnsafePointer<T>, weight: UnsafePointer<T>?,
+                                          mean: UnsafePointer<T>, rstd: UnsafePointer<T>,
+                                          gradInput: UnsafeMutablePointer<T>?,
+                                          gradWeight: UnsafeMutablePointer<T>?,
+                                          gradBias: UnsafeMutablePointer<T>?) {
         RowNormShape(rows: rows, channelsPerRow: size, spatial: 1, channels: size)
             .backward(input: input, gradOutput: gradOutput, weight: weight, mean: mean, rstd: rstd,
                       gradInput: gradInput, gradWeight: gradWeight, gradBias: gradBias)
@@ -110,7 +110,7 @@ public enum LayerNormKernel {
 
 /// `group_norm` over `[batch, channels, spatial]` with `groups` groups; `weight`/`bias` have `channels`
 /// elements; `mean`/`rstd` receive `batch · groups` values.
-public enum GroupNormKernel {
+enum GroupNormKernel {
     static func shape(batch: Int, channels: Int, spatial: Int, groups: Int) throws(KernelError) -> RowNormShape {
         guard groups >= 1, channels % groups == 0 else {
             throw .invalidArgument("Expected number of channels in input to be divisible by num_groups, but got input of shape with \(channels) channels and num_groups=\(groups)")
@@ -120,22 +120,22 @@ public enum GroupNormKernel {
     }
 
     /// Normalises each group of each sample and applies the optional per-channel affine.
-    public static func forward<T: KernelScalar>(batch: Int, channels: Int, spatial: Int, groups: Int,
-                                                input: UnsafePointer<T>, weight: UnsafePointer<T>?,
-                                                bias: UnsafePointer<T>?, eps: Double,
-                                                output: UnsafeMutablePointer<T>, mean: UnsafeMutablePointer<T>,
-                                                rstd: UnsafeMutablePointer<T>) throws(KernelError) {
+    static func forward<T: KernelScalar>(batch: Int, channels: Int, spatial: Int, groups: Int,
+                                         input: UnsafePointer<T>, weight: UnsafePointer<T>?,
+                                         bias: UnsafePointer<T>?, eps: Double,
+                                         output: UnsafeMutablePointer<T>, mean: UnsafeMutablePointer<T>,
+                                         rstd: UnsafeMutablePointer<T>) throws(KernelError) {
         try shape(batch: batch, channels: channels, spatial: spatial, groups: groups)
             .forward(input: input, weight: weight, bias: bias, eps: eps, output: output, mean: mean, rstd: rstd)
     }
 
     /// Each non-nil destination is overwritten.
-    public static func backward<T: KernelScalar>(batch: Int, channels: Int, spatial: Int, groups: Int,
-                                                 input: UnsafePointer<T>, gradOutput: UnsafePointer<T>,
-                                                 weight: UnsafePointer<T>?, mean: UnsafePointer<T>,
-                                                 rstd: UnsafePointer<T>, gradInput: UnsafeMutablePointer<T>?,
-                                                 gradWeight: UnsafeMutablePointer<T>?,
-                                                 gradBias: UnsafeMutablePointer<T>?) throws(KernelError) {
+    static func backward<T: KernelScalar>(batch: Int, channels: Int, spatial: Int, groups: Int,
+                                          input: UnsafePointer<T>, gradOutput: UnsafePointer<T>,
+                                          weight: UnsafePointer<T>?, mean: UnsafePointer<T>,
+                                          rstd: UnsafePointer<T>, gradInput: UnsafeMutablePointer<T>?,
+                                          gradWeight: UnsafeMutablePointer<T>?,
+                                          gradBias: UnsafeMutablePointer<T>?) throws(KernelError) {
         try shape(batch: batch, channels: channels, spatial: spatial, groups: groups)
             .backward(input: input, gradOutput: gradOutput, weight: weight, mean: mean, rstd: rstd,
                       gradInput: gradInput, gradWeight: gradWeight, gradBias: gradBias)

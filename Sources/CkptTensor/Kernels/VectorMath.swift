@@ -2,11 +2,11 @@
 /// calls, selects instead of branches). They serve fused kernels (the recurrent layers' gates) where libm's
 /// scalar `tanhf`/`expf` dominated the time. Accuracy: a few ulp (relative error below 1e-6), not libm's
 /// correctly-rounded-in-practice results, so the element-wise tensor ops keep libm.
-public enum VectorMath {
+enum VectorMath {
     /// `e^x` with Cephes' `expf` polynomial: `x = n·ln2 + r`, `e^r` by a degree-7 polynomial, `2^n` built from
     /// the exponent bits. Clamped to the normal range (results below 2^-126 come out as about 1.2e-38).
     @inline(__always)
-    public static func exp(_ x: Float) -> Float {
+    static func exp(_ x: Float) -> Float {
         let x = Swift.min(Swift.max(x, -87.3), 88.7)
         // Round x·log2(e) to the nearest integer by adding 1.5·2^23: n sits in the low mantissa bits.
         let magic: Float = 12_582_912
@@ -26,7 +26,7 @@ public enum VectorMath {
 
     /// `1 / (1 + e^-x)`, stable both ways with one exponential of `-|x|`.
     @inline(__always)
-    public static func sigmoid(_ x: Float) -> Float {
+    static func sigmoid(_ x: Float) -> Float {
         let e = exp(-Swift.abs(x))
         let s = 1 / (1 + e)
         return x >= 0 ? s : e * s
@@ -34,7 +34,7 @@ public enum VectorMath {
 
     /// `tanh x`: Cephes' odd polynomial below |x| = 0.625, `1 - 2 / (e^{2|x|} + 1)` above, sign restored.
     @inline(__always)
-    public static func tanh(_ x: Float) -> Float {
+    static func tanh(_ x: Float) -> Float {
         let a = Swift.abs(x)
         let z = x * x
         var p: Float = -5.704_988_73e-3
@@ -48,12 +48,12 @@ public enum VectorMath {
     }
 
     /// Applies `sigmoid` to `count` elements in place.
-    public static func sigmoid(_ p: UnsafeMutablePointer<Float>, count: Int) {
+    static func sigmoid(_ p: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0 ..< count { p[i] = sigmoid(p[i]) }
     }
 
     /// Applies `tanh` to `count` elements in place.
-    public static func tanh(_ p: UnsafeMutablePointer<Float>, count: Int) {
+    static func tanh(_ p: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0 ..< count { p[i] = tanh(p[i]) }
     }
 }

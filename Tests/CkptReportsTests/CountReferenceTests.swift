@@ -7,7 +7,7 @@ import Testing
 /// `CountReport` on every reference fixture gives the manifest's figures; for each model's own `.pt` those are
 /// `sum(p.numel() for p in model.parameters())` and the buffers' numel as real PyTorch computed them
 /// (tied weights once, BatchNorm statistics and counters apart).
-@Suite struct FixtureCountTests {
+@Suite struct CountReferenceTests {
     @Test(arguments: ReferenceManifest.allFiles)
     func countMatchesTheManifest(_ name: String) throws {
         let expected = try #require(ReferenceManifest.shared?.files[name]?.count)

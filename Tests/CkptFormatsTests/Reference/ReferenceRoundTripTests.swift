@@ -10,7 +10,7 @@ import Testing
 ///
 /// The one combination a format cannot express: bfloat16 in `.npz` (numpy has no bfloat16 dtype). The writer
 /// may refuse it with an error; if it writes the file, the round trip must still be exact.
-@Suite struct FixtureRoundTripTests {
+@Suite struct ReferenceRoundTripTests {
     @Test(arguments: ReferenceManifest.allFiles)
     func throughTorchZip(_ name: String) throws { try Self.roundTrip(name, through: .torchZip) }
 

@@ -7,7 +7,7 @@ import Testing
 /// Every reference fixture read through `Checkpoint.read` gives exactly what the real library wrote, as recorded
 /// in `Fixtures/reference/manifest.json`: keys in order, dtypes, shapes, the SHA-256 of each tensor's bytes,
 /// storage sharing, non-tensor metadata and format attributes.
-@Suite struct FixtureManifestTests {
+@Suite struct ReferenceReadTests {
     @Test func manifestLoadsAndListsEveryFixture() throws {
         let manifest = try ReferenceManifest.loaded.get()
         #expect(manifest.files.count >= 60)

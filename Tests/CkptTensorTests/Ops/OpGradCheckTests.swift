@@ -4,18 +4,18 @@ import Testing
 
 /// Finite-difference checks of every differentiable op, on the golden inputs (smooth cases only:
 /// kinks such as relu at 0 or ties in max are covered by the PyTorch goldens instead).
-@Suite struct GradCheckTests {
+@Suite struct OpGradCheckTests {
     /// Largest input (elements) checked: every element costs two forward passes.
     static let maxElements = 256
 
-    @Test(arguments: GoldenTests.families)
+    @Test(arguments: OpGoldenTests.families)
     func analyticGradientsMatchFiniteDifferences(_ family: String) throws {
         let golden = try GoldenFamily.load(family)
         var checked = 0
         for (n, c) in golden.cases.enumerated() where c.smooth && c.g != nil {
             let inputs = try c.inputs.map { try $0.tensor() }
             guard inputs.allSatisfy({ $0.numel <= Self.maxElements }), let g = try c.g?.tensor() else { continue }
-            let op = try #require(GoldenOps.table[c.op])
+            let op = try #require(OpTable.table[c.op])
             let args = GoldenArgs(values: c.args)
             if let problem = try GradCheck.float32.mismatch(inputs, weights: g, { try op(inputs, args) }) {
                 Issue.record("\(family)[\(n)] \(c.op) \(c.args): \(problem)")

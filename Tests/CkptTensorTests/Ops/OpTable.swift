@@ -1,7 +1,7 @@
 @testable import CkptTensor
 
 /// The Swift side of `Fixtures/gen/tensor_ops.py`'s `OPS`: the same names and argument keys.
-enum GoldenOps {
+enum OpTable {
     typealias Op = ([Tensor], GoldenArgs) throws -> Tensor
 
     static func reduction(_ a: GoldenArgs) throws -> Reduction {

@@ -7,7 +7,7 @@ import Testing
 /// The flat formats against the fixtures engineer's reference files (`Fixtures/reference/manifest.json`):
 /// every `.safetensors`, `.npz` and shard index reads as its manifest says, and survives a write/read round
 /// trip through each flat writer with identical bytes.
-@Suite struct SafetensorsReferenceTests {
+@Suite struct FlatReferenceTests {
     static func flatFiles() throws -> [(String, FileManifest)] {
         try ReferenceManifest.loaded.get().files.filter { ["safetensors", "npz", "npy", "sharded"].contains($0.value.format) }
             .map { ($0.key, $0.value.manifest) }.sorted { $0.0 < $1.0 }

@@ -7,7 +7,7 @@ import Testing
 /// Damaged copies of every reference fixture, read in-process through `Checkpoint.read` and every tensor's
 /// bytes: a truncated copy is always an error, a bit-flipped copy is an error or a readable checkpoint; an
 /// error is a `FileError` with one line of text. Never a crash or a hang (the process would die).
-@Suite struct FixtureDamageTests {
+@Suite struct ReferenceDamageTests {
     /// Reads the file and every tensor's bytes; the error thrown, if any.
     static func readAll(_ path: String) -> Error? {
         do {

@@ -2,7 +2,7 @@ import Testing
 @testable import CkptTensor
 
 /// Every op against PyTorch: value, grad_fn name and the gradients of `(out * g).sum()`.
-@Suite struct GoldenTests {
+@Suite struct OpGoldenTests {
     static let families = ["arithmetic", "unary", "activation", "select", "reduce", "shape", "index", "linalg", "functional", "loss"]
 
     @Test(arguments: families)
@@ -11,7 +11,7 @@ import Testing
         #expect(!golden.cases.isEmpty)
         for (n, c) in golden.cases.enumerated() {
             let label = "\(family)[\(n)] \(c.op) \(c.args)"
-            let op = try #require(GoldenOps.table[c.op], "no Swift op for \(c.op)")
+            let op = try #require(OpTable.table[c.op], "no Swift op for \(c.op)")
             let inputs = try c.inputs.map { try $0.tensor() }
             let out = try op(inputs, GoldenArgs(values: c.args))
             if let problem = c.output.mismatch(out, rtol: c.rtol) { Issue.record("\(label): output \(problem)") }
