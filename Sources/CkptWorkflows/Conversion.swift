@@ -6,6 +6,10 @@ import Foundation
 /// `convert`: a checkpoint rewritten in another format, keeping key order, dtypes and bytes exactly, or with its
 /// floating tensors cast to one dtype.
 public enum Conversion {
+    /// The format ids ckpt reads (recognised from the bytes), and those it writes.
+    public static var readableFormats: [String] { CheckpointFormat.allCases.map(\.rawValue) }
+    public static var writableFormats: [String] { CheckpointFormat.allCases.filter(\.isWritable).map(\.rawValue) }
+
     /// A writable format from its id (`torch-zip`) or a file extension (`pt`, `.h5`); nil for anything else.
     public static func format(named name: String) -> CheckpointFormat? {
         let lower = name.lowercased()
