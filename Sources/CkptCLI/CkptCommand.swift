@@ -1,10 +1,22 @@
 import ArgumentParser
+import CkptFormats
 
 /// The `ckpt` root command.
 public struct CkptCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "ckpt",
         abstract: "Inspect, count, diff, convert, load and verify neural-network checkpoints.",
+        discussion: """
+            Formats, recognised from the bytes, never from the extension: \
+            \(CheckpointFormat.allCases.map(\.rawValue).joined(separator: ", ")). \
+            Written: \(CheckpointFormat.allCases.filter(\.isWritable).map(\.rawValue).joined(separator: ", ")).
+
+            Examples:
+              ckpt inspect model.pt
+              ckpt inspect model-Q4_K_M.gguf --stats
+              ckpt diff model.safetensors model.gguf
+              ckpt convert model.gguf model.safetensors --dtype bfloat16
+            """,
         subcommands: [
             InspectCommand.self,
             CountCommand.self,

@@ -21,6 +21,10 @@ struct DiffCommand: ParsableCommand {
         from those only on the other by a wrapper prefix (module., _orig_mod., _fsdp_wrapped_module., model.), \
         the report says which --map fixes it.
 
+        A llama GGUF compared with a checkpoint in another format is compared under Hugging Face names \
+        (blk.N.attn_q.weight as model.layers.N.self_attn.q_proj.weight) with llama.cpp's Q/K row permutation \
+        undone; its quantized tensors are compared by their dequantized values.
+
         Tensors are read one at a time from the mapped files, so memory stays near the largest tensor.
 
         Exit status: 0 identical (within tolerance), 1 different, 2 unreadable file or bad arguments.
@@ -63,8 +67,8 @@ struct DiffCommand: ParsableCommand {
         try CLI.guarded {
             var options = DiffOptions(atol: atol, rtol: rtol, keysOnly: keysOnly,
                                       mapA: try KeyMap(mapA), mapB: try KeyMap(mapB))
-            let left = try Checkpoint.read(reference: a)
-            let right = try Checkpoint.read(reference: b)
+            let readA = try Checkpoint.read(reference: a), readB = try Checkpoint.read(reference: b)
+            let left = try readA.aligned(with: readB), right = try readB.aligned(with: readA)
             let total = keysOnly ? 0 : (left.stateDict.tensors.values.reduce(0) { $0 + $1.byteCount }
                 + right.stateDict.tensors.values.reduce(0) { $0 + $1.byteCount })
             let progress = Progress(label: "diff", totalBytes: total)

@@ -90,6 +90,16 @@ public struct TensorEntry: Sendable {
     public var numel: Int { shape.reduce(1, *) }
     /// Bytes of the tensor's own elements (not of its whole storage).
     public var byteCount: Int { numel * dtype.itemSize }
+    /// The dtype name reports show: the stored encoding's (`q4_k`) for a block-quantized tensor, else the dtype's.
+    public var storedDTypeName: String { storage.encoding?.name ?? dtype.rawValue }
+    /// Bytes the tensor occupies in its file: its share of the encoded storage for a block-quantized tensor,
+    /// else `byteCount`.
+    public var storedByteCount: Int {
+        guard let encoding = storage.encoding else { return byteCount }
+        let all = storage.elementCount
+        if numel == all || all == 0 { return encoding.byteCount }
+        return Int((Double(encoding.byteCount) * Double(numel) / Double(all)).rounded())
+    }
     /// Row-major with no gaps.
     public var isContiguous: Bool {
         var expected = 1

@@ -41,6 +41,7 @@ public struct Checkpoint: Sendable {
         case .npz: return NPZReader.self
         case .npy: return NPYReader.self
         case .sharded: return ShardedReader.self
+        case .gguf: return GGUFReader.self
         }
     }
 
@@ -52,7 +53,7 @@ public struct Checkpoint: Sendable {
         case .safetensors: return SafetensorsWriter.self
         case .npz: return NPZWriter.self
         case .npy: return NPYWriter.self
-        case .torchLegacy, .keras, .sharded: return nil
+        case .torchLegacy, .keras, .sharded, .gguf: return nil
         }
     }
 

@@ -10,12 +10,13 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
     case npz
     case npy
     case sharded
+    case gguf
 
     /// Formats ckpt can write.
     public var isWritable: Bool {
         switch self {
         case .torchZip, .hdf5, .safetensors, .npz, .npy: return true
-        case .torchLegacy, .keras, .sharded: return false
+        case .torchLegacy, .keras, .sharded, .gguf: return false
         }
     }
 
@@ -45,6 +46,7 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
             throw CheckpointError.unrecognized("zip archive without data.pkl, model.weights.h5 or .npy members")
         }
         if starts([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) { return .npy }
+        if starts(GGUFHeader.magic) { return .gguf }
         if starts([0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]) { return .torchLegacy }
         let hdf5Magic: [UInt8] = [0x89, 0x48, 0x44, 0x46, 0x0D, 0x0A, 0x1A, 0x0A]
         var offset = 0
@@ -68,7 +70,7 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
         if starts([0x80]) && head.count >= 2 && head[1] <= 5 {
             throw CheckpointError.unrecognized("a bare pickle, not a torch.save file (no zip container and no legacy magic number)")
         }
-        throw CheckpointError.unrecognized("not a checkpoint format ckpt knows (torch zip or legacy, HDF5, .keras, safetensors, npz/npy, sharded index)")
+        throw CheckpointError.unrecognized("not a checkpoint format ckpt knows (torch zip or legacy, HDF5, .keras, safetensors, npz/npy, sharded index, GGUF)")
     }
 }
 

@@ -72,7 +72,7 @@ public struct CountReport: Encodable, Sendable, Equatable {
             if !buffer { byPrefix[CountReport.prefix(of: key, depth: depth), default: 0] += 0 }
             guard shared[key] == nil else { continue }
             unique += n
-            byDtype[t.dtype.rawValue, default: 0] += n
+            byDtype[t.storedDTypeName, default: 0] += n
             if buffer {
                 buffers += n
             } else {

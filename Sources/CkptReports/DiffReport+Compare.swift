@@ -49,10 +49,10 @@ extension DiffReport {
         for (key, ta) in tensorsA {
             guard let tb = tensorsB[key] else { onlyA.append(key); continue }
             if ta.shape != tb.shape {
-                shape.append(ShapeMismatch(key: key, a: ta.shape, b: tb.shape, dtypeA: ta.dtype.rawValue, dtypeB: tb.dtype.rawValue))
+                shape.append(ShapeMismatch(key: key, a: ta.shape, b: tb.shape, dtypeA: ta.storedDTypeName, dtypeB: tb.storedDTypeName))
                 continue
             }
-            kinds.append((key, ta.dtype == tb.dtype))
+            kinds.append((key, ta.storedDTypeName == tb.storedDTypeName))
             if ta.dtype.isComplex && tb.dtype.isComplex {
                 // Real and imaginary parts compare as separate elements (torch.view_as_real).
                 pairs.append(DiffJob(key: key, a: try DiffJob.realView(ta), b: try DiffJob.realView(tb)))
@@ -75,7 +75,7 @@ extension DiffReport {
         for (i, pair) in pairs.enumerated() {
             let value = stats.map { ValueDiff(key: pair.key, statistics: $0[i]) }
             if !kinds[i].sameDType {
-                dtype.append(DTypeMismatch(key: pair.key, a: pair.a.dtype.rawValue, b: pair.b.dtype.rawValue, stats: value))
+                dtype.append(DTypeMismatch(key: pair.key, a: pair.a.storedDTypeName, b: pair.b.storedDTypeName, stats: value))
             } else if let value, value.mismatched > 0 {
                 changed.append(value)
             } else {
@@ -94,7 +94,7 @@ extension DiffReport {
             onlyInA: onlyA, onlyInB: onlyB, shapeMismatch: shape, dtypeMismatch: dtype, changed: changed,
             unchanged: unchanged, atol: options.atol, rtol: options.rtol, valuesCompared: !options.keysOnly,
             tensorsInA: tensorsA.count, tensorsInB: tensorsB.count, prefixDiagnosis: prefix, diagnosis: diagnosis)
-        func detail(_ t: TensorEntry) -> String { "\(t.dtype.rawValue) [\(t.shape.map(String.init).joined(separator: ", "))]" }
+        func detail(_ t: TensorEntry) -> String { "\(t.storedDTypeName) [\(t.shape.map(String.init).joined(separator: ", "))]" }
         for k in onlyA { if let t = tensorsA[k] { report.onlyInADetail[k] = detail(t) } }
         for k in onlyB { if let t = tensorsB[k] { report.onlyInBDetail[k] = detail(t) } }
         return report

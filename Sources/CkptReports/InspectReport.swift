@@ -93,7 +93,7 @@ public struct InspectReport: Encodable, Sendable {
         let shared = stateDict.sharedWith
         var rows: [Row] = []
         for (key, t) in stateDict.tensors where filter?.matches(key) ?? true {
-            var row = Row(key: key, dtype: t.dtype.rawValue, shape: t.shape, numel: t.numel, bytes: t.byteCount,
+            var row = Row(key: key, dtype: t.storedDTypeName, shape: t.shape, numel: t.numel, bytes: t.storedByteCount,
                           sharedWith: shared[key])
             if stats {
                 do { row.stats = try TensorStats.compute(t) } catch let e as CheckpointError {

@@ -7,7 +7,8 @@ import Testing
     /// Fixtures to damage, in every format; those not yet committed are skipped.
     static let sources = ["show/tensors.pt", "show/views.pt", "reference/mlp.pt", "reference/mlp.legacy.pt",
                           "reference/mlp.safetensors", "reference/mlp.npz", "reference/mlp.flat.h5",
-                          "reference/keras_mlp.keras", "reference/keras_mlp.weights.h5", "reference/dtypes.pt"]
+                          "reference/keras_mlp.keras", "reference/keras_mlp.weights.h5", "reference/dtypes.pt",
+                          "gguf_files/types.gguf", "gguf_files/llama/model.quant.gguf"]
         .filter(Fixtures.exists)
 
     func expectOneLineError(_ r: CLIRunner.Result, _ what: String) {

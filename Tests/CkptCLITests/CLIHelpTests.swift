@@ -12,6 +12,7 @@ import Testing
         let r = try CLIRunner.run(["--help"])
         #expect(r.status == 0)
         for c in ["inspect", "count", "convert", "show"] { #expect(r.stdout.contains(c), "missing \(c)") }
+        for f in ["torch-zip", "safetensors", "sharded", "gguf"] { #expect(r.stdout.contains(f), "missing format \(f)") }
     }
 
     @Test(arguments: [

@@ -1,0 +1,114 @@
+"""The tiny llama of the GGUF fixtures (see gguf_files.py): a transformers LlamaForCausalLM saved as safetensors,
+and its GGUF conversions made as llama.cpp's convert_hf_to_gguf.py makes them."""
+import numpy as np
+import torch
+from safetensors.torch import save_file
+
+import gguf
+from gguf import GGMLQuantizationType as T
+from gguf.quants import dequantize, quantize
+
+
+def ckpt_dtype(t):
+    return {T.F32: 'float32', T.F16: 'float16'}.get(t, t.name.lower())
+
+
+LLAMA = dict(vocab_size=80, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
+             num_key_value_heads=2, max_position_embeddings=64, rms_norm_eps=1e-5, rope_theta=10000.0,
+             attention_bias=True, tie_word_embeddings=False)
+# The quantized copy's types per GGUF tensor kind (llama-quantize mixes types the same way).
+QUANT = {'token_embd': T.Q8_0, 'attn_q': T.Q4_0, 'attn_k': T.Q4_0, 'attn_v': T.Q5_0, 'attn_output': T.Q4_1,
+         'ffn_gate': T.Q8_0, 'ffn_up': T.Q5_1, 'ffn_down': T.Q8_0, 'output': T.F16}
+
+
+def permute(w, n_head, n_head_kv):
+    """llama.cpp convert_hf_to_gguf.py LlamaModel.permute, as a formula: HF's rotate-half row pairs (i, i + d/2)
+    of each head become adjacent rows (2i, 2i + 1)."""
+    if n_head_kv is not None and n_head != n_head_kv:
+        n_head = n_head_kv
+    return w.reshape(n_head, 2, w.shape[0] // n_head // 2, *w.shape[1:]).swapaxes(1, 2).reshape(w.shape)
+
+
+def llama_files(out):
+    import transformers
+    from transformers.modeling_gguf_pytorch_utils import LlamaTensorProcessor
+    folder = out / 'llama'
+    folder.mkdir()
+    torch.manual_seed(7)
+    config = transformers.LlamaConfig(**LLAMA)
+    model = transformers.LlamaForCausalLM(config).eval()
+    with torch.no_grad():  # biases start at zero: give them values so that their permutation shows
+        for name, p in model.named_parameters():
+            if name.endswith('bias') or 'norm' in name:
+                p.copy_(torch.randn_like(p) * 0.1 + (1.0 if 'norm' in name else 0.0))
+    sd = {k: v.contiguous() for k, v in model.state_dict().items()}
+    save_file(sd, str(folder / 'model.safetensors'), metadata={'format': 'pt'})
+    config.save_pretrained(str(folder))
+
+    n_head, n_kv = LLAMA['num_attention_heads'], LLAMA['num_key_value_heads']
+    names = gguf.get_tensor_name_map(gguf.MODEL_ARCH.LLAMA, LLAMA['num_hidden_layers'])
+    converted = []  # (gguf name, hf name, float32 array in GGUF row order)
+    for hf_name, t in sd.items():
+        data = t.float().numpy()
+        if hf_name.endswith(('q_proj.weight', 'q_proj.bias')):
+            data = permute(data, n_head, n_head)
+        if hf_name.endswith(('k_proj.weight', 'k_proj.bias')):
+            data = permute(data, n_head, n_kv)
+        gguf_name = names.get_name(hf_name, try_suffixes=('.weight', '.bias'))
+        assert gguf_name is not None, hf_name
+        # transformers' own GGUF loader must undo it: the generator's permutation is llama.cpp's.
+        proc = LlamaTensorProcessor(config={'num_attention_heads': n_head, 'num_key_value_heads': n_kv})
+        back = proc.process(data, gguf_name).weights
+        assert np.array_equal(back, t.float().numpy()), hf_name
+        converted.append((gguf_name, hf_name, data))
+
+    records = {}
+    for variant in ['f32', 'quant']:
+        path = folder / f'model.{variant}.gguf'
+        w = gguf.GGUFWriter(str(path), 'llama')
+        w.add_name('ckpt tiny llama')
+        w.add_block_count(LLAMA['num_hidden_layers'])
+        w.add_context_length(LLAMA['max_position_embeddings'])
+        w.add_embedding_length(LLAMA['hidden_size'])
+        w.add_feed_forward_length(LLAMA['intermediate_size'])
+        w.add_head_count(n_head)
+        w.add_head_count_kv(n_kv)
+        w.add_rope_freq_base(LLAMA['rope_theta'])
+        w.add_layer_norm_rms_eps(LLAMA['rms_norm_eps'])
+        w.add_rope_dimension_count(LLAMA['hidden_size'] // n_head)
+        w.add_vocab_size(LLAMA['vocab_size'])
+        w.add_file_type(gguf.LlamaFileType.ALL_F32 if variant == 'f32' else gguf.LlamaFileType.MOSTLY_Q8_0)
+        w.add_tokenizer_model('llama')
+        w.add_token_list([f'<t{i}>' for i in range(LLAMA['vocab_size'])])
+        w.add_token_scores([float(-i) for i in range(LLAMA['vocab_size'])])
+        w.add_token_types([1] * LLAMA['vocab_size'])
+        mapping, expect = {}, {}
+        for gguf_name, hf_name, data in converted:
+            qtype = T.F32
+            if variant == 'quant' and data.ndim == 2:
+                kind = gguf_name.split('.')[-2]
+                qtype = QUANT[kind]
+            if qtype == T.F32:
+                stored = data
+                w.add_tensor(gguf_name, data.astype(np.float32))
+            elif qtype == T.F16:
+                stored = data.astype(np.float16).astype(np.float32)
+                w.add_tensor(gguf_name, data.astype(np.float16))
+            else:
+                raw = quantize(data, qtype)
+                stored = dequantize(raw, qtype)
+                w.add_tensor(gguf_name, raw, raw_dtype=qtype)
+            mapping[gguf_name] = hf_name
+            # What ckpt must see after mapping the name and undoing the permutation.
+            proc = LlamaTensorProcessor(config={'num_attention_heads': n_head, 'num_key_value_heads': n_kv})
+            seen = proc.process(stored, gguf_name).weights
+            hf = sd[hf_name].float().numpy()
+            diff = np.abs(seen.astype(np.float64) - hf.astype(np.float64))
+            expect[hf_name] = {'dtype': ckpt_dtype(qtype), 'max_abs_diff': float(diff.max()),
+                               'mismatched': int((diff > 0).sum())}
+        w.write_header_to_file()
+        w.write_kv_data_to_file()
+        w.write_tensors_to_file()
+        w.close()
+        records[f'llama/model.{variant}.gguf'] = {'hf_names': mapping, 'diff_against_safetensors': expect}
+    return records

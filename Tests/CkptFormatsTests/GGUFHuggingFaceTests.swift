@@ -1,0 +1,92 @@
+import CkptCore
+@testable import CkptFormats
+import Foundation
+import OrderedCollections
+import Testing
+
+/// GGUF names back to Hugging Face names, and llama.cpp's Q/K row permutation undone: against gguf-py's
+/// tensor map (recorded by the generator for the tiny llama) and against the permutation's definition.
+@Suite struct GGUFHuggingFaceTests {
+    @Test(arguments: ["llama/model.f32.gguf", "llama/model.quant.gguf"])
+    func namesAreGGUFPysTensorMapReversed(_ name: String) throws {
+        let mapping = try #require(try GGUFFixture.file(name).hfNames)
+        #expect(mapping.count == 29)
+        for (gguf, hf) in mapping { #expect(GGUFHuggingFace.name(for: gguf) == hf, "\(gguf)") }
+        #expect(GGUFHuggingFace.name(for: "rope_freqs.weight") == nil)
+        #expect(GGUFHuggingFace.name(for: "blk.01.attn_q.weight") == nil)
+        #expect(GGUFHuggingFace.name(for: "blk.0.attn_q.scale") == nil)
+    }
+
+    /// A tensor of `rows` rows whose row r holds the value r in each of its `cols` columns.
+    static func rowIndexTensor(rows: Int, cols: Int) throws -> TensorEntry {
+        try TensorEntry.float32((0 ..< rows).flatMap { r in [Float](repeating: Float(r), count: cols) }, shape: [rows, cols])
+    }
+
+    @Test func unpermutingRestoresRotateHalfOrder() throws {
+        // One head of d = 8: llama.cpp stores HF rows in the order [0, 4, 1, 5, 2, 6, 3, 7] (FORMATS-MORE.md §1.6),
+        // so GGUF row k holds HF row order[k]; undoing it must give back 0…7.
+        let order: [Float] = [0, 4, 1, 5, 2, 6, 3, 7]
+        let stored = try TensorEntry.float32(order.flatMap { [$0, $0] }, shape: [8, 2])
+        let back = try GGUFHuggingFace.unpermuted(stored, heads: 1, key: "blk.0.attn_q.weight")
+        #expect(try back.floatValues() == (0 ..< 8).flatMap { [Float($0), Float($0)] })
+        // Two heads of 4, a bias (one column).
+        let bias = try TensorEntry.float32([0, 2, 1, 3, 4, 6, 5, 7], shape: [8])
+        #expect(try GGUFHuggingFace.unpermuted(bias, heads: 2, key: "b").floatValues() == (0 ..< 8).map(Float.init))
+        #expect(throws: CheckpointError.self) { try GGUFHuggingFace.unpermuted(try Self.rowIndexTensor(rows: 6, cols: 1), heads: 2, key: "k") }
+    }
+
+    static func stateDict(arch: String, heads: Int?, kvHeads: Int?) throws -> StateDict {
+        var root = CheckpointDict(isOrdered: true)
+        root["general.architecture"] = .string(arch)
+        if let heads { root["\(arch).attention.head_count"] = .int(heads) }
+        if let kvHeads { root["\(arch).attention.head_count_kv"] = .int(kvHeads) }
+        root["blk.0.attn_q.weight"] = .tensor(try rowIndexTensor(rows: 8, cols: 3))
+        root["blk.0.attn_k.weight"] = .tensor(try rowIndexTensor(rows: 4, cols: 3))
+        root["blk.0.attn_v.weight"] = .tensor(try rowIndexTensor(rows: 4, cols: 3))
+        root["rope_freqs.weight"] = .tensor(try rowIndexTensor(rows: 2, cols: 1))
+        return StateDict(root: .dict(root))
+    }
+
+    @Test func qUsesHeadCountAndKUsesHeadCountKV() throws {
+        let view = try #require(try GGUFHuggingFace.view(try Self.stateDict(arch: "llama", heads: 2, kvHeads: 1)))
+        let t = view.tensors
+        #expect(Array(t.keys) == ["model.layers.0.self_attn.q_proj.weight", "model.layers.0.self_attn.k_proj.weight",
+                                  "model.layers.0.self_attn.v_proj.weight", "rope_freqs.weight"])
+        func rows(_ key: String) throws -> [Float] { try #require(t[key]).floatValues().enumerated().filter { $0.offset % 3 == 0 }.map(\.element) }
+        // Q: 2 heads of 4 → stored rows [0, 2, 1, 3 | 4, 6, 5, 7] come back as HF row r ← stored row.
+        #expect(try rows("model.layers.0.self_attn.q_proj.weight") == [0, 2, 1, 3, 4, 6, 5, 7])
+        // K: 1 KV head of 4 (with 2 heads it would be left alone: rows of 2 have no pairs to swap).
+        #expect(try rows("model.layers.0.self_attn.k_proj.weight") == [0, 2, 1, 3])
+        #expect(try rows("model.layers.0.self_attn.v_proj.weight") == [0, 1, 2, 3])
+        #expect(view.metadata["general.architecture"] != nil)
+    }
+
+    @Test func otherArchitecturesAreLeftAsStored() throws {
+        #expect(try GGUFHuggingFace.view(try Self.stateDict(arch: "gemma3", heads: 2, kvHeads: 1)) == nil)
+        #expect(throws: CheckpointError.self) { try GGUFHuggingFace.view(try Self.stateDict(arch: "llama", heads: nil, kvHeads: nil)) }
+    }
+
+    @Test func onlyAGGUFFacingAnotherFormatIsAligned() throws {
+        let gguf = try Checkpoint.read(GGUFFixture.path("llama/model.f32.gguf"))
+        let other = try Checkpoint.read(GGUFFixture.path("llama/model.quant.gguf"))
+        let safetensors = try Checkpoint.read(GGUFFixture.path("llama/model.safetensors"))
+        #expect(try gguf.aligned(with: other).stateDict.tensors.keys.first == "token_embd.weight")
+        #expect(try gguf.aligned(with: safetensors).stateDict.tensors.keys.first == "model.embed_tokens.weight")
+        #expect(try safetensors.aligned(with: gguf).stateDict.tensors.keys == safetensors.stateDict.tensors.keys)
+        let types = try Checkpoint.read(GGUFFixture.path("types.gguf"))
+        #expect(try types.aligned(with: safetensors).stateDict.tensors.keys.first == "f32")
+    }
+
+    /// The F32 GGUF, once aligned, holds exactly the safetensors' values in every tensor, row order included.
+    @Test func theF32ConversionComesBackBitForBit() throws {
+        let safetensors = try Checkpoint.read(GGUFFixture.path("llama/model.safetensors"))
+        let gguf = try Checkpoint.read(GGUFFixture.path("llama/model.f32.gguf")).aligned(with: safetensors)
+        let a = safetensors.stateDict.tensors, b = gguf.stateDict.tensors
+        #expect(Set(a.keys) == Set(b.keys))
+        for (key, t) in a {
+            let u = try #require(b[key])
+            let (x, y) = (try t.contiguousBytes(), try u.contiguousBytes())
+            #expect(t.shape == u.shape && x == y, "\(key)")
+        }
+    }
+}
