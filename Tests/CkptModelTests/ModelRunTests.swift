@@ -53,7 +53,7 @@ import Testing
         guard case .module(let layers)? = file.root.children.first?.entry else { Issue.record("no layers"); return }
         var built = 0
         for child in layers.children {
-            guard case .module(let spec) = child.entry, LayerCatalog.standard.entries[spec.className] != nil, !spec.isContainer else { continue }
+            guard case .module(let spec) = child.entry, LayerCatalog.standard.schema(named: spec.className) != nil, !spec.isContainer else { continue }
             let module = try #require(try LayerCatalog.standard.build(spec))
             let prefix = "layers.\(child.name)."
             let want = torchKeys.filter { $0.0.hasPrefix(prefix) }.map { String($0.0.dropFirst(prefix.count)) + " \($0.1)" }

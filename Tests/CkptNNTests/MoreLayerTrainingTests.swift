@@ -82,11 +82,11 @@ import Testing
     }
 
     @Test func stochasticDepthDropsWholeSamplesOrTheBatch() throws {
-        let row = try StochasticDepth(p: 0.5, mode: "row")
+        let row = try StochasticDepth(p: 0.5, mode: .row)
         row.generator = Generator(seed: 2)
         let y = try row(Tensor.ones([64, 3, 2]))
         #expect(Self.levels(Self.blockValues(y.scalars, block: 6)) == [0, 2])
-        let batch = try StochasticDepth(p: 0.5, mode: "batch")
+        let batch = try StochasticDepth(p: 0.5, mode: .batch)
         #expect(Self.levels(try batch(Tensor.ones([8, 3])).scalars).count == 1)
         row.eval()
         let x = Tensor.ones([4, 2])
