@@ -3,7 +3,6 @@ import PackageDescription
 
 /// Engine targets keep a single-owner mutable design (module graphs, autograd nodes): language mode 5.
 let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
-let optimized: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "ckpt",
@@ -35,12 +34,6 @@ let package = Package(
                                .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: swift5),
         .executableTarget(name: "ckpt", dependencies: ["CkptCLI"], swiftSettings: swift5),
-        .executableTarget(name: "TensorBench", dependencies: ["CkptTensor", "CBLAS"], path: "Benchmarks/tensor",
-                          exclude: ["bench_torch.py", "run.sh"], swiftSettings: swift5 + optimized),
-        .executableTarget(name: "ckpt-bench-conv", dependencies: ["CkptTensor"], path: "Benchmarks/conv/Sources",
-                          swiftSettings: swift5),
-        .executableTarget(name: "ckpt-bench-nn", dependencies: ["CkptNN", "CkptTensor"], path: "Benchmarks/nn/Sources",
-                          swiftSettings: swift5),
         // Shared by the test targets only (closeness, gradient checks, fixtures, SHA-256); not in any product.
         .target(name: "CkptTestSupport",
                 dependencies: ["CkptCore", "CkptTensor", "CkptFormats",

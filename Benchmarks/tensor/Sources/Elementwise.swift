@@ -1,4 +1,5 @@
-// Elementwise, reduction and softmax timings (ms) beside PyTorch's, for `TensorBench ops`.
+// Elementwise, reduction and softmax timings (ms) beside PyTorch's, for `bench-tensor ops`.
+import BenchTiming
 import CkptTensor
 import Foundation
 
@@ -21,7 +22,7 @@ func elementwiseReport() throws {
     ]
     print("op\tckpt_ms")
     for (name, body) in cases {
-        let t = try best { try Tensor.noGrad(body) }
+        let t = try Timing.best { try Tensor.noGrad(body) }
         print("\(name)\t\(String(format: "%.3f", t * 1000))")
     }
 }

@@ -1,31 +1,9 @@
 // sgemm benchmark: ckpt's Tensor.mm / linear against a bare cblas_sgemm call, same sizes as
-// bench_torch.py. Run through ./run.sh, which pins the thread count for both.
-import CBLAS
+// bench_torch.py. Run through Benchmarks/tensor/run.sh, which pins the thread count for both.
+import BenchTiming
 import CkptTensor
-import Dispatch
+import COpenBLAS
 import Foundation
-
-func seconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-}
-
-/// Best of `repeats` runs of `body`, each run long enough to time (at least 0.2 s or 3 calls).
-func best(_ repeats: Int = 3, _ body: () throws -> Void) rethrows -> Double {
-    try body()  // warm-up
-    var result = Double.infinity
-    for _ in 0 ..< repeats {
-        var calls = 0
-        var elapsed = 0.0
-        while elapsed < 0.2 || calls < 3 {
-            elapsed += try seconds(body)
-            calls += 1
-        }
-        result = min(result, elapsed / Double(calls))
-    }
-    return result
-}
 
 if CommandLine.arguments.dropFirst().first == "ops" {
     try elementwiseReport()
@@ -37,10 +15,10 @@ print("n\tckpt_mm_gflops\tckpt_linear_gflops\tblas_gflops")
 for n in sizes.isEmpty ? [256, 512, 1024, 2048] : sizes {
     let a = Tensor.randn([n, n], generator: generator), b = Tensor.randn([n, n], generator: generator)
     let flops = 2 * Double(n) * Double(n) * Double(n)
-    let mm = try best { _ = try Tensor.noGrad { try a.mm(b) } }
-    let linear = try best { _ = try Tensor.noGrad { try a.linear(weight: b) } }
+    let mm = try Timing.best { _ = try Tensor.noGrad { try a.mm(b) } }
+    let linear = try Timing.best { _ = try Tensor.noGrad { try a.linear(weight: b) } }
     let c = TensorBuffer(uninitializedCount: n * n)
-    let raw = best {
+    let raw = Timing.best {
         a.buffer.withUnsafeBufferPointer { pa in
             b.buffer.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
