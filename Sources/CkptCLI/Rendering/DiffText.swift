@@ -1,11 +1,25 @@
+import CkptReports
 import Foundation
 
 /// The text report of `ckpt diff`: sections in a fixed order (only in A, only in B, shape mismatch, dtype
 /// mismatch, changed), keys grouped by `KeyRanges` in A's order, a diagnosis line when prefixes explain the
-/// unmatched keys, and a one-line summary last. No colour, no terminal width: the CLI prints the lines.
-extension DiffReport {
+/// unmatched keys, and a one-line summary last. No colour, no terminal width.
+enum DiffText {
+    static func render(_ r: DiffReport) -> String { lines(r).joined(separator: "\n") }
+
     /// The report as lines (without trailing newlines).
-    public func textLines() -> [String] {
+    static func lines(_ r: DiffReport) -> [String] { r.textLines() }
+
+    /// The last line: the verdict and the counts.
+    static func summary(_ r: DiffReport) -> String { r.summary }
+
+    /// The statistics columns of a group: max |a-b|, mean |a-b|, mismatched (with NaN/Inf), rel L2.
+    static func statsCells(_ s: DiffStatistics) -> [String] { DiffReport.statsCells(s) }
+}
+
+/// The rendering itself, written over the report's fields.
+extension DiffReport {
+    fileprivate func textLines() -> [String] {
         var out = ["A: \(a) (\(plural(tensorsInA, "tensor")))", "B: \(b) (\(plural(tensorsInB, "tensor")))"]
         var sections: [[String]] = []
 
@@ -74,8 +88,7 @@ extension DiffReport {
         return out.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
     }
 
-    /// The last line: the verdict and the counts.
-    public var summary: String {
+    fileprivate var summary: String {
         let compared = valuesCompared ? "" : "; values not compared"
         let tolerance = atol == 0 && rtol == 0 ? "" : " within atol=\(Self.number(atol)), rtol=\(Self.number(rtol))"
         if identical {
@@ -95,9 +108,9 @@ extension DiffReport {
 
     // MARK: - Pieces
 
-    static let statsHeader = ["max |a-b|", "mean |a-b|", "mismatched", "rel L2"]
+    fileprivate static let statsHeader = ["max |a-b|", "mean |a-b|", "mismatched", "rel L2"]
 
-    static func statsCells(_ s: DiffStatistics) -> [String] {
+    fileprivate static func statsCells(_ s: DiffStatistics) -> [String] {
         var mismatched = "\(s.mismatched)/\(s.count)"
         if s.count > 0 && s.mismatched > 0 {
             let pct = 100 * Double(s.mismatched) / Double(s.count)
@@ -109,11 +122,11 @@ extension DiffReport {
     }
 
     /// `0`, or three significant digits in exponent form (`1.235e-02`).
-    static func number(_ x: Double) -> String {
+    fileprivate static func number(_ x: Double) -> String {
         x == 0 ? "0" : String(format: "%.3e", x)
     }
 
-    static func shapeText(_ m: ShapeMismatch) -> String {
+    fileprivate static func shapeText(_ m: ShapeMismatch) -> String {
         func shape(_ s: [Int]) -> String { "[" + s.map(String.init).joined(separator: ", ") + "]" }
         if m.dtypeA != m.dtypeB, !m.dtypeA.isEmpty {
             return "\(m.dtypeA) \(shape(m.a)) vs \(m.dtypeB) \(shape(m.b))"
@@ -123,7 +136,7 @@ extension DiffReport {
 
     /// Groups keys with `KeyRanges`, separately for each signature (so a group shares its detail text),
     /// keeping the order of each group's first key.
-    static func grouped(_ keys: [String], signature: (String) -> String) -> [KeyRanges.Group] {
+    fileprivate static func grouped(_ keys: [String], signature: (String) -> String) -> [KeyRanges.Group] {
         var order: [String] = []
         var bySignature: [String: [String]] = [:]
         for k in keys {
@@ -137,7 +150,7 @@ extension DiffReport {
     }
 
     /// Pads columns: left-aligned except the indices given, two spaces apart.
-    static func table(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
+    fileprivate static func table(_ rows: [[String]], rightAligned: Set<Int>) -> [String] {
         let columns = rows.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)
         for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }

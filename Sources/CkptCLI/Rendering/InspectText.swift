@@ -1,8 +1,10 @@
 import CkptReports
 
-/// Text rendering of an `InspectReport`: the table (flat or tree), then the footer.
+/// Text rendering of an `InspectReport`: the table (flat or tree), then the footer; for a file the reader
+/// refused (`error`), only its format and globals.
 enum InspectText {
-    static func render(_ r: InspectReport, tree: Bool, stats: Bool, readError: String?) -> String {
+    static func render(_ r: InspectReport, tree: Bool, stats: Bool) -> String {
+        let readError = r.error
         var parts: [String] = []
         if let readError {
             parts.append("tensors: not listed (\(readError))")

@@ -1,19 +1,23 @@
+import CkptWorkflows
 import Foundation
 
 /// A progress bar on stderr for long work: shown only when stderr is a terminal and the work is more than
 /// 256 MiB, so scripts and tests never see it. Redrawn at most once per percent.
-final class Progress {
+final class TerminalProgress: ProgressReporter {
     static let minimumBytes = 256 << 20
-    private let total: Int
-    private let label: String
-    private let enabled: Bool
+    private var total = 0
+    private var label = ""
+    private var enabled = false
     private var done = 0
     private var shownPercent = -1
 
-    init(label: String, totalBytes: Int) {
+    /// Starts a bar (reset) for work of `totalBytes`.
+    func begin(_ label: String, totalBytes: Int) {
         self.total = totalBytes
         self.label = label
-        self.enabled = Terminal.stderrIsTTY && totalBytes > Progress.minimumBytes
+        self.enabled = Terminal.stderrIsTTY && totalBytes > Self.minimumBytes
+        done = 0
+        shownPercent = -1
     }
 
     /// Records `bytes` more done.

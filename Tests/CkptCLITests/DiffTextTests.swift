@@ -1,9 +1,11 @@
 import CkptCore
 import Foundation
 import OrderedCollections
+import CkptReports
 import Testing
-@testable import CkptReports
+@testable import CkptCLI
 
+/// Whole-output goldens for `diff`'s text, on in-memory state dicts.
 @Suite struct DiffTextTests {
     func f32(_ v: [Float], _ shape: [Int]? = nil) throws -> TensorEntry { try TensorEntry.float32(v, shape: shape ?? [v.count]) }
 
@@ -27,7 +29,7 @@ import Testing
     @Test func wholeReport() throws {
         let (a, b) = try pair()
         let r = try DiffReport.compare(a, b, nameA: "run1/model.pt", nameB: "run2/model.safetensors")
-        #expect(r.textLines().joined(separator: "\n") == """
+        #expect(DiffText.render(r) == """
             A: run1/model.pt (28 tensors)
             B: run2/model.safetensors (28 tensors)
 
@@ -50,7 +52,7 @@ import Testing
     @Test func keysOnlyReport() throws {
         let (a, b) = try pair()
         let r = try DiffReport.compare(a, b, nameA: "a.pt", nameB: "b.pt", options: DiffOptions(keysOnly: true))
-        #expect(r.textLines().joined(separator: "\n") == """
+        #expect(DiffText.render(r) == """
             A: a.pt (28 tensors)
             B: b.pt (28 tensors)
 
@@ -69,16 +71,37 @@ import Testing
 
     @Test func identicalAndPrefixedReports() throws {
         let (a, _) = try pair()
-        #expect(try DiffReport.compare(a, a, nameA: "a.pt", nameB: "a.h5").textLines() == [
+        #expect(DiffText.lines(try DiffReport.compare(a, a, nameA: "a.pt", nameB: "a.h5")) == [
             "A: a.pt (28 tensors)", "B: a.h5 (28 tensors)", "",
             "identical: 28 tensors, same keys, shapes, dtypes and values"])
         let wrapped = StateDict(tensors: OrderedDictionary(uniqueKeysWithValues: a.tensors.map { ("module." + $0.key, $0.value) }))
-        let lines = try DiffReport.compare(wrapped, a, nameA: "ddp.pt", nameB: "a.pt").textLines()
+        let lines = DiffText.lines(try DiffReport.compare(wrapped, a, nameA: "ddp.pt", nameB: "a.pt"))
         #expect(Array(lines.suffix(4)) == [
             "",
             "diagnosis: all 28 unmatched keys differ only by a prefix: A's keys start with 'module.' (DataParallel/DistributedDataParallel) and B's do not; compare them with --map-a '^module\\.='",
             "",
             "different: 28 only in A, 28 only in B, 0 unchanged (28 tensors in A, 28 in B)"])
         #expect(lines.contains("  module.layers.{0..11}.attn.in_proj_weight  float32 [4]"))
+    }
+
+    /// The verdict line: identical (with the tolerance when one is given) or the counts of each kind of difference.
+    @Test func summaryLines() throws {
+        func sd(_ pairs: [(String, TensorEntry)]) -> StateDict { StateDict(tensors: OrderedDictionary(uniqueKeysWithValues: pairs)) }
+        let a = sd([("w", try f32([1, 2, 3])), ("b", try f32([0]))])
+        #expect(DiffText.summary(try DiffReport.compare(a, a, nameA: "a.pt", nameB: "b.pt")) == "identical: 2 tensors, same keys, shapes, dtypes and values")
+        let x = sd([("w", try f32([1, 2, 3, 100]))]), y = sd([("w", try f32([1, 2.5, 3, 101]))])
+        let loose = try DiffReport.compare(x, y, nameA: "a.pt", nameB: "b.pt", options: DiffOptions(atol: 1))
+        #expect(DiffText.summary(loose).hasSuffix("within atol=1.000e+00, rtol=0"))
+        let c = sd([("z", try f32([1])), ("shape", try f32([1, 2])), ("a", try f32([1])), ("onlyA", try f32([1]))])
+        let d = sd([("onlyB", try f32([1])), ("a", try f32([2])), ("shape", try f32([1, 2], [1, 2])), ("z", try f32([1]))])
+        #expect(DiffText.summary(try DiffReport.compare(c, d, nameA: "a.pt", nameB: "b.pt"))
+                == "different: 1 changed, 1 shape mismatch, 1 only in A, 1 only in B, 1 unchanged (4 tensors in A, 4 in B)")
+    }
+
+    @Test func mismatchedCellCountsNaNAndInfinity() throws {
+        let r = try DiffReport.compare(StateDict(tensors: ["w": try f32([.nan, 1, .infinity, 2])]),
+                                       StateDict(tensors: ["w": try f32([1, .nan, -.infinity, 3])]), nameA: "a", nameB: "b")
+        let c = try #require(r.changed.first)
+        #expect(DiffText.statsCells(c.statistics) == ["1.000e+00", "2.500e-01", "4/4 (100%), 3 NaN/Inf", "n/a (NaN/Inf)"])
     }
 }
