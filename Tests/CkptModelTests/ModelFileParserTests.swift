@@ -17,7 +17,7 @@ import CkptNN
         #expect(root.className == "AllLayers" && root.isContainer)
         #expect(root.children.map(\.name) == ["layers", "seq", "empty", "blocks", "plist", "plist1", "pdict"])
         let layers = try module(root, "layers")
-        #expect(layers.children.count == 65)
+        #expect(layers.children.count == 131)
         let conv2d = try module(layers, "conv2d")
         #expect(conv2d.className == "Conv2d" && conv2d.args == [.int(16), .int(33)])
         #expect(conv2d.kwarg("kernel_size") == .tuple([.int(3), .int(5)]))

@@ -113,6 +113,9 @@ extension Functions {
                 return .tensor(name == "argmax" ? try x.argmax(dim: dim, keepdim: keep) : try x.argmin(dim: dim, keepdim: keep))
             }
         }
-        return [sumOrMean("sum"), sumOrMean("mean"), extreme("max"), extreme("min"), argExtreme("argmax"), argExtreme("argmin")]
+        let logsumexp = Function("logsumexp", "input, dim, keepdim=False") { a in
+            .tensor(try a.tensor("input").logsumexp(dims: try a.ints("dim"), keepdim: try a.bool("keepdim")))
+        }
+        return [sumOrMean("sum"), sumOrMean("mean"), extreme("max"), extreme("min"), argExtreme("argmax"), argExtreme("argmin"), logsumexp]
     }()
 }

@@ -4,32 +4,32 @@ import CkptTestSupport
 import Foundation
 import Testing
 
-/// Every new layer's backward (inputs and parameters) against finite differences (`GradCheck.modules`: steps
+/// Every golden layer's backward (inputs and parameters) against finite differences (`GradCheck.modules`: steps
 /// scaled to each tensor, one-sided differences at kinks such as Hardshrink at ±λ), on the golden cases' inputs and
-/// parameters (`Fixtures/nn_more_layers/layers.json`).
-@Suite struct MoreLayerGradCheckTests {
+/// parameters (`Fixtures/layer_goldens/layers.json`).
+@Suite struct LayerGradCheckTests {
     /// The first floating output of `m` on `inputs`.
     static func firstOutput(_ m: Module, _ inputs: [Tensor]) throws -> Tensor {
-        let outputs = try MoreLayerTests.tensors(try m.call(inputs.map { .tensor($0) }))
+        let outputs = try LayerGoldenTests.tensors(try m.call(inputs.map { .tensor($0) }))
         return try #require(outputs.first { $0.dtype == .float32 })
     }
 
-    @Test(arguments: MoreLayerTests.factories.keys.sorted())
+    @Test(arguments: LayerGoldenTests.factories.keys.sorted())
     func backwardMatchesFiniteDifferences(name: String) throws {
-        let make = try #require(MoreLayerTests.factories[name])
+        let make = try #require(LayerGoldenTests.factories[name])
         let m = try make()
-        let inputs = try MoreLayerTests.loadCase(name, into: m)
+        let inputs = try LayerGoldenTests.loadCase(name, into: m)
         let failure = try GradCheck.modules.mismatch(inputs + m.parameters()) { try Self.firstOutput(m, inputs) }
         #expect(failure == nil, "\(name): \(failure ?? "")")
     }
 
     /// Tracked InstanceNorm in training (batch statistics; the running ones move on every call and do not feed the
     /// output) and in eval (running statistics as constants).
-    @Test(arguments: MoreLayerTests.trackedCases.keys.sorted(), [true, false])
+    @Test(arguments: LayerGoldenTests.trackedCases.keys.sorted(), [true, false])
     func trackedInstanceNormBackwardMatchesFiniteDifferences(name: String, training: Bool) throws {
-        let make = try #require(MoreLayerTests.trackedCases[name])
+        let make = try #require(LayerGoldenTests.trackedCases[name])
         let m = make()
-        let inputs = try MoreLayerTests.loadCase(name, into: m)
+        let inputs = try LayerGoldenTests.loadCase(name, into: m)
         if !training {
             // Non-trivial running statistics so eval normalises with something other than (0, 1).
             _ = try m(inputs[0].detach() * 3 + 1)

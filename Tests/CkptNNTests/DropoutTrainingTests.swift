@@ -6,7 +6,7 @@ import Testing
 /// Dropout1d/2d/3d, AlphaDropout, FeatureAlphaDropout and StochasticDepth in training mode. PyTorch's random numbers
 /// are not reproduced (ckpt has its own seeded generator), so these check the structure PyTorch guarantees: which
 /// elements share a keep/drop decision, the scaling, the rate, and alpha dropout's preserved mean and variance.
-@Suite struct MoreLayerTrainingTests {
+@Suite struct DropoutTrainingTests {
     /// The distinct values of `t` (rounded to 1e-4).
     static func levels(_ values: [Float]) -> Set<Float> { Set(values.map { ($0 * 1e4).rounded() / 1e4 }) }
 

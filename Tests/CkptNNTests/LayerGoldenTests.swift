@@ -4,20 +4,19 @@ import CkptTestSupport
 import Foundation
 import Testing
 
-/// The layers of `Activation+More`, `Activation+Dim`, `Dropout+Channel`, `Pooling+Adaptive`, `Normalization+More`,
-/// `Layers+Channels` and `Layers+HuggingFace` against PyTorch (`Fixtures/nn_more_layers/layers.json`, from
-/// `Fixtures/gen/nn_more_layers.py`): repr, state_dict keys and shapes, outputs, input gradients and every
+/// Every layer beyond the tutorial ones against PyTorch (`Fixtures/layer_goldens/layers.json`, from
+/// `Fixtures/gen/layer_goldens.py`): repr, state_dict keys and shapes, outputs, input gradients and every
 /// parameter's gradient after the same weighted-sum loss.
-@Suite struct MoreLayerTests {
+@Suite struct LayerGoldenTests {
     static let goldens: [String: Any] = {
-        (try? Fixtures.json("nn_more_layers/layers.json")) ?? [:]
+        (try? Fixtures.json("layer_goldens/layers.json")) ?? [:]
     }()
 
     static func golden(_ name: String) throws -> [String: Any] { try #require(goldens[name] as? [String: Any], "no golden \(name)") }
 
     static func floats(_ v: Any?) throws -> [Float] { try #require(v as? [Double]).map(Float.init) }
 
-    /// Each golden case and how to build its layer (the arguments `nn_more_layers.py` gives torch).
+    /// Each golden case and how to build its layer (the arguments `layer_goldens.py` gives torch).
     static let factories: [String: () throws -> Module] = {
         var f: [String: () throws -> Module] = [
         "silu": { SiLU() }, "silu_inplace": { SiLU(inplace: true) }, "mish": { Mish() }, "hardswish": { Hardswish() },
@@ -44,6 +43,8 @@ import Testing
         "hf_conv1d": { HFConv1D(nf: 5, nx: 4) },
         "hf_llama_rmsnorm": { try HFRMSNorm(className: "LlamaRMSNorm", shape: [4], eps: 1e-5) },
         "hf_gemma_rmsnorm": { try HFRMSNorm(className: "GemmaRMSNorm", shape: [4], scale: HFRMSNorm.scale(forClassName: "GemmaRMSNorm")) },
+        "pairwise": { PairwiseDistance() }, "pairwise_p3_keepdim": { PairwiseDistance(p: 3, keepdim: true) },
+        "pairwise_inf": { PairwiseDistance(p: .infinity, eps: 0) },
         ]
         // GELUPytorchTanh is an alias with no transformers class of its own to take a golden from.
         for kind in HFActivation.Kind.allCases where kind != .geluPytorchTanh { f["hf_" + kind.rawValue] = { HFActivation(kind) } }
