@@ -49,12 +49,12 @@ struct ShowCommand: ParsableCommand {
                 }
                 return
             }
-            if let v = c.stateDict.metadata[key] {
+            if let v = c.stateDict.metadata[key] ?? c.stateDict.fileMetadata[key] {
                 if output.json { try CLI.printJSON(ShowDocument(key: key, dtype: nil, shape: nil, text: v.description)) }
                 else { print(v.description) }
                 return
             }
-            let candidates = Array(tensors.keys) + Array(c.stateDict.metadata.keys)
+            let candidates = Array(tensors.keys) + Array(c.stateDict.metadata.keys) + Array(c.stateDict.fileMetadata.keys)
             let close = Self.closeMatches(key, in: candidates)
             let hint = close.isEmpty ? "" : " (close matches: \(close.joined(separator: ", ")))"
             throw FileError(path: checkpoint, .notFound("no tensor '\(key)'\(hint)"))
