@@ -3,13 +3,12 @@ import PackageDescription
 
 /// Engine targets keep a single-owner mutable design (module graphs, autograd nodes): language mode 5.
 let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
-let optimized: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "ckpt",
     products: [
         .executable(name: "ckpt", targets: ["ckpt"]),
-        .library(name: "Ckpt", targets: ["CkptCore", "CkptTensor", "CkptNN", "CkptFormats", "CkptModel", "CkptReports"]),
+        .library(name: "Ckpt", targets: ["CkptCore", "CkptTensor", "CkptNN", "CkptFormats", "CkptModel", "CkptReports", "CkptWorkflows"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,17 +29,19 @@ let package = Package(
         .target(name: "CkptFormats", dependencies: ["CkptCore", "CHDF5", "CZip"], swiftSettings: swift5),
         .target(name: "CkptModel", dependencies: ["CkptNN"], swiftSettings: swift5),
         .target(name: "CkptReports", dependencies: ["CkptCore", "CkptNN"], swiftSettings: swift5),
-        .target(name: "CkptCLI",
+        // What commands do, as library calls (read → build → align → load → report): needs formats and model files,
+        // which CkptReports (plain report data over StateDicts and Modules) must not import.
+        .target(name: "CkptWorkflows",
                 dependencies: ["CkptCore", "CkptTensor", "CkptNN", "CkptFormats", "CkptModel", "CkptReports",
-                               .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                               .product(name: "OrderedCollections", package: "swift-collections")],
+                swiftSettings: swift5),
+        // Arguments and text rendering only: every command is parse → one CkptWorkflows call → render.
+        .target(name: "CkptCLI",
+                dependencies: ["CkptCore", "CkptReports", "CkptWorkflows",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                               .product(name: "OrderedCollections", package: "swift-collections")],
                 swiftSettings: swift5),
         .executableTarget(name: "ckpt", dependencies: ["CkptCLI"], swiftSettings: swift5),
-        .executableTarget(name: "TensorBench", dependencies: ["CkptTensor", "CBLAS"], path: "Benchmarks/tensor",
-                          exclude: ["bench_torch.py", "run.sh"], swiftSettings: swift5 + optimized),
-        .executableTarget(name: "ckpt-bench-conv", dependencies: ["CkptTensor"], path: "Benchmarks/conv/Sources",
-                          swiftSettings: swift5),
-        .executableTarget(name: "ckpt-bench-nn", dependencies: ["CkptNN", "CkptTensor"], path: "Benchmarks/nn/Sources",
-                          swiftSettings: swift5),
         // Shared by the test targets only (closeness, gradient checks, fixtures, SHA-256); not in any product.
         .target(name: "CkptTestSupport",
                 dependencies: ["CkptCore", "CkptTensor", "CkptFormats",
@@ -56,6 +57,8 @@ let package = Package(
                     swiftSettings: swift5),
         .testTarget(name: "CkptReportsTests", dependencies: ["CkptReports", "CkptFormats", "CkptTestSupport"],
                     swiftSettings: swift5),
+        .testTarget(name: "CkptWorkflowsTests", dependencies: ["CkptWorkflows", "CkptCore", "CkptFormats", "CkptReports", "CkptNN",
+                                                             "CkptTensor", "CkptTestSupport"], swiftSettings: swift5),
         .testTarget(name: "CkptCLITests", dependencies: ["CkptCLI", "CkptTestSupport"], swiftSettings: swift5),
     ]
 )

@@ -4,9 +4,10 @@
 set -euo pipefail
 RUNS=${1:-10}
 THREADS=${2:-2}
-swift build -c release --product ckpt-bench-conv >/dev/null
+swift build -c release --package-path Benchmarks --product bench-conv >/dev/null
+BIN=$(swift build -c release --package-path Benchmarks --show-bin-path)
 echo "ckpt (OpenBLAS, OPENBLAS_NUM_THREADS=$THREADS):"
-OPENBLAS_NUM_THREADS=$THREADS .build/release/ckpt-bench-conv "$RUNS" | tee /tmp/ckpt-conv.txt
+OPENBLAS_NUM_THREADS=$THREADS "$BIN/bench-conv" "$RUNS" | tee /tmp/ckpt-conv.txt
 echo "PyTorch $(python3 -c 'import torch; print(torch.__version__)') (torch.set_num_threads($THREADS)):"
 OMP_NUM_THREADS=$THREADS python3 Benchmarks/conv/torch_conv.py "$RUNS" "$THREADS" | tee /tmp/torch-conv.txt
 paste /tmp/ckpt-conv.txt /tmp/torch-conv.txt |

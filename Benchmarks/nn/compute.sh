@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # In-process compute of the four nn workloads of issue 5 (LeNet forward, MLP forward, 2-layer LSTM forward, MLP
-# SGD training step): ckpt-bench-nn beside torch_compute.py on the same thread count (ckpt: OpenBLAS's threads and
+# SGD training step): bench-nn beside torch_compute.py on the same thread count (ckpt: OpenBLAS's threads and
 # its own loops' threads, OPENBLAS_NUM_THREADS and CKPT_KERNEL_THREADS; torch: set_num_threads), alternating ckpt and torch
 # for ROUNDS rounds. Prints each round's lines, then a table: the fastest run over all rounds and the median of
 # the rounds' medians, with ckpt/torch ratios (below 1: ckpt is faster).
@@ -10,9 +10,13 @@ RUNS=${1:-20}
 THREADS=${2:-2}
 ROUNDS=${3:-3}
 shift $(( $# < 3 ? $# : 3 ))
-# CKPT_BENCH: another ckpt-bench-nn binary to time (e.g. one built from an earlier commit); default: build this one.
-BIN=${CKPT_BENCH:-.build/release/ckpt-bench-nn}
-[ -n "${CKPT_BENCH:-}" ] || swift build -c release --product ckpt-bench-nn >/dev/null
+# CKPT_BENCH: another bench-nn binary to time (e.g. one built from an earlier commit); default: build this one.
+if [ -n "${CKPT_BENCH:-}" ]; then
+  BIN=$CKPT_BENCH
+else
+  swift build -c release --package-path Benchmarks --product bench-nn >/dev/null
+  BIN=$(swift build -c release --package-path Benchmarks --show-bin-path)/bench-nn
+fi
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 echo "$(uptime); threads $THREADS, $RUNS runs after 3 warm-up calls, $ROUNDS rounds"

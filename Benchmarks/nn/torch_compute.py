@@ -1,7 +1,7 @@
-"""The PyTorch side of nn/compute.sh: the same four workloads as ckpt-bench-nn, timed in-process.
+"""The PyTorch side of nn/compute.sh: the same four workloads as bench-nn, timed in-process.
 
 Usage: torch_compute.py [runs] [warmup] [workload ...]
-Prints one line per workload, `<name> min <ms> median <ms>`, like ckpt-bench-nn. Forwards run in eval mode under
+Prints one line per workload, `<name> min <ms> median <ms>`, like bench-nn. Forwards run in eval mode under
 torch.no_grad() (ckpt: Tensor.noGrad); the training step is zero_grad(set_to_none=True), forward,
 CrossEntropyLoss, backward, SGD(lr=0.01).step(), as ckpt's. Threads: torch.set_num_threads(THREADS or 2).
 """

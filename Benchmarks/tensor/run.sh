@@ -4,7 +4,8 @@
 set -e
 cd "$(dirname "$0")/../.."
 THREADS=${1:-1}; [ $# -gt 0 ] && shift
-swift build -c release --product TensorBench >/dev/null
+swift build -c release --package-path Benchmarks --product bench-tensor >/dev/null
+BIN=$(swift build -c release --package-path Benchmarks --show-bin-path)
 echo "threads=$THREADS"
-OPENBLAS_NUM_THREADS=$THREADS .build/release/TensorBench "$@"
+OPENBLAS_NUM_THREADS=$THREADS "$BIN/bench-tensor" "$@"
 THREADS=$THREADS OMP_NUM_THREADS=$THREADS python3 Benchmarks/tensor/bench_torch.py "$@"

@@ -1,8 +1,12 @@
-"""print(model) text of a module holding every layer ckpt's engine implements, for the model-file parser tests."""
-import json
+"""print(model) text of a module holding every layer ckpt's engine implements, and of toy GPT-2, LLaMA and EfficientNet
+models (with their state_dict keys and shapes and parameter counts), for the model-file parser and catalog tests."""
 import pathlib
+
 import torch
 import torch.nn as nn
+
+import _hf_layers as hf
+from _toy_models import EfficientNet, GPT2LMHeadModel, LlamaForCausalLM, _printout
 
 
 class AllLayers(nn.Module):
@@ -32,6 +36,29 @@ class AllLayers(nn.Module):
             "mha": nn.MultiheadAttention(8, 2), "encoder": nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16),
             "l1": nn.L1Loss(), "mse": nn.MSELoss(), "ce": nn.CrossEntropyLoss(), "nll": nn.NLLLoss(), "kl": nn.KLDivLoss(reduction="batchmean"),
             "bce": nn.BCELoss(), "bcel": nn.BCEWithLogitsLoss(),
+            "silu": nn.SiLU(), "silu_ip": nn.SiLU(inplace=True), "mish": nn.Mish(), "hardswish": nn.Hardswish(),
+            "hardsigmoid": nn.Hardsigmoid(), "relu6": nn.ReLU6(), "relu6_ip": nn.ReLU6(inplace=True), "hardtanh": nn.Hardtanh(),
+            "hardtanh_ints": nn.Hardtanh(-2, 3, inplace=True), "selu": nn.SELU(), "celu": nn.CELU(), "celu_int": nn.CELU(2),
+            "logsigmoid": nn.LogSigmoid(), "softsign": nn.Softsign(), "tanhshrink": nn.Tanhshrink(), "softmin": nn.Softmin(),
+            "softmin1": nn.Softmin(dim=1), "softmax2d": nn.Softmax2d(), "threshold": nn.Threshold(0.1, 20),
+            "threshold_f": nn.Threshold(1, 2.0, True), "hardshrink": nn.Hardshrink(), "hardshrink1": nn.Hardshrink(1),
+            "softshrink": nn.Softshrink(), "prelu": nn.PReLU(), "prelu64": nn.PReLU(64), "glu": nn.GLU(), "glu1": nn.GLU(dim=1),
+            "dropout1d": nn.Dropout1d(), "dropout2d": nn.Dropout2d(p=0.2), "dropout3d": nn.Dropout3d(0.1, inplace=True),
+            "alphadropout": nn.AlphaDropout(), "featurealphadropout": nn.FeatureAlphaDropout(p=1),
+            "adaptiveavg1d": nn.AdaptiveAvgPool1d(3), "adaptiveavg3d": nn.AdaptiveAvgPool3d((2, None, 3)),
+            "adaptiveavg3d_int": nn.AdaptiveAvgPool3d(1), "adaptiveavg2d_none": nn.AdaptiveAvgPool2d((None, 7)),
+            "adaptivemax1d": nn.AdaptiveMaxPool1d(3), "adaptivemax2d": nn.AdaptiveMaxPool2d((2, 3), return_indices=True),
+            "adaptivemax3d": nn.AdaptiveMaxPool3d(2),
+            "instancenorm1d": nn.InstanceNorm1d(4), "instancenorm2d": nn.InstanceNorm2d(64, affine=True),
+            "instancenorm2d_nb": nn.InstanceNorm2d(8, affine=True, bias=False),
+            "instancenorm3d": nn.InstanceNorm3d(3, eps=1e-3, momentum=None, track_running_stats=True),
+            "rmsnorm": nn.RMSNorm(4), "rmsnorm2": nn.RMSNorm([4, 5], eps=1e-6, elementwise_affine=False), "rmsnorm_int": nn.RMSNorm(7, eps=1e-5),
+            "lrn": nn.LocalResponseNorm(2), "lrn_k": nn.LocalResponseNorm(3, alpha=1e-3, beta=0.5, k=2),
+            "pixelunshuffle": nn.PixelUnshuffle(2), "channelshuffle": nn.ChannelShuffle(4),
+            "hf_conv1d": hf.Conv1D(2304, 768), "hf_llama_rmsnorm": hf.LlamaRMSNorm(4096), "hf_gemma_rmsnorm": hf.GemmaRMSNorm(256),
+            "stochastic_depth": hf.StochasticDepth(0.2, "row"),
+            **{"hf_" + cls.__name__: cls() for cls in hf.ACTIVATIONS},
+            "pairwise": nn.PairwiseDistance(), "pairwise_p3": nn.PairwiseDistance(p=3.0, keepdim=True),
         })
         self.seq = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
         self.empty = nn.Sequential()
@@ -44,7 +71,8 @@ class AllLayers(nn.Module):
 def generate(root: pathlib.Path):
     out = root / "model_reprs"
     out.mkdir(parents=True, exist_ok=True)
-    model = AllLayers()
-    (out / "all_layers.txt").write_text(str(model) + "\n")
-    names = [(k, list(v.shape)) for k, v in model.state_dict().items()]
-    (out / "all_layers.keys.json").write_text(json.dumps(names, indent=0) + "\n")
+    torch.manual_seed(5)
+    _printout(out, "all_layers", AllLayers())
+    _printout(out, "gpt2_toy", GPT2LMHeadModel())
+    _printout(out, "llama_toy", LlamaForCausalLM())
+    _printout(out, "efficientnet_toy", EfficientNet())

@@ -203,6 +203,25 @@ class SDPANet(nn.Module):
         return self.out(F.normalize(y, dim=-1))
 
 
+class FunctionalNet(nn.Module):
+    """Layers' functional forms in a pasted forward (F.mish, F.glu, F.hardswish, F.pairwise_distance), a functional
+    op of its own (torch.logsumexp) and nn.PairwiseDistance."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(6, 8)
+        self.dist = nn.PairwiseDistance()
+        self.out = nn.Linear(4, 2)
+
+    def forward(self, x):
+        h = self.fc(x)
+        a = F.glu(F.mish(h), dim=-1)
+        b = F.hardswish(h[:, :4])
+        d = self.dist(a, b) + F.pairwise_distance(a, b, p=3.0)
+        s = torch.logsumexp(h, dim=1, keepdim=True)
+        return self.out(a * d.unsqueeze(1)) + s
+
+
 def model_text(model, extra_lines=(), forward=True):
     """print(model), plus ckpt's additions inserted before the closing parenthesis, plus the pasted forward."""
     text = str(model)
@@ -314,5 +333,7 @@ def generate(root: pathlib.Path):
     info["interp"] = save(out, "interp", InterpNet(), torch.randn(2, 3, 4, 6))
 
     info["sdpa"] = save(out, "sdpa", SDPANet(), torch.randn(2, 5, 8))
+
+    info["functional"] = save(out, "functional", FunctionalNet(), torch.randn(3, 6))
 
     (out / "models.json").write_text(json.dumps(info, indent=1) + "\n")

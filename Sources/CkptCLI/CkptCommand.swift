@@ -1,5 +1,5 @@
 import ArgumentParser
-import CkptFormats
+import CkptWorkflows
 
 /// The `ckpt` root command.
 public struct CkptCommand: ParsableCommand {
@@ -8,8 +8,8 @@ public struct CkptCommand: ParsableCommand {
         abstract: "Inspect, count, diff, convert, load and verify neural-network checkpoints.",
         discussion: """
             Formats, recognised from the bytes, never from the extension: \
-            \(CheckpointFormat.allCases.map(\.rawValue).joined(separator: ", ")). \
-            Written: \(CheckpointFormat.allCases.filter(\.isWritable).map(\.rawValue).joined(separator: ", ")).
+            \(Conversion.readableFormats.joined(separator: ", ")). \
+            Written: \(Conversion.writableFormats.joined(separator: ", ")).
 
             Examples:
               ckpt inspect model.pt

@@ -2,10 +2,10 @@ import ArgumentParser
 import CkptCore
 import Foundation
 
-/// Shared plumbing for commands: one-line errors with exit status 2, JSON output, stderr.
+/// Shared plumbing for commands: one-line errors with exit status 2, answers as exit statuses, JSON output, stderr.
 enum CLI {
     /// Runs `body`; any error becomes `ckpt: error: FILE: what is wrong` on stderr and exit status 2.
-    /// `ExitCode`s thrown by `body` (1 for a "no" answer) pass through.
+    /// `ExitCode`s thrown by `body` pass through.
     static func guarded(_ body: () throws -> Void) throws {
         do {
             try body()
@@ -14,6 +14,14 @@ enum CLI {
         } catch {
             fail(error)
         }
+    }
+
+    /// Runs `body` as `guarded` does; its answer `false` ("no": differences, keys that do not load, outputs off)
+    /// is exit status 1.
+    static func answer(_ body: () throws -> Bool) throws {
+        var yes = false
+        try guarded { yes = try body() }
+        if !yes { throw ExitCode(1) }
     }
 
     /// Prints `ckpt: error: …` for `error` and exits with status 2.
@@ -25,8 +33,6 @@ enum CLI {
     /// The one-line text for an error.
     static func message(for error: Error) -> String {
         switch error {
-        case let e as FileError: return e.description
-        case let e as CheckpointError: return e.description
         case let e as CustomStringConvertible: return e.description
         default: return String(describing: error)
         }

@@ -1,8 +1,5 @@
 import ArgumentParser
-import CkptCore
-import CkptFormats
-import CkptReports
-import Foundation
+import CkptWorkflows
 
 /// `ckpt diff A B`: keys only on one side, shape and dtype mismatches, and value differences.
 struct DiffCommand: ParsableCommand {
@@ -53,9 +50,6 @@ struct DiffCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
-    @Flag(name: [.short, .long], help: "Print nothing; the exit status answers.")
-    var quiet = false
-
     func validate() throws {
         guard atol >= 0, rtol >= 0, !atol.isNaN, !rtol.isNaN else {
             throw ValidationError("--atol and --rtol must be non-negative numbers")
@@ -63,26 +57,12 @@ struct DiffCommand: ParsableCommand {
     }
 
     func run() throws {
-        var identical = false
-        try CLI.guarded {
-            var options = DiffOptions(atol: atol, rtol: rtol, keysOnly: keysOnly,
-                                      mapA: try KeyMap(mapA), mapB: try KeyMap(mapB))
-            let readA = try Checkpoint.read(reference: a), readB = try Checkpoint.read(reference: b)
-            let left = try readA.aligned(with: readB), right = try readB.aligned(with: readA)
-            let total = keysOnly ? 0 : (left.stateDict.tensors.values.reduce(0) { $0 + $1.byteCount }
-                + right.stateDict.tensors.values.reduce(0) { $0 + $1.byteCount })
-            let progress = Progress(label: "diff", totalBytes: total)
-            options.progress = progress.advance
-            let report = try DiffReport.compare(left.stateDict, right.stateDict, nameA: a, nameB: b, options: options)
-            progress.finish()
-            identical = report.identical
-            if quiet { return }
-            if output.json {
-                try CLI.printJSON(report)
-            } else {
-                print(report.textLines().joined(separator: "\n"))
-            }
+        try CLI.answer {
+            let report = try Comparison.run(a, b, atol: atol, rtol: rtol, keysOnly: keysOnly, mapA: mapA, mapB: mapB,
+                                            progress: TerminalProgress())
+            // Unlike the other commands, diff's --quiet silences --json too.
+            if !output.quiet { try output.print(report) { DiffText.render(report) } }
+            return report.identical
         }
-        if !identical { throw ExitCode(1) }
     }
 }

@@ -1,8 +1,5 @@
 import ArgumentParser
-import CkptCore
-import CkptFormats
-import CkptReports
-import Foundation
+import CkptWorkflows
 
 /// `ckpt inspect CHECKPOINT`: one row per tensor, totals by dtype, and the format.
 struct InspectCommand: ParsableCommand {
@@ -43,62 +40,9 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         try CLI.guarded {
-            var scanned: PickleGlobalScan.Report?
-            var readError: Error?
-            var checkpoint: Checkpoint?
-            let path = CheckpointReference.filePath(self.checkpoint)
-            if globals { scanned = try scanGlobals(path) }
-            do {
-                checkpoint = try Checkpoint.read(reference: self.checkpoint)
-            } catch let e as FileError where globals && e.underlying.isUnsafe {
-                // --globals lists what a refused file imports instead of failing on it.
-                readError = e
-            }
-            var report: InspectReport
-            if let checkpoint {
-                let glob = filter.map(KeyGlob.init)
-                let total = stats ? checkpoint.stateDict.tensors.values.reduce(0) { $0 + $1.byteCount } : 0
-                let progress = Progress(label: "stats", totalBytes: total)
-                report = try InspectReport(file: self.checkpoint, format: checkpoint.format.rawValue,
-                                           stateDict: checkpoint.stateDict, filter: glob, stats: stats,
-                                           progress: progress.advance)
-                progress.finish()
-                if showTree { report.tree = InspectTree(rows: report.tensors, depth: depth) }
-            } else {
-                let format = (try? CheckpointFormat.detect(MappedFile(path: path)))?.rawValue ?? "unknown"
-                report = try InspectReport(file: self.checkpoint, format: format, stateDict: StateDict(tensors: [:]))
-                report.error = readError.map(CLI.message)
-            }
-            if globals {
-                report.globals = (scanned?.globals ?? []).map { InspectReport.Global(name: $0.fullName, allowed: $0.allowed) }
-                report.refusedOpcodes = scanned?.refusedOpcodes
-                // Only pickle-based files are torch.load's business; other formats hold no code at all.
-                report.weightsOnly = scanned?.weightsOnlyLoadable
-            }
-            if output.json {
-                try CLI.printJSON(report)
-            } else {
-                print(InspectText.render(report, tree: showTree, stats: stats, readError: readError.map(CLI.message)))
-            }
+            let report = try Inspection.run(checkpoint, filter: filter, stats: stats, tree: showTree, depth: depth,
+                                            globals: globals, progress: TerminalProgress())
+            try output.print(report) { InspectText.render(report, tree: showTree, stats: stats) }
         }
     }
-
-    /// The pickle globals and refused opcodes of a torch file; nil for formats that hold no pickle.
-    private func scanGlobals(_ path: String) throws -> PickleGlobalScan.Report? {
-        do {
-            let file = try MappedFile(path: path)
-            let format = try CheckpointFormat.detect(file)
-            guard format == .torchZip || format == .torchLegacy else { return nil }
-            return try PickleGlobalScan.report(file, format: format)
-        } catch let e as CheckpointError {
-            throw FileError(path: path, e)
-        }
-    }
-}
-
-extension CheckpointError {
-    /// A refusal by the restricted pickle reader (a global or opcode `weights_only=True` would refuse).
-    var isUnsafe: Bool { if case .unsafe = self { return true } else { return false } }
-    /// Not in any checkpoint format ckpt knows.
-    var isUnrecognized: Bool { if case .unrecognized = self { return true } else { return false } }
 }

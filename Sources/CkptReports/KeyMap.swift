@@ -22,14 +22,14 @@ public struct KeyMap: Sendable {
 
         /// Parses `REGEX=REPLACEMENT`; throws `KeyMapError` for a missing `=` or an invalid pattern.
         public init(_ text: String) throws {
-            guard let eq = Rule.separator(in: text) else { throw KeyMapError.missingSeparator(text) }
+            guard let eq = Rule.separator(in: text) else { throw KeyMapError.missingSeparator(rule: text) }
             self.text = text
             pattern = String(text[..<eq])
             replacement = String(text[text.index(after: eq)...])
             do {
                 regex = try NSRegularExpression(pattern: pattern)
             } catch {
-                throw KeyMapError.badPattern(rule: text)
+                throw KeyMapError.badPattern(rule: text, pattern: pattern)
             }
             template = Rule.template(from: replacement)
         }
@@ -102,7 +102,7 @@ public struct KeyMap: Sendable {
         var out: [String] = []
         for key in keys {
             let new = apply(key)
-            if let first = seen[new] { throw KeyMapError.collision(first, key, new) }
+            if let first = seen[new] { throw KeyMapError.collision(first: first, second: key, target: new) }
             seen[new] = key
             out.append(new)
         }
@@ -127,16 +127,18 @@ public struct KeyMap: Sendable {
 
 /// A bad `--map` rule or a renaming that would merge keys: an argument problem (exit status 2).
 public enum KeyMapError: Error, CustomStringConvertible, Sendable, Equatable {
-    case missingSeparator(String)
-    case badPattern(rule: String)
-    /// Two keys (first, second) would both become the third.
-    case collision(String, String, String)
+    /// The rule has no `=` outside parentheses and brackets.
+    case missingSeparator(rule: String)
+    /// The rule's pattern (before the `=`) is not a valid regular expression.
+    case badPattern(rule: String, pattern: String)
+    /// Two keys, `first` and `second`, would both become `target`.
+    case collision(first: String, second: String, target: String)
 
     public var description: String {
         switch self {
-        case .missingSeparator(let r): return "map rule '\(r)' has no '=' (expected REGEX=REPLACEMENT)"
-        case .badPattern(let r): return "map rule '\(r)': invalid regular expression"
-        case .collision(let a, let b, let to): return "map rules rename both '\(a)' and '\(b)' to '\(to)'"
+        case .missingSeparator(let rule): return "map rule '\(rule)' has no '=' (expected REGEX=REPLACEMENT)"
+        case .badPattern(let rule, _): return "map rule '\(rule)': invalid regular expression"
+        case .collision(let first, let second, let target): return "map rules rename both '\(first)' and '\(second)' to '\(target)'"
         }
     }
 }

@@ -13,6 +13,7 @@ public struct LoadIntoReport: Encodable, Sendable, Equatable {
     public struct Rename: Encodable, Sendable, Equatable {
         public var from: String
         public var to: String
+        public init(from: String, to: String) { self.from = from; self.to = to }
     }
 
     public var model: String

@@ -8,7 +8,7 @@ public enum Broadcast {
             let da = i < r - a.count ? 1 : a[i - (r - a.count)]
             let db = i < r - b.count ? 1 : b[i - (r - b.count)]
             guard da == db || da == 1 || db == 1 else {
-                throw TensorError.shapeMismatch("The size of tensor a (\(da)) must match the size of tensor b (\(db)) at non-singleton dimension \(i)")
+                throw TensorError.broadcast(a: da, b: db, dim: i)
             }
             out[i] = da == 1 ? db : da
         }
@@ -170,7 +170,7 @@ extension Tensor {
             let s = i < lead ? 1 : source[i - lead]
             if shape[i] == -1, i >= lead { target[i] = s; continue }
             guard shape[i] >= 0, s == shape[i] || s == 1 else {
-                throw TensorError.shapeMismatch("The expanded size of the tensor (\(shape[i])) must match the existing size (\(s)) at non-singleton dimension \(i). Target sizes: \(shape). Tensor sizes: \(source)")
+                throw TensorError.expandedSize(target: shape, source: source, dim: i)
             }
         }
         return target

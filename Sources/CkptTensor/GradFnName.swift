@@ -42,6 +42,7 @@ public enum GradFnName: String, CaseIterable, Sendable {
     case log1PBackward0 = "Log1PBackward0"
     case logBackward0 = "LogBackward0"
     case logSigmoidBackward0 = "LogSigmoidBackward0"
+    case logsumexpBackward0 = "LogsumexpBackward0"
     case logSoftmaxBackward0 = "LogSoftmaxBackward0"
     case maskedFillBackward0 = "MaskedFillBackward0"
     case maxBackward0 = "MaxBackward0"

@@ -36,7 +36,7 @@ extension Tensor {
     }
 
     /// Which formula `gelu` uses.
-    public enum GeluApproximation: String, Sendable { case none, tanh }
+    public enum GeluApproximation: String, Sendable, CaseIterable { case none, tanh }
 
     /// Gaussian error linear unit (`GeluBackward0`): exact `x Φ(x)` with erf, or PyTorch's tanh approximation.
     public func gelu(approximate: GeluApproximation = .none) -> Tensor {

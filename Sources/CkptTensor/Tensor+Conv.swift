@@ -126,10 +126,10 @@ extension Tensor {
     /// `(nil, 0)`, as PyTorch lists `None` in `next_functions`.
     static var absentInput: Tensor { Tensor(buffer: TensorBuffer(uninitializedCount: 0), shape: [0]) }
 
-    /// Runs kernel setup, reporting its `KernelError` as `TensorError.invalidArgument`.
+    /// Runs kernel setup, reporting its `KernelError` as `TensorError.kernel`.
     func kernelCall<R>(_ body: () throws -> R) throws -> R {
         do { return try body() } catch let error as KernelError {
-            throw TensorError.invalidArgument(error.description)
+            throw TensorError.kernel(error)
         }
     }
 

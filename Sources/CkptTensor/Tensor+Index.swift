@@ -23,7 +23,7 @@ extension Tensor {
             switch i {
             case .at(let p):
                 let size = shape[d]
-                guard p >= -size, p < size else { throw TensorError.invalidArgument("index \(p) is out of bounds for dimension \(d) with size \(size)") }
+                guard p >= -size, p < size else { throw TensorError.indexOutOfRange(index: p, dim: d, size: size) }
                 offset += (p < 0 ? p + size : p) * src[d]
                 name = .selectBackward0
                 d += 1

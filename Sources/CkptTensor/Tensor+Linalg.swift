@@ -28,7 +28,7 @@ extension Tensor {
         let (m, ka) = transA ? (a.shape[ar - 1], a.shape[ar - 2]) : (a.shape[ar - 2], a.shape[ar - 1])
         let (kb, n) = transB ? (b.shape[br - 1], b.shape[br - 2]) : (b.shape[br - 2], b.shape[br - 1])
         guard ka == kb else {
-            throw TensorError.shapeMismatch("mat1 and mat2 shapes cannot be multiplied (\(m)x\(ka) and \(kb)x\(n))")
+            throw TensorError.matrixShapes(mat1: [m, ka], mat2: [kb, n])
         }
         try checkBLAS(m, n, ka)
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
@@ -122,7 +122,7 @@ extension Tensor {
     public func linear(weight: Tensor, bias: Tensor? = nil) throws -> Tensor {
         guard weight.rank == 2, rank >= 1, shape[rank - 1] == weight.shape[1] else {
             let rows = rank >= 1 ? numel / Swift.max(shape[rank - 1], 1) : 1
-            throw TensorError.shapeMismatch("mat1 and mat2 shapes cannot be multiplied (\(rows)x\(shape.last ?? 1) and \(weight.shape.reversed().map(String.init).joined(separator: "x")))")
+            throw TensorError.matrixShapes(mat1: [rows, shape.last ?? 1], mat2: weight.shape.reversed())
         }
         let input = rank == 2 ? self : reshaped([numel / Swift.max(shape[rank - 1], 1), shape[rank - 1]], name: .viewBackward0)
         // The affine node hands this TBackward0 the weight's gradient already in the weight's [out, in] layout
@@ -140,7 +140,7 @@ extension Tensor {
     private static func affine(_ x: Tensor, weight w: Tensor, transposed: Bool, bias: Tensor?, edges tNode: (GradFn?, Int)?) throws -> Tensor {
         let rows = x.shape[0], k = x.shape[1]
         let (kw, n) = transposed ? (w.shape[1], w.shape[0]) : (w.shape[0], w.shape[1])
-        guard k == kw else { throw TensorError.shapeMismatch("mat1 and mat2 shapes cannot be multiplied (\(rows)x\(k) and \(kw)x\(n))") }
+        guard k == kw else { throw TensorError.matrixShapes(mat1: [rows, k], mat2: [kw, n]) }
         try checkBLAS(rows, n, k)
         let out = TensorBuffer(uninitializedCount: rows * n)
         var beta: Float = 0

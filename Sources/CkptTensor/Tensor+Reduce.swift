@@ -194,3 +194,27 @@ extension Tensor {
         return (result, Tensor(buffer: idx, shape: outShape, dtype: .int64))
     }
 }
+
+extension Tensor {
+    /// `log Σ exp(x)` over `dims` (`torch.logsumexp`, `LogsumexpBackward0`), computed stably as PyTorch does: the
+    /// largest value along the dims is taken out first (an infinite one counts as 0). The gradient is the softmax
+    /// over the dims, `exp(x − result)`.
+    public func logsumexp(dims: [Int], keepdim: Bool = false) throws -> Tensor {
+        let reduced = Set(try dims.map { try normalizeDim($0) }).sorted()
+        let (kept, result) = try Tensor.noGrad { () -> (Tensor, Tensor) in
+            var largest = self
+            for d in reduced { largest = try largest.max(dim: d, keepdim: true).values }
+            largest = try largest.maskedFill(largest.abs().eq(Float.infinity), 0)
+            let kept = try (self - largest).exp().sum(dims: reduced, keepdim: true).log() + largest
+            return (kept, keepdim ? kept : try kept.reshape(try kept.squeezedShape(reduced)))
+        }
+        return Tensor.makeResult(buffer: result.buffer, shape: result.shape, inputs: [self], name: .logsumexpBackward0) { [self] g in
+            [try g.reshape(kept.shape) * (self - kept).exp()]
+        }
+    }
+
+    /// This shape without the (size 1) dims `dims`.
+    func squeezedShape(_ dims: [Int]) throws -> [Int] {
+        shape.enumerated().filter { !dims.contains($0.offset) }.map(\.element)
+    }
+}

@@ -11,15 +11,15 @@ extension Tensor {
             throw TensorError.shapeMismatch("shape '\(shape)' is invalid: at most one dimension can be -1 and none may be negative")
         }
         guard let known = TensorEntry.checkedNumel(shape.filter { $0 != -1 }) else {
-            throw TensorError.shapeMismatch("shape '\(shape)' is invalid for input of size \(count)")
+            throw TensorError.viewShape(shape: shape, count: count)
         }
         if let u = unknown.first {
             guard known != 0, count % known == 0 else {
-                throw TensorError.shapeMismatch("shape '\(shape)' is invalid for input of size \(count)")
+                throw TensorError.viewShape(shape: shape, count: count)
             }
             result[u] = count / known
         } else if known != count {
-            throw TensorError.shapeMismatch("shape '\(shape)' is invalid for input of size \(count)")
+            throw TensorError.viewShape(shape: shape, count: count)
         }
         return result
     }

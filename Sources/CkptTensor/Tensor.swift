@@ -36,7 +36,7 @@ public final class Tensor {
     /// A tensor holding `values` in row-major order. Throws when the count does not match `shape`.
     public convenience init(_ values: [Float], shape: [Int], dtype: DType = .float32, requiresGrad: Bool = false) throws {
         guard TensorEntry.checkedNumel(shape) == values.count else {
-            throw TensorError.shapeMismatch("\(values.count) values cannot fill shape \(shape)")
+            throw TensorError.valueCount(count: values.count, shape: shape)
         }
         self.init(buffer: TensorBuffer(values), shape: shape, dtype: dtype, requiresGrad: requiresGrad)
     }
@@ -64,11 +64,11 @@ public final class Tensor {
     /// instead of exhausting memory.
     public static func checkedCount(_ shape: [Int]) throws -> Int {
         guard let n = TensorEntry.checkedNumel(shape) else {
-            throw TensorError.shapeMismatch("invalid shape \(shape): negative or overflowing dimensions")
+            throw TensorError.invalidShape(shape: shape)
         }
         let maxElements = EngineContext.current.limits.maxOpElements
         guard n <= maxElements else {
-            throw TensorError.invalidArgument("shape \(shape) has \(n) elements, more than the \(maxElements) allowed")
+            throw TensorError.tooManyElements(shape: shape, count: n, limit: maxElements)
         }
         return n
     }
@@ -95,7 +95,7 @@ public final class Tensor {
 
     /// The single element of a one-element tensor.
     public func item() throws -> Float {
-        guard numel == 1 else { throw TensorError.invalidArgument("a Tensor with \(numel) elements cannot be converted to Scalar") }
+        guard numel == 1 else { throw TensorError.notAScalar(count: numel) }
         return buffer.pointer[0]
     }
 
@@ -103,7 +103,7 @@ public final class Tensor {
     public static func normalizeDim(_ dim: Int, rank: Int) throws -> Int {
         let r = Swift.max(rank, 1)
         guard dim >= -r, dim < r else {
-            throw TensorError.invalidArgument("Dimension out of range (expected to be in range of [\(-r), \(r - 1)], but got \(dim))")
+            throw TensorError.dimensionOutOfRange(dim: dim, rank: rank)
         }
         return dim < 0 ? dim + r : dim
     }

@@ -39,44 +39,14 @@ import Testing
         #expect(model.description == printed)
     }
 
-    /// Every layer line of a print(model) holding all of torch.nn that ckpt implements builds to PyTorch's keys,
-    /// shapes and repr.
-    @Test func layersMatchPyTorchKeysShapesAndRepr() throws {
-        let file = try ModelFile.parse(try Fixtures.text("model_reprs/all_layers.txt"))
-        let data = try Data(contentsOf: Fixtures.root.appendingPathComponent("model_reprs/all_layers.keys.json"))
-        let pairs = try JSONSerialization.jsonObject(with: data) as? [[Any]] ?? []
-        let torchKeys = pairs.compactMap { p -> (String, [Int])? in
-            guard let k = p.first as? String, let s = p.last as? [Int] else { return nil }
-            return (k, s)
-        }
-        let lines = try Fixtures.text("model_reprs/all_layers.txt").components(separatedBy: "\n")
-        guard case .module(let layers)? = file.root.children.first?.entry else { Issue.record("no layers"); return }
-        var built = 0
-        for child in layers.children {
-            guard case .module(let spec) = child.entry, LayerCatalog.standard.entries[spec.className] != nil, !spec.isContainer else { continue }
-            let module = try #require(try LayerCatalog.standard.build(spec))
-            let prefix = "layers.\(child.name)."
-            let want = torchKeys.filter { $0.0.hasPrefix(prefix) }.map { String($0.0.dropFirst(prefix.count)) + " \($0.1)" }
-            #expect(module.stateDict().map { "\($0.key) \($0.value.shape)" } == want, "\(child.name)")
-            let line = lines[child.line - 1].trimmingCharacters(in: .whitespaces)
-            #expect("(\(child.name)): " + module.description == line)
-            built += 1
-        }
-        #expect(built == 63)  // every leaf line of all_layers.txt: all their classes are implemented
-    }
-
     /// MultiheadAttention and TransformerEncoderLayer as PyTorch prints them (without embed_dim or num_heads) still
     /// have PyTorch's keys and shapes.
     @Test func printedAttentionHasPyTorchsKeys() throws {
         let text = try Fixtures.text("model_reprs/all_layers.txt")
         let model = try ModelBuilder.build(text: text)
-        let data = try Data(contentsOf: Fixtures.root.appendingPathComponent("model_reprs/all_layers.keys.json"))
-        let pairs = try JSONSerialization.jsonObject(with: data) as? [[Any]] ?? []
+        let torch = try PrintoutCatalogTests.torchModel("all_layers")
         for prefix in ["layers.mha.", "layers.encoder."] {
-            let want = pairs.compactMap { p -> String? in
-                guard let k = p.first as? String, k.hasPrefix(prefix), let s = p.last as? [Int] else { return nil }
-                return "\(k) \(s)"
-            }
+            let want = torch.state.filter { $0.hasPrefix(prefix) }
             let have = model.stateDict().filter { $0.key.hasPrefix(prefix) }.map { "\($0.key) \($0.value.shape)" }
             #expect(have == want && !want.isEmpty)
         }

@@ -56,17 +56,17 @@ import Testing
         let g = try Self.golden("pads")
         let x = try Tensor(try Self.floats(g, "x"), shape: [1, 2, 3, 4])
         let cases: [(String, UnaryModule)] = [
-            ("zero", try Pad2d(mode: .constant, padding: SizeArgument([1, 2, 0, 1]), zero: true)),
-            ("const", try Pad2d(mode: .constant, padding: SizeArgument(1), value: 3.5)),
-            ("refl", try Pad2d(mode: .reflect, padding: SizeArgument([2, 1, 1, 2]))),
-            ("repl", try Pad2d(mode: .replicate, padding: SizeArgument(2))),
+            ("zero", try Pad2d(.zero, padding: SizeArgument([1, 2, 0, 1]))),
+            ("const", try Pad2d(.constant, padding: SizeArgument(1), value: 3.5)),
+            ("refl", try Pad2d(.reflection, padding: SizeArgument([2, 1, 1, 2]))),
+            ("repl", try Pad2d(.replication, padding: SizeArgument(2))),
             ("up", try Upsample(scaleFactor: [2], bilinear2d: true)),
             ("up_nearest", try Upsample(size: SizeArgument([5, 7]))),
         ]
         for (name, m) in cases { expectClose(try m.forward(x).scalars, try Self.floats(g, name), name) }
         #expect(cases[1].1.description == "ConstantPad2d(padding=(1, 1, 1, 1), value=3.5)")
         #expect(cases[4].1.description == "UpsamplingBilinear2d(scale_factor=2.0, mode='bilinear')")
-        #expect(throws: NNError.self) { try Pad2d(mode: .constant, padding: SizeArgument([1, 2, 3])) }
+        #expect(throws: NNError.self) { try Pad2d(.constant, padding: SizeArgument([1, 2, 3])) }
     }
 
     @Test func unflattenAndPixelShuffleShapes() throws {

@@ -18,7 +18,6 @@ import Testing
         let r = try diff(a, a)
         #expect(r.identical)
         #expect(r.unchanged == 2 && r.changed.isEmpty && r.onlyInA.isEmpty && r.onlyInB.isEmpty)
-        #expect(r.summary == "identical: 2 tensors, same keys, shapes, dtypes and values")
     }
 
     @Test func valueStatistics() throws {
@@ -34,7 +33,6 @@ import Testing
         #expect(try diff(a, b, DiffOptions(atol: 0.6)).changed.first?.mismatched == 1)
         let loose = try diff(a, b, DiffOptions(atol: 1))
         #expect(loose.identical && loose.unchanged == 1)
-        #expect(loose.summary.hasSuffix("within atol=1.000e+00, rtol=0"))
         // rtol is relative to B: 0.5 > 0.2·2.5 is false; 1 > 0.2·101 is false.
         #expect(try diff(a, b, DiffOptions(rtol: 0.2)).identical)
         #expect(try diff(a, b, DiffOptions(rtol: 0.19)).changed.first?.mismatched == 1)
@@ -48,7 +46,6 @@ import Testing
         let c = try #require(r.changed.first)
         #expect(c.mismatched == 4 && c.statistics.nonFinite == 3)
         #expect(c.maxAbsDiff == 1 && c.meanAbsDiff == 0.25 && c.relL2 == nil)
-        #expect(DiffReport.statsCells(c.statistics)[2] == "4/4 (100%), 3 NaN/Inf")
     }
 
     @Test func float64ExtremesStayEncodable() throws {
@@ -93,7 +90,6 @@ import Testing
         #expect(r.onlyInA == ["onlyA"] && r.onlyInB == ["onlyB"])
         #expect(r.shapeMismatch == [DiffReport.ShapeMismatch(key: "shape", a: [2], b: [1, 2], dtypeA: "float32", dtypeB: "float32")])
         #expect(r.changed.map(\.key) == ["a"] && r.unchanged == 1)
-        #expect(r.summary == "different: 1 changed, 1 shape mismatch, 1 only in A, 1 only in B, 1 unchanged (4 tensors in A, 4 in B)")
         let keysOnly = try diff(a, b, DiffOptions(keysOnly: true))
         #expect(keysOnly.changed.isEmpty && keysOnly.unchanged == 2 && !keysOnly.valuesCompared)
     }

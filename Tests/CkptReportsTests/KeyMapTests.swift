@@ -34,15 +34,15 @@ import Testing
     }
 
     @Test func badRulesAreArgumentErrors() {
-        #expect(throws: KeyMapError.missingSeparator("module")) { try KeyMap(["module"]) }
-        #expect(throws: KeyMapError.badPattern(rule: "*a=x")) { try KeyMap(["*a=x"]) }
-        #expect(throws: KeyMapError.missingSeparator("(a=b)")) { try KeyMap(["(a=b)"]) }
-        #expect(KeyMapError.badPattern(rule: "(=x").description.contains("invalid regular expression"))
+        #expect(throws: KeyMapError.missingSeparator(rule: "module")) { try KeyMap(["module"]) }
+        #expect(throws: KeyMapError.badPattern(rule: "*a=x", pattern: "*a")) { try KeyMap(["*a=x"]) }
+        #expect(throws: KeyMapError.missingSeparator(rule: "(a=b)")) { try KeyMap(["(a=b)"]) }
+        #expect(KeyMapError.badPattern(rule: "(=x", pattern: "(").description.contains("invalid regular expression"))
     }
 
     @Test func collisionsAreErrors() throws {
         let m = try KeyMap(["^(module|model)\\.="])
-        #expect(throws: KeyMapError.collision("module.w", "model.w", "w")) { try m.apply(toKeys: ["module.w", "model.w"]) }
+        #expect(throws: KeyMapError.collision(first: "module.w", second: "model.w", target: "w")) { try m.apply(toKeys: ["module.w", "model.w"]) }
         #expect(try m.apply(toKeys: ["module.w", "model.b"]) == ["w", "b"])
         #expect(try KeyMap().apply(toKeys: ["a", "b"]) == ["a", "b"])
     }

@@ -1,21 +1,9 @@
 // conv2d benchmark: 64 → 128 channels, 3×3, padding 1, 56×56, batch 8, forward and backward through the
 // engine (`Tensor.conv2d` + `backward`), fastest and median of timed runs after a warm-up. Prints one line per measure:
 // `<name> min <ms> median <ms>`. Run through Benchmarks/conv/bench.sh, which runs PyTorch beside it.
+import BenchTiming
 import CkptTensor
 import Foundation
-
-/// (fastest, median) wall milliseconds of `runs` timed calls after one warm-up call.
-func milliseconds(runs: Int, _ body: () throws -> Void) rethrows -> (Double, Double) {
-    try body()
-    var times = [Double]()
-    for _ in 0..<max(runs, 1) {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-    }
-    times.sort()
-    return (times[0], times[times.count / 2])
-}
 
 let runs = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 10
 let (n, cin, cout, h, w) = (8, 64, 128, 56, 56)
@@ -33,12 +21,12 @@ let bias = try random([cout], requiresGrad: true)
 let gradOut = try random([n, cout, h, w])
 
 let forward = try Tensor.noGrad {
-    try milliseconds(runs: runs) { _ = try x.conv2d(weight: weight, bias: bias, padding: .explicit([1])) }
+    try Timing.measure(runs: runs, warmup: 1) { _ = try x.conv2d(weight: weight, bias: bias, padding: .explicit([1])) }
 }
 let y = try x.conv2d(weight: weight, bias: bias, padding: .explicit([1]))
-let backward = try milliseconds(runs: runs) { try y.backward(gradient: gradOut, retainGraph: true) }
+let backward = try Timing.measure(runs: runs, warmup: 1) { try y.backward(gradient: gradOut, retainGraph: true) }
 let flops = 2.0 * Double(n * cout * h * w * cin * 9)
-print(String(format: "forward min %.2f ms median %.2f ms (%.1f GFLOP/s at min)", forward.0, forward.1,
-             flops / forward.0 / 1e6))
-print(String(format: "backward min %.2f ms median %.2f ms (%.1f GFLOP/s at min)", backward.0, backward.1,
-             2 * flops / backward.0 / 1e6))
+print(String(format: "forward min %.2f ms median %.2f ms (%.1f GFLOP/s at min)", forward.min, forward.median,
+             flops / forward.min / 1e6))
+print(String(format: "backward min %.2f ms median %.2f ms (%.1f GFLOP/s at min)", backward.min, backward.median,
+             2 * flops / backward.min / 1e6))

@@ -1,7 +1,9 @@
 import CkptNN
 import CkptTensor
 
-/// LeNet `Net` from the 60-minute blitz (`Fixtures/gen/_reference_models.py`), written as a Module subclass.
+/// LeNet `Net` from the 60-minute blitz (`Fixtures/gen/_reference_models.py`), written as a Module subclass. The same
+/// class is the README's example in `Tests/CkptNNTests/CustomModuleTests.swift`; one copy for both would have to be a
+/// product of ckpt's package (this package cannot reach a test target), so each keeps its own.
 final class LeNet: Module {
     let conv1: Conv, conv2: Conv
     let fc1 = Linear(400, 120), fc2 = Linear(120, 84), fc3: Linear

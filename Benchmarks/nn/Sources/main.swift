@@ -2,7 +2,8 @@
 // forward at batch 256, a 2-layer LSTM(128→256) over 50 steps at batch 16, and one SGD training step of the MLP.
 // Prints one line per workload: `<name> min <ms> median <ms>`. Run through Benchmarks/nn/compute.sh, which runs
 // torch_compute.py beside it on the same thread count.
-// Usage: ckpt-bench-nn [runs] [warmup] [workload…]
+// Usage: bench-nn [runs] [warmup] [workload…]
+import BenchTiming
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -38,7 +38,7 @@ struct ConvGeometry: Equatable, Sendable {
          dilation: [Int]? = nil) throws(KernelError) {
         let dims = inputSize.count
         guard (1...3).contains(dims) else {
-            throw .invalidArgument("convolution expects 1 to 3 spatial dims, got \(dims)")
+            throw .spatialDims(op: "convolution", dims: dims)
         }
         let stride = stride ?? Array(repeating: 1, count: dims)
         let dilation = dilation ?? Array(repeating: 1, count: dims)
@@ -50,7 +50,7 @@ struct ConvGeometry: Equatable, Sendable {
             throw .invalidArgument("convolution needs positive channels and groups")
         }
         guard inChannels % groups == 0, outChannels % groups == 0 else {
-            throw .invalidArgument("in_channels (\(inChannels)) and out_channels (\(outChannels)) must be divisible by groups (\(groups))")
+            throw .groups(inChannels: inChannels, outChannels: outChannels, groups: groups)
         }
         var before = Array(repeating: 0, count: dims), after = before
         switch padding {
@@ -69,7 +69,7 @@ struct ConvGeometry: Equatable, Sendable {
             }
         }
         for v in kernelSize + stride + dilation + before + after + inputSize where v > kernelElementLimit {
-            throw .invalidArgument("convolution argument \(v) is too large")
+            throw .argumentTooLarge(op: "convolution", value: v)
         }
         var output = [Int]()
         for d in 0..<dims {
@@ -110,7 +110,7 @@ struct ConvGeometry: Equatable, Sendable {
                            dilation: [Int]? = nil) throws(KernelError) -> ConvGeometry {
         let dims = inputSize.count
         guard (1...3).contains(dims) else {
-            throw .invalidArgument("transposed convolution expects 1 to 3 spatial dims, got \(dims)")
+            throw .spatialDims(op: "transposed convolution", dims: dims)
         }
         let ones = Array(repeating: 1, count: dims), zeros = Array(repeating: 0, count: dims)
         let stride = stride ?? ones, dilation = dilation ?? ones
@@ -123,10 +123,10 @@ struct ConvGeometry: Equatable, Sendable {
         try checkDims(inputSize, count: dims, minimum: 1, "input size")
         guard batch >= 0, inChannels >= 1, outChannels >= 1, groups >= 1,
               inChannels % groups == 0, outChannels % groups == 0 else {
-            throw .invalidArgument("in_channels (\(inChannels)) and out_channels (\(outChannels)) must be divisible by groups (\(groups))")
+            throw .groups(inChannels: inChannels, outChannels: outChannels, groups: groups)
         }
         for v in kernelSize + stride + dilation + padding + outputPadding + inputSize where v > kernelElementLimit {
-            throw .invalidArgument("transposed convolution argument \(v) is too large")
+            throw .argumentTooLarge(op: "transposed convolution", value: v)
         }
         var output = [Int]()
         for d in 0..<dims {

@@ -33,7 +33,7 @@ struct InterpolateGeometry: Equatable, Sendable {
          recomputeScaleFactor: Bool = false) throws(KernelError) {
         let dims = inputSize.count
         guard (1...3).contains(dims) else {
-            throw .invalidArgument("interpolate expects 1 to 3 spatial dims, got \(dims)")
+            throw .spatialDims(op: "interpolate", dims: dims)
         }
         guard mode != .area else {
             throw .invalidArgument("area interpolation is adaptive average pooling, not a resampling kernel")

@@ -28,17 +28,6 @@ extension Double: KernelScalar {
     }
 }
 
-/// Bad arguments to a spatial kernel (shapes, sizes, options), in PyTorch's words where it has them.
-public enum KernelError: Error, CustomStringConvertible, Equatable, Sendable {
-    case invalidArgument(String)
-
-    public var description: String {
-        switch self {
-        case .invalidArgument(let message): return message
-        }
-    }
-}
-
 /// Splits `count` independent items over the cores when the total work (`count * costPerItem`
 /// elementary operations) is worth a thread hop; runs inline otherwise.
 @inline(__always)
@@ -77,10 +66,10 @@ let kernelWorkerCount: Int = {
 /// Checks a list of per-dimension integers: `count` entries, each at least `minimum`.
 func checkDims(_ values: [Int], count: Int, minimum: Int, _ what: String) throws(KernelError) {
     guard values.count == count else {
-        throw .invalidArgument("expected \(count) values for \(what), got \(values.count)")
+        throw .valueCount(what: what, expected: count, got: values.count)
     }
     for v in values where v < minimum {
-        throw .invalidArgument("\(what) must be at least \(minimum), got \(values)")
+        throw .belowMinimum(what: what, minimum: minimum, values: values)
     }
 }
 
@@ -97,10 +86,10 @@ let kernelElementLimit = 1 << 30
 func checkedProduct(_ factors: [Int], _ what: String) throws(KernelError) -> Int {
     var total = 1
     for f in factors {
-        guard f >= 0 else { throw .invalidArgument("\(what): negative size in \(factors)") }
+        guard f >= 0 else { throw .negativeSize(what: what, factors: factors) }
         let (p, overflow) = total.multipliedReportingOverflow(by: f)
         guard !overflow, p <= kernelElementLimit else {
-            throw .invalidArgument("\(what) of \(factors) elements is too large")
+            throw .tooManyElements(what: what, factors: factors)
         }
         total = p
     }

@@ -24,7 +24,7 @@ struct PoolGeometry: Equatable, Sendable {
          padding: [Int]? = nil, dilation: [Int]? = nil, ceilMode: Bool = false) throws(KernelError) {
         let dims = inputSize.count
         guard (1...3).contains(dims) else {
-            throw .invalidArgument("pooling expects 1 to 3 spatial dims, got \(dims)")
+            throw .spatialDims(op: "pooling", dims: dims)
         }
         let stride = stride.flatMap { $0.isEmpty ? nil : $0 } ?? kernelSize
         let padding = padding ?? Array(repeating: 0, count: dims)
@@ -36,7 +36,7 @@ struct PoolGeometry: Equatable, Sendable {
         try checkDims(inputSize, count: dims, minimum: 1, "input size")
         guard planes >= 0 else { throw .invalidArgument("negative plane count") }
         for v in kernelSize + stride + padding + dilation + inputSize where v > kernelElementLimit {
-            throw .invalidArgument("pooling argument \(v) is too large")
+            throw .argumentTooLarge(op: "pooling", value: v)
         }
         var output = [Int]()
         for d in 0..<dims {

@@ -67,6 +67,7 @@ enum OpTable {
         "eq": { x, _ in try x[0].eq(x[1]) },
         "sum": { x, _ in x[0].sum() },
         "sum_dims": { x, a in try x[0].sum(dims: a.ints("dims"), keepdim: a.bool("keepdim")) },
+        "logsumexp": { x, a in try x[0].logsumexp(dims: a.ints("dims"), keepdim: a.bool("keepdim")) },
         "mean": { x, _ in x[0].mean() },
         "mean_dims": { x, a in try x[0].mean(dims: a.ints("dims"), keepdim: a.bool("keepdim")) },
         "var": { x, a in try x[0].variance(dims: a.optionalInts("dims"), correction: a.int("correction"), keepdim: a.bool("keepdim")) },

@@ -1,0 +1,153 @@
+import CkptTensor
+
+// Pointwise activations. Each is one tensor op (its gradient rule lives with the op in CkptTensor) and its schema,
+// which also gives the functional form: `F.leaky_relu(x, 0.2)` builds what `nn.LeakyReLU(0.2)` is and runs it.
+
+/// `nn.ReLU(inplace=False)`: `max(x, 0)`.
+public final class ReLU: UnaryModule {
+    public static let schema = LayerSchema("ReLU", "inplace=False", repr: "[inplace={inplace}]", functional: .named("relu", aliases: ["relu_"]),
+                                           attributes: { (m: ReLU) in ["inplace": m.inplace] }) { a in ReLU(inplace: try a["inplace"]) }
+    public override var schema: LayerSchema? { ReLU.schema }
+    public let inplace: Bool
+    public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { x.relu() }
+}
+
+/// `nn.LeakyReLU(negative_slope=0.01, inplace=False)`: `x > 0 ? x : slope·x`.
+public final class LeakyReLU: UnaryModule {
+    public static let schema = LayerSchema("LeakyReLU", "negative_slope=0.01, inplace=False", repr: "negative_slope={negative_slope}[, inplace={inplace}]",
+                                           functional: .named("leaky_relu"),
+                                           attributes: { (m: LeakyReLU) in ["negative_slope": m.negativeSlope, "inplace": m.inplace] }) { a in
+        LeakyReLU(negativeSlope: try a["negative_slope"], inplace: try a["inplace"])
+    }
+    public override var schema: LayerSchema? { LeakyReLU.schema }
+    public let negativeSlope: Double
+    public let inplace: Bool
+    public init(negativeSlope: Double = 0.01, inplace: Bool = false) { self.negativeSlope = negativeSlope; self.inplace = inplace; super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { x.leakyRelu(Float(negativeSlope)) }
+}
+
+/// `nn.ELU(alpha=1.0, inplace=False)`: `x > 0 ? x : alpha·(eˣ − 1)`.
+public final class ELU: UnaryModule {
+    public static let schema = LayerSchema("ELU", "alpha=1.0, inplace=False", repr: "alpha={alpha}[, inplace={inplace}]", functional: .named("elu"),
+                                           attributes: { (m: ELU) in ["alpha": m.alpha, "inplace": m.inplace] }) { a in
+        ELU(alpha: try a["alpha"], inplace: try a["inplace"])
+    }
+    public override var schema: LayerSchema? { ELU.schema }
+    public let alpha: Double
+    public let inplace: Bool
+    public init(alpha: Double = 1, inplace: Bool = false) { self.alpha = alpha; self.inplace = inplace; super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { x.elu(alpha: Float(alpha)) }
+}
+
+/// `nn.CELU(alpha=1.0, inplace=False)`: `max(0, x) + min(0, alpha·(exp(x/alpha) − 1))`.
+public final class CELU: UnaryModule {
+    public static let schema = LayerSchema("CELU", "alpha=1.0, inplace=False", repr: "alpha={alpha}[, inplace={inplace}]", functional: .named("celu"),
+                                           attributes: { (m: CELU) in ["alpha": m.alpha, "inplace": m.inplace] }) { a in
+        CELU(alpha: try a["alpha"], inplace: try a["inplace"])
+    }
+    public override var schema: LayerSchema? { CELU.schema }
+    public let alpha: NumberArgument
+    public let inplace: Bool
+    public init(alpha: NumberArgument = 1.0, inplace: Bool = false) { self.alpha = alpha; self.inplace = inplace; super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { x.celu(alpha: alpha.value) }
+}
+
+/// `nn.SELU(inplace=False)`: `scale·elu(x, alpha)` with the self-normalising constants.
+public final class SELU: UnaryModule {
+    public static let schema = LayerSchema("SELU", "inplace=False", repr: "[inplace={inplace}]", functional: .named("selu"),
+                                           attributes: { (m: SELU) in ["inplace": m.inplace] }) { a in SELU(inplace: try a["inplace"]) }
+    public override var schema: LayerSchema? { SELU.schema }
+    public let inplace: Bool
+    public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { x.selu() }
+}
+
+/// `nn.GELU(approximate='none')`: `x·Φ(x)`, exact or with PyTorch's tanh approximation.
+public final class GELU: UnaryModule {
+    public static let schema = LayerSchema("GELU", "approximate='none'", repr: "approximate={approximate!r}", functional: .named("gelu"),
+                                           attributes: { (m: GELU) in ["approximate": m.approximate] }) { a in GELU(approximate: try a["approximate"]) }
+    public override var schema: LayerSchema? { GELU.schema }
+    public let approximate: Tensor.GeluApproximation
+    public init(approximate: Tensor.GeluApproximation = .none) { self.approximate = approximate; super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { x.gelu(approximate: approximate) }
+}
+
+/// `nn.Softplus(beta=1.0, threshold=20.0)`: `log(1 + e^(βx))/β`, linear past the threshold.
+public final class Softplus: UnaryModule {
+    public static let schema = LayerSchema("Softplus", "beta=1.0, threshold=20.0", repr: "beta={beta}, threshold={threshold}",
+                                           functional: .named("softplus"),
+                                           attributes: { (m: Softplus) in ["beta": m.beta, "threshold": m.threshold] }) { a in
+        Softplus(beta: try a["beta"], threshold: try a["threshold"])
+    }
+    public override var schema: LayerSchema? { Softplus.schema }
+    public let beta: Double
+    public let threshold: Double
+    public init(beta: Double = 1, threshold: Double = 20) { self.beta = beta; self.threshold = threshold; super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { x.softplus(beta: Float(beta), threshold: Float(threshold)) }
+}
+
+/// `nn.Sigmoid()`: `1/(1 + e⁻ˣ)`.
+public final class Sigmoid: UnaryModule {
+    public static let schema = LayerSchema("Sigmoid", "", functional: .named("sigmoid")) { _ in Sigmoid() }
+    public override var schema: LayerSchema? { Sigmoid.schema }
+    public override init() { super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { x.sigmoid() }
+}
+
+/// `nn.Tanh()`: hyperbolic tangent.
+public final class Tanh: UnaryModule {
+    public static let schema = LayerSchema("Tanh", "", functional: .named("tanh")) { _ in Tanh() }
+    public override var schema: LayerSchema? { Tanh.schema }
+    public override init() { super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { x.tanh() }
+}
+
+/// `nn.SiLU(inplace=False)`: `x·σ(x)`.
+public final class SiLU: UnaryModule {
+    public static let schema = LayerSchema("SiLU", "inplace=False", repr: "[inplace={inplace}]", functional: .named("silu"),
+                                           attributes: { (m: SiLU) in ["inplace": m.inplace] }) { a in SiLU(inplace: try a["inplace"]) }
+    public override var schema: LayerSchema? { SiLU.schema }
+    public let inplace: Bool
+    public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { x.silu() }
+}
+
+/// `nn.Mish(inplace=False)`: `x·tanh(softplus(x))`.
+public final class Mish: UnaryModule {
+    public static let schema = LayerSchema("Mish", "inplace=False", repr: "[inplace={inplace}]", functional: .named("mish"),
+                                           attributes: { (m: Mish) in ["inplace": m.inplace] }) { a in Mish(inplace: try a["inplace"]) }
+    public override var schema: LayerSchema? { Mish.schema }
+    public let inplace: Bool
+    public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { x.mish() }
+}
+
+/// `nn.LogSigmoid()`: `log σ(x)`.
+public final class LogSigmoid: UnaryModule {
+    public static let schema = LayerSchema("LogSigmoid", "", functional: .named("logsigmoid")) { _ in LogSigmoid() }
+    public override var schema: LayerSchema? { LogSigmoid.schema }
+    public override init() { super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { x.logSigmoid() }
+}
+
+/// `nn.Softsign()`: `x / (1 + |x|)`.
+public final class Softsign: UnaryModule {
+    public static let schema = LayerSchema("Softsign", "", functional: .named("softsign")) { _ in Softsign() }
+    public override var schema: LayerSchema? { Softsign.schema }
+    public override init() { super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { try x.softsign() }
+}
+
+/// `nn.Tanhshrink()`: `x − tanh(x)`.
+public final class Tanhshrink: UnaryModule {
+    public static let schema = LayerSchema("Tanhshrink", "", functional: .named("tanhshrink")) { _ in Tanhshrink() }
+    public override var schema: LayerSchema? { Tanhshrink.schema }
+    public override init() { super.init() }
+    public override func forward(_ x: Tensor) throws -> Tensor { try x.tanhshrink() }
+}
+
+extension LayerSchema {
+    /// The pointwise activations.
+    static let activations: [LayerSchema] = [ReLU.schema, LeakyReLU.schema, ELU.schema, CELU.schema, SELU.schema, GELU.schema, Softplus.schema, Sigmoid.schema, Tanh.schema, SiLU.schema, Mish.schema, LogSigmoid.schema, Softsign.schema, Tanhshrink.schema]
+}

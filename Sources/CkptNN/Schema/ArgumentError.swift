@@ -1,0 +1,24 @@
+/// A call whose arguments do not fit its signature, in Python's words, or a layer size a file may not ask for.
+public enum ArgumentError: Error, CustomStringConvertible, Equatable, Sendable {
+    case tooManyPositional(callee: String, takes: Int, given: Int)
+    case unexpectedKeyword(callee: String, name: String)
+    case multipleValues(callee: String, name: String)
+    case missing(callee: String, name: String)
+    case wrongType(callee: String, name: String, expected: String, got: String)
+    case belowMinimum(callee: String, name: String, minimum: Int, got: Int)
+    case tooLarge(callee: String, elements: Double)
+
+    public var description: String {
+        switch self {
+        case let .tooManyPositional(callee, takes, given):
+            return "\(callee)() takes \(takes) positional arguments but \(given) were given"
+        case let .unexpectedKeyword(callee, name): return "\(callee)() got an unexpected keyword argument '\(name)'"
+        case let .multipleValues(callee, name): return "\(callee)() got multiple values for argument '\(name)'"
+        case let .missing(callee, name): return "\(callee)() missing required argument '\(name)'"
+        case let .wrongType(callee, name, expected, got): return "\(callee)(): '\(name)' must be \(expected), got \(got)"
+        case let .belowMinimum(callee, name, minimum, got): return "\(callee)(): '\(name)' must be at least \(minimum), got \(got)"
+        case let .tooLarge(callee, elements):
+            return "\(callee)(…) is too large for ckpt's engine (sizes multiply to \(elements < 9.2e18 ? String(Int(elements)) : "\(elements)"))"
+        }
+    }
+}

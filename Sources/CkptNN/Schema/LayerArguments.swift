@@ -1,0 +1,71 @@
+import CkptTensor
+
+/// A layer's arguments bound to its schema's signature, as Python binds a call: what a model file's line gave
+/// (`Conv2d(1, 6, kernel_size=(5, 5))`) or what a functional call passed, with the schema's defaults behind them.
+public struct LayerArguments {
+    public let schema: LayerSchema
+    /// The class name as printed (a subclass matched by its signature keeps its own: `BartScaledWordEmbedding`).
+    public let className: String
+    /// The arguments given, by parameter name.
+    public let given: [String: ArgumentValue]
+    /// Printed children that are layers, bound to their own schemas (MultiheadAttention's size is its `out_proj`'s).
+    public let children: [String: LayerArguments]
+
+    /// Binds `args` and `keywords` to `schema`, and checks sizes before anything is allocated.
+    public init(_ schema: LayerSchema, className: String? = nil, args: [ArgumentValue] = [],
+                keywords: [(name: String, value: ArgumentValue)] = [], children: [String: LayerArguments] = [:]) throws {
+        let callee = className ?? schema.name
+        self.schema = schema
+        self.className = callee
+        self.given = try schema.signature.bind(args, keywords, callee: callee).values
+        self.children = children
+        try checkSizes()
+    }
+
+    /// The argument `name` converted to `T`: as given, else the schema's default.
+    public subscript<T: ArgumentConvertible>(_ name: String) -> T {
+        get throws {
+            let v = value(name)
+            guard let converted = T(argument: v) else {
+                throw ArgumentError.wrongType(callee: className, name: name, expected: T.expected,
+                                              got: given[name] == nil ? "nothing" : v.pythonRepr)
+            }
+            return converted
+        }
+    }
+
+    /// The argument `name` as given, else its default, else None.
+    public func value(_ name: String) -> ArgumentValue { given[name] ?? schema.signature.parameter(name)?.defaultValue ?? .none }
+
+    /// Whether `name` was given, and not as None.
+    public func isGiven(_ name: String) -> Bool { given[name].map { !$0.isNone } ?? false }
+
+    /// Names of size arguments (at least 0, multiplied into the layer's size), of those at least 1 that multiply too,
+    /// and of those only at least 1. PyTorch's own names, so every layer's signature is covered.
+    static let sizes: Set<String> = ["in_features", "out_features", "in1_features", "in2_features", "in_channels", "out_channels",
+                                     "num_features", "num_embeddings", "embedding_dim", "input_size", "hidden_size", "num_channels",
+                                     "normalized_shape", "output_size", "embed_dim", "num_parameters", "nf", "nx", "d_model",
+                                     "dim_feedforward"]
+    static let factors: Set<String> = ["kernel_size", "num_layers"]
+    static let positive: Set<String> = ["stride", "dilation", "groups", "num_groups", "upscale_factor", "downscale_factor"]
+    static let nonNegative: Set<String> = ["padding"]
+
+    /// Sizes from a file are checked before any layer allocates: none negative, and no layer whose sizes multiply
+    /// (times 16, room for LSTM's four gates and two directions) past 2^31, or 2^36 when only shapes are built — a
+    /// layer built for keys and shapes touches no memory and may be as large as a 405B model's 128256 × 16384 head.
+    private func checkSizes() throws {
+        var product = 1.0
+        for (name, v) in given {
+            let inProduct = Self.sizes.contains(name) || Self.factors.contains(name)
+            let minimum = Self.factors.contains(name) || Self.positive.contains(name) ? 1
+                : (Self.sizes.contains(name) || Self.nonNegative.contains(name) ? 0 : nil)
+            guard let minimum, let list = v.intList else { continue }
+            for x in list {
+                guard x >= minimum else { throw ArgumentError.belowMinimum(callee: className, name: name, minimum: minimum, got: x) }
+                if inProduct { product *= Double(max(x, 1)) }
+            }
+        }
+        let limit = Double(EngineContext.current.maxLayerElements)
+        guard product * 16 <= limit else { throw ArgumentError.tooLarge(callee: className, elements: product) }
+    }
+}

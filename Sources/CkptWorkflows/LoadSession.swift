@@ -1,0 +1,103 @@
+import CkptCore
+import CkptFormats
+import CkptNN
+import CkptReports
+import CkptTensor
+import OrderedCollections
+
+/// One model and one checkpoint on their way into each other: the model built, the checkpoint read (a training
+/// checkpoint's weights entry found), its keys renamed and matched to the model's, then loaded as
+/// `load_state_dict` does. load-into, verify and run are this session plus what they do with the result.
+///
+/// Reading order is the error order a user sees: the model first, then the checkpoint, then the `--map` rules.
+/// A session keeps the engine context it was opened in (its generator, limits, hooks) and runs its later work in
+/// it too, wherever that work is called from.
+public final class LoadSession {
+    public let model: ModelSource
+    public let checkpoint: CheckpointReference
+    public let options: LoadOptions
+    /// The model; with `values: false` only its keys and shapes are real.
+    public let module: Module
+    /// The checkpoint's tensors under the model's names, the renames, and what `--match shape` left ambiguous.
+    public let alignment: KeyAlignment
+    /// Which entry of a training checkpoint the weights came from, when the session chose it.
+    public let entryNote: String?
+    /// Whether `load()` copies values (the model was built with real tensors) or checks keys and shapes only.
+    public let values: Bool
+    /// The outcome of the last `load()`.
+    public private(set) var result: LoadReport?
+    /// The engine context the session was opened in, and runs in.
+    public let context: EngineContext
+
+    /// Builds the model and reads and aligns the checkpoint; nothing is loaded yet. With `values: false` the model
+    /// holds shapes only (any size; no tensor bytes are read by `load()`).
+    public init(model: ModelSource, checkpoint: CheckpointReference, options: LoadOptions = LoadOptions(), values: Bool = true) throws {
+        self.model = model
+        self.checkpoint = checkpoint
+        self.options = options
+        self.values = values
+        context = EngineContext.current
+        module = try model.build(initialized: values)
+        let (tensors, note) = try checkpoint.modelTensors()
+        entryNote = note
+        alignment = try KeyAlignment(tensors, modelShapes: module.stateDict().map { (key: $0.key, shape: $0.value.shape) },
+                                     keyMap: try KeyMap(options.keyMap), matchShapes: options.matching == .shape)
+    }
+
+    /// The checkpoint-key → model-key mapping `load()` would follow (`load-into --plan`), with the notes.
+    public var plan: LoadPlan {
+        LoadPlan(modelShapes: module.stateDict().map { (key: $0.key, shape: $0.value.shape) },
+                 checkpointShapes: alignment.tensors.map { (key: $0.key, shape: $0.value.shape) },
+                 renamed: alignment.renamed, notes: alignment.notes)
+    }
+
+    /// Loads the aligned tensors as `load_state_dict(strict=)` does and reports every problem at once, with the
+    /// diagnosis: the entry used, ambiguous matches, tied weights, and `LoadDiagnosis`' known causes.
+    public func load() throws -> LoadIntoReport {
+        let tensors = alignment.tensors
+        let result = try run { values ? try module.load(tensors, strict: options.strict) : try module.loadReport(tensors, strict: options.strict) }
+        self.result = result
+        return LoadIntoReport(model: model.path, checkpoint: checkpoint.reference, modelClass: module.typeName,
+                              modelTensors: module.stateDict().count, load: result, renamed: alignment.renamed,
+                              notes: (entryNote.map { [$0] } ?? []) + alignment.notes + tieNotes(result))
+    }
+
+    /// `load-into`: loads, and when everything loaded and `output` is given, writes the model's state_dict there
+    /// (model key names, in `output`'s format). The session must have been built with `values: true` to write.
+    public func loadInto(writingTo output: String?) throws -> LoadIntoReport {
+        let report = try load()
+        if let output, report.ok { try writeStateDict(to: output) }
+        return report
+    }
+
+    /// Writes the model's state_dict after `load()`: the checkpoint's bytes for the keys that loaded (lossless, in
+    /// their stored dtype), the model's own values for the rest.
+    public func writeStateDict(to path: String) throws {
+        guard let format = CheckpointFormat.forWriting(path: path) else {
+            throw PathError(path: path, .unknownExtension(extensions: ".pt .h5 .safetensors .npz"))
+        }
+        let done = Set(result?.loaded ?? [])
+        var out = OrderedDictionary<String, TensorEntry>()
+        for (key, entry) in try module.stateDictEntries() {
+            if done.contains(key), let saved = alignment.tensors[key] { out[key] = saved } else { out[key] = entry }
+        }
+        try Checkpoint.write(StateDict(tensors: out), to: path, format: format)
+    }
+
+    /// Runs `body` in the session's engine context.
+    func run<R>(_ body: () throws -> R) rethrows -> R {
+        try EngineContext.with(context, body)
+    }
+
+    /// Diagnosis lines for missing keys that are (or probably should be) tied to a loaded embedding.
+    private func tieNotes(_ result: LoadReport) -> [String] {
+        let own = module.stateDict()
+        var ties: [String: String] = [:]
+        for key in result.missingKeys {
+            if let t = own[key], let partner = own.first(where: { $0.key != key && $0.value === t })?.key { ties[key] = partner }
+        }
+        return TieDiagnosis.suggest(missing: result.missingKeys, ties: ties, loaded: Set(result.loaded),
+                                    modelShapes: Dictionary(own.map { ($0.key, $0.value.shape) }) { a, _ in a },
+                                    checkpointShapes: Dictionary(alignment.tensors.map { ($0.key, $0.value.shape) }) { a, _ in a })
+    }
+}
