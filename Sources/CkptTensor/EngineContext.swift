@@ -30,21 +30,28 @@ public struct EngineContext: Sendable {
     /// A context with the defaults: grad on, tensors initialised, standard limits, a new generator seeded 0.
     public init() {}
 
-    @TaskLocal private static var running = EngineContext()
+    /// A context as installed for a task: boxed, so that every op reading a setting (grad mode, shapes-only) costs
+    /// one reference count instead of a copy of the whole value.
+    private final class Installed: Sendable {
+        let context: EngineContext
+        init(_ context: EngineContext) { self.context = context }
+    }
+
+    @TaskLocal private static var running = Installed(EngineContext())
 
     /// The context of the code running now.
-    public static var current: EngineContext { running }
+    public static var current: EngineContext { running.context }
 
     /// Runs `body` with `context` as the current context.
     public static func with<R>(_ context: EngineContext, _ body: () throws -> R) rethrows -> R {
-        try $running.withValue(context, operation: body)
+        try $running.withValue(Installed(context), operation: body)
     }
 
     /// Runs `body` with the current context changed by `change`: `EngineContext.with({ $0.isShapesOnly = true }) { … }`.
     public static func with<R>(_ change: (inout EngineContext) -> Void, _ body: () throws -> R) rethrows -> R {
         var context = current
         change(&context)
-        return try $running.withValue(context, operation: body)
+        return try $running.withValue(Installed(context), operation: body)
     }
 
     /// Runs `body` with one setting of the current context changed: `EngineContext.with(\.isGradEnabled, false) { … }`.
@@ -52,19 +59,29 @@ public struct EngineContext: Sendable {
                                   _ body: () throws -> R) rethrows -> R {
         var context = current
         context[keyPath: setting] = value
-        return try $running.withValue(context, operation: body)
+        return try $running.withValue(Installed(context), operation: body)
+    }
+
+    /// `with(\.isGradEnabled, enabled, body)` for the ops' own `noGrad` scopes, which nest often: a scope that changes
+    /// nothing installs nothing.
+    static func with<R>(gradEnabled enabled: Bool, _ body: () throws -> R) rethrows -> R {
+        let installed = running
+        if installed.context.isGradEnabled == enabled { return try body() }
+        var context = installed.context
+        context.isGradEnabled = enabled
+        return try $running.withValue(Installed(context), operation: body)
     }
 
     /// Runs the asynchronous `body` with `context` as the current context (child tasks it starts inherit it).
     public static func with<R>(_ context: EngineContext, _ body: () async throws -> R) async rethrows -> R {
-        try await $running.withValue(context, operation: body)
+        try await $running.withValue(Installed(context), operation: body)
     }
 
     /// Runs the asynchronous `body` with the current context changed by `change`.
     public static func with<R>(_ change: (inout EngineContext) -> Void, _ body: () async throws -> R) async rethrows -> R {
         var context = current
         change(&context)
-        return try await $running.withValue(context, operation: body)
+        return try await $running.withValue(Installed(context), operation: body)
     }
 
     /// Runs the asynchronous `body` with one setting of the current context changed.
@@ -72,7 +89,7 @@ public struct EngineContext: Sendable {
                                   _ body: () async throws -> R) async rethrows -> R {
         var context = current
         context[keyPath: setting] = value
-        return try await $running.withValue(context, operation: body)
+        return try await $running.withValue(Installed(context), operation: body)
     }
 
     /// The value attached under `key`, or the key's default. Targets above the engine keep their own typed values in

@@ -8,12 +8,12 @@ extension Tensor {
     /// Runs `body` without recording any graph, as `with torch.no_grad():` (the current `EngineContext` with
     /// `isGradEnabled` false).
     public static func noGrad<R>(_ body: () throws -> R) rethrows -> R {
-        try EngineContext.with(\.isGradEnabled, false, body)
+        try EngineContext.with(gradEnabled: false, body)
     }
 
     /// Runs `body` with graph recording on (undoes an enclosing `noGrad`).
     public static func enableGrad<R>(_ body: () throws -> R) rethrows -> R {
-        try EngineContext.with(\.isGradEnabled, true, body)
+        try EngineContext.with(gradEnabled: true, body)
     }
 
     /// The edge an op's node stores for this input: its `gradFn`, its `AccumulateGrad` when it is a
