@@ -2,7 +2,6 @@ extension LayerSchema {
     /// Every layer ckpt implements, family by family (each family's list is in its file under Layers/).
     public static let standard: [LayerSchema] = [
         activations,
-        piecewiseActivations,
         softmaxes,
         linear,
         convolutions,
