@@ -11,6 +11,9 @@ public struct StateDict: Sendable {
     /// the metadata, but not state_dict entries: writers do not write them (a GGUF converted to `.pt` loads as
     /// a plain `{name: tensor}` state_dict).
     public var fileMetadata: OrderedDictionary<String, CheckpointValue>
+    /// The keys the file itself records as buffers rather than parameters (a TorchScript archive's `__buffers__`),
+    /// every other tensor being a parameter; nil when the file does not say, and `count` goes by names and dtypes.
+    public var bufferKeys: Set<String>?
 
     public init(root: CheckpointValue, attributes: OrderedDictionary<String, String> = [:]) {
         self.root = root
@@ -86,6 +89,9 @@ public struct StateDict: Sendable {
         }
         var sub = StateDict(root: node, attributes: attributes)
         sub.fileMetadata = fileMetadata
+        sub.bufferKeys = bufferKeys.map { keys in
+            Set(keys.compactMap { $0 == path ? "" : $0.hasPrefix(path + ".") ? String($0.dropFirst(path.count + 1)) : nil })
+        }
         return sub
     }
 
@@ -107,6 +113,7 @@ public struct StateDict: Sendable {
         }
         var mapped = StateDict(root: try map(root, ""), attributes: attributes)
         mapped.fileMetadata = fileMetadata
+        mapped.bufferKeys = bufferKeys
         return mapped
     }
 
