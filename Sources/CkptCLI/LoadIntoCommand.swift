@@ -11,13 +11,7 @@ struct LoadIntoCommand: ParsableCommand {
             not fail; size mismatches always fail), 1 when it does not, 2 on trouble.
             """)
 
-    @Argument(help: "The model file: print(model) text, optionally with a pasted forward.")
-    var model: String
-
-    @Argument(help: "The checkpoint (FILE or FILE#ENTRY).")
-    var checkpoint: String
-
-    @OptionGroup var load: LoadArguments
+    @OptionGroup var load: SessionArguments
 
     @Flag(help: "Print the checkpoint-key → model-key mapping without loading.")
     var plan = false
@@ -30,8 +24,7 @@ struct LoadIntoCommand: ParsableCommand {
     func run() throws {
         try CLI.answer {
             // Without -o only keys and shapes matter: the model holds no values and no tensor bytes are read.
-            let session = try LoadSession(model: ModelSource(argument: model), checkpoint: CheckpointReference(checkpoint),
-                                          options: load.options, values: outputFile != nil)
+            let session = try load.open(values: outputFile != nil)
             if plan {
                 if !output.quiet { print(LoadIntoText.render(session.plan)) }
                 return true

@@ -11,8 +11,7 @@ struct VerifyCommand: ParsableCommand {
             Exit status 0 when everything loads and matches, 1 when not, 2 on trouble.
             """)
 
-    @Argument(help: "The model file.") var model: String
-    @Argument(help: "The checkpoint (FILE or FILE#ENTRY).") var checkpoint: String
+    @OptionGroup var load: SessionArguments
     @OptionGroup var inputs: InputArguments
     @Option(help: ArgumentHelp("Expected outputs: a file with one tensor per output, or FILE#KEY (repeatable).", valueName: "file[#key]"))
     var expect: [String] = []
@@ -20,14 +19,11 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Relative tolerance.") var rtol: Double = 1e-4
     @Flag(help: "Also run backward from the sum of the outputs and check every parameter gets a finite gradient.")
     var backward = false
-    @OptionGroup var load: LoadArguments
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try CLI.answer {
-            let session = try LoadSession(model: ModelSource(argument: model), checkpoint: CheckpointReference(checkpoint),
-                                          options: load.options)
-            let report = try session.verify(inputs: inputs.inputs, expected: expect, atol: atol, rtol: rtol, backward: backward)
+            let report = try load.open().verify(inputs: inputs.inputs, expected: expect, atol: atol, rtol: rtol, backward: backward)
             try output.print(report) { VerifyText.render(report) }
             return report.ok
         }

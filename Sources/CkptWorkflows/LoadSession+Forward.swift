@@ -10,7 +10,7 @@ extension LoadSession {
     /// Runs the model's forward pass in eval mode on `inputs`, tracking gradients only when asked (for backward);
     /// the outputs in order, tuples flattened. A failing forward is a `PathError` naming the model.
     public func forward(_ inputs: ForwardInputs, gradients: Bool = false) throws -> [Tensor] {
-        try run {
+        try inContext {
             module.eval()
             let arguments = try inputs.values()
             do {
@@ -43,7 +43,7 @@ extension LoadSession {
             module.zeroGrad()
             var total: Tensor?
             for out in outputs where out.requiresGrad { total = try total.map { try $0 + out.sum() } ?? out.sum() }
-            if let total { try run { try total.backward() } }
+            if let total { try inContext { try total.backward() } }
             report.set(VerifyReport.Gradients(parameters: module.namedParameters().map { (name: $0.0, gradient: $0.1.grad?.scalars) }))
         }
         return report

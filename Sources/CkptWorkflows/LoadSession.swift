@@ -55,7 +55,7 @@ public final class LoadSession {
     /// diagnosis: the entry used, ambiguous matches, tied weights, and `LoadDiagnosis`' known causes.
     public func load() throws -> LoadIntoReport {
         let tensors = alignment.tensors
-        let result = try run { values ? try module.load(tensors, strict: options.strict) : try module.loadReport(tensors, strict: options.strict) }
+        let result = try inContext { values ? try module.load(tensors, strict: options.strict) : try module.loadReport(tensors, strict: options.strict) }
         self.result = result
         return LoadIntoReport(model: model.path, checkpoint: checkpoint.reference, modelClass: module.typeName,
                               modelTensors: module.stateDict().count, load: result, renamed: alignment.renamed,
@@ -85,7 +85,7 @@ public final class LoadSession {
     }
 
     /// Runs `body` in the session's engine context.
-    func run<R>(_ body: () throws -> R) rethrows -> R {
+    func inContext<R>(_ body: () throws -> R) rethrows -> R {
         try EngineContext.with(context, body)
     }
 

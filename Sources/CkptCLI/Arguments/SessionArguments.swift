@@ -1,7 +1,26 @@
 import ArgumentParser
 import CkptWorkflows
 
-/// `--strict/--no-strict`, `--map` and `--match`: how load-into, verify and run load a checkpoint.
+/// MODEL, CHECKPOINT and how to load one into the other: the arguments load-into, verify and run share, and the
+/// `LoadSession` they open. (When MODEL may be a model folder, CHECKPOINT becomes optional here: the folder's own
+/// weights, `ModelSource.ownWeights`.)
+struct SessionArguments: ParsableArguments {
+    @Argument(help: "The model file: print(model) text, optionally with a pasted forward.")
+    var model: String
+
+    @Argument(help: "The checkpoint (FILE or FILE#ENTRY).")
+    var checkpoint: String
+
+    @OptionGroup var load: LoadArguments
+
+    /// Builds the model (`values: false`: keys and shapes only), reads the checkpoint and aligns its keys.
+    func open(values: Bool = true) throws -> LoadSession {
+        try LoadSession(model: ModelSource(argument: model), checkpoint: CheckpointReference(checkpoint),
+                        options: load.options, values: values)
+    }
+}
+
+/// `--strict/--no-strict`, `--map` and `--match`: how a checkpoint is loaded.
 struct LoadArguments: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Fail on missing or unexpected keys, as load_state_dict(strict=True). Size mismatches fail either way.")
     var strict = true
@@ -20,18 +39,4 @@ struct LoadArguments: ParsableArguments {
     var options: LoadOptions {
         LoadOptions(strict: strict, keyMap: map, matching: match == "shape" ? .shape : .names)
     }
-}
-
-/// `--input`, `--input-shape` and `--seed`: the forward pass inputs of verify and run.
-struct InputArguments: ParsableArguments {
-    @Option(help: ArgumentHelp("An input tensor, one per forward argument (repeatable): .npy or FILE#KEY.", valueName: "file[#key]"))
-    var input: [String] = []
-
-    @Option(name: .customLong("input-shape"), help: ArgumentHelp("Random standard-normal input of this shape (repeatable).", valueName: "n,c,…"))
-    var inputShape: [String] = []
-
-    @Option(help: "Seed for random inputs.")
-    var seed: UInt64 = 0
-
-    var inputs: ForwardInputs { ForwardInputs(files: input, shapes: inputShape, seed: seed) }
 }
