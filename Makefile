@@ -1,5 +1,5 @@
 # ckpt: `make demo` and `make test` both start by installing the Debian packages the build needs.
-APT_PACKAGES := libhdf5-dev libzip-dev libopenblas-dev pkg-config
+APT_PACKAGES := libhdf5-dev zlib1g-dev libopenblas-dev pkg-config
 SWIFT ?= swift
 CKPT := .build/release/ckpt
 

@@ -12,6 +12,10 @@ real libraries, comparing with the manifest bit for bit.
   .npz          numpy.load: member order, dtypes, bytes (bfloat16: ckpt may refuse with exit 2; reported).
   .safetensors  safetensors.torch.load_file (the reference validator) + header order = key order,
                 __metadata__ format = pt.
+Then the same for the GGUF fixtures (Fixtures/gguf_files, `--only gguf` for just them): `ckpt convert` of each
+to every writable format read back by the libraries above must hold gguf-py's values (quantized tensors
+dequantized to float32 by gguf.quants, F16/BF16/I*/F64 as stored), keys in GGUF order; a fixture holding
+tensors ckpt does not dequantize (unsupported.gguf, bigendian.gguf's Q8_0) must be refused with exit 2.
 Prints one line per (fixture, format) and a summary; exit status 1 if anything differs.
 """
 import argparse
@@ -174,11 +178,51 @@ def check_inspect(ckpt, name, entry):
     return 'ok', ''
 
 
+def gguf_entries():
+    """{name: manifest-like entry} for the GGUF fixtures: the tensors as gguf-py reads them, quantized ones
+    dequantized (what ckpt convert writes), with `refused` set when ckpt cannot decode every tensor."""
+    import gguf
+    from gguf import GGMLQuantizationType as T
+    from gguf.quants import dequantize
+    folder = ROOT / 'gguf_files'
+    manifest = json.loads((folder / 'manifest.json').read_text())
+    plain = {T.F32, T.F16, T.F64, T.I8, T.I16, T.I32, T.I64}
+    decoded = {T.Q4_0, T.Q4_1, T.Q5_0, T.Q5_1, T.Q8_0, T.Q2_K, T.Q3_K, T.Q4_K, T.Q5_K, T.Q6_K, T.IQ4_NL, T.IQ4_XS}
+    out = {}
+    for name, record in manifest['files'].items():
+        reader = gguf.GGUFReader(str(folder / name))
+        values = np.load(folder / (name + '.values.npz')) if (folder / (name + '.values.npz')).exists() else None
+        items, refused = [], False
+        for t in reader.tensors:
+            q = T(t.tensor_type)
+            shape = [int(x) for x in reversed(t.shape.tolist())]
+            data = np.array(t.data)
+            if q in plain:
+                x = torch.from_numpy(data.astype(data.dtype.newbyteorder('<')).reshape(shape).copy())
+            elif q == T.BF16:
+                x = torch.from_numpy(data.view(np.int16).reshape(shape).copy()).view(torch.bfloat16)
+            elif q == T.Q8_K and values is not None:
+                x = torch.from_numpy(values[t.name])
+            elif q in decoded and reader.byte_order != 'S':
+                x = torch.from_numpy(dequantize(data, q).reshape(shape))
+            else:
+                refused = True
+                continue
+            items.append((t.name, x))
+        out['gguf_files/' + name] = {'format': 'gguf', 'tensors': torch_records(items, sharing=False),
+                                     'refused': refused, 'src': folder / name}
+    return out
+
+
 def check(ckpt, name, entry, fmt, tmp, verbose):
-    src = REF / name
+    src = entry.get('src', REF / name)
     out = pathlib.Path(tmp) / f'{name.replace("/", "_")}.{FORMATS[fmt]}'
     run = subprocess.run([ckpt, 'convert', str(src), str(out)], capture_output=True, text=True, timeout=120)
     has_bf16 = any(r['dtype'] == 'bfloat16' for r in entry['tensors'])
+    if entry.get('refused'):
+        if run.returncode == 2 and len(run.stderr.strip().splitlines()) == 1 and not out.exists():
+            return 'ok', 'refused as expected: ' + run.stderr.strip()
+        return 'FAIL', f'expected a one-line refusal, got exit {run.returncode}: {run.stderr.strip()[:200]}'
     if run.returncode != 0:
         if fmt == 'npz' and has_bf16 and run.returncode == 2:
             return 'refused', run.stderr.strip()
@@ -227,6 +271,14 @@ def main():
             tally[status] = tally.get(status, 0) + 1
             if status != 'ok' or args.verbose:
                 print(f'{status:7} {name} inspect/count: {detail}')
+            for fmt in FORMATS:
+                status, detail = check(os.path.abspath(args.ckpt), name, entry, fmt, tmp, args.verbose)
+                tally[status] = tally.get(status, 0) + 1
+                if status != 'ok' or args.verbose:
+                    print(f'{status:7} {name} -> {fmt}: {detail}')
+        for name, entry in sorted(gguf_entries().items()):
+            if args.only and args.only not in name:
+                continue
             for fmt in FORMATS:
                 status, detail = check(os.path.abspath(args.ckpt), name, entry, fmt, tmp, args.verbose)
                 tally[status] = tally.get(status, 0) + 1

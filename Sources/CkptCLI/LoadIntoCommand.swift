@@ -1,26 +1,21 @@
 import ArgumentParser
 import CkptWorkflows
 
-/// `ckpt load-into MODEL CHECKPOINT`: `load_state_dict` with every problem reported at once.
+/// `ckpt load-into MODEL [CHECKPOINT]`: `load_state_dict` with every problem reported at once.
 struct LoadIntoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load-into",
         abstract: "Load a checkpoint into a model as load_state_dict does; report missing, unexpected and mis-sized keys.",
         discussion: """
-            A model folder (config.json + weights) loads as transformers' from_pretrained does: a tied lm_head absent \
-            from the file is not missing, keys the class ignores (position_ids, rotary_emb.inv_freq, GPT-2's attn.bias) \
-            are not unexpected, and base_model_prefix (bert., transformer., model.) is added or stripped. \
+            A model folder (config.json + weights; CHECKPOINT defaults to its own weights) loads as transformers' \
+            from_pretrained does: a tied lm_head absent from the file is not missing, keys the class ignores \
+            (position_ids, rotary_emb.inv_freq, GPT-2's attn.bias) are not unexpected, and base_model_prefix \
+            (bert., transformer., model.) is added or stripped. \
             Exit status 0 when everything loads (with --no-strict, missing and unexpected keys are reported but do \
             not fail; size mismatches always fail), 1 when it does not, 2 on trouble.
             """)
 
-    @Argument(help: "The model file (print(model) text, optionally with a pasted forward), or a model folder (or its config.json).")
-    var model: String
-
-    @Argument(help: "The checkpoint (FILE or FILE#ENTRY); a model folder's own weights when left out.")
-    var checkpoint: String?
-
-    @OptionGroup var load: LoadArguments
+    @OptionGroup var load: SessionArguments
 
     @Flag(help: "Print the checkpoint-key → model-key mapping without loading.")
     var plan = false
@@ -33,10 +28,7 @@ struct LoadIntoCommand: ParsableCommand {
     func run() throws {
         try CLI.answer {
             // Without -o only keys and shapes matter: the model holds no values and no tensor bytes are read.
-            let source = ModelSource(argument: model)
-            let session = try LoadSession(model: source, checkpoint: try source.checkpoint(checkpoint),
-                                          options: load.options, values: outputFile != nil)
-            session.progress = TimedProgress()
+            let session = try load.open(values: outputFile != nil)
             if plan {
                 if !output.quiet { print(LoadIntoText.render(session.plan)) }
                 return true

@@ -12,22 +12,17 @@ struct RunCommand: ParsableCommand {
             --attention-mask), and the output is the first one: a causal LM's logits, BertModel's last_hidden_state.
             """)
 
-    @Argument(help: "The model file, or a model folder (or its config.json).") var model: String
-    @Argument(help: "The checkpoint (FILE or FILE#ENTRY); a model folder's own weights when left out.") var checkpoint: String?
+    @OptionGroup var load: SessionArguments
     @OptionGroup var inputs: InputArguments
     @Option(name: .short, help: ArgumentHelp("Where to write the outputs.", valueName: "out")) var outputFile: String
-    @OptionGroup var load: LoadArguments
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try CLI.answer {
-            let source = ModelSource(argument: model)
-            let weights = try source.checkpoint(checkpoint)
-            let session = try LoadSession(model: source, checkpoint: weights, options: load.options)
-            session.progress = TimedProgress()
+            let session = try load.open()
             let report = try session.load()
             guard report.ok else {
-                CLI.printError("\(weights): does not load into \(model): " + (report.pytorchError ?? ""))
+                CLI.printError("\(report.checkpoint): does not load into \(report.model): " + (report.pytorchError ?? ""))
                 return false
             }
             let written = try session.run(inputs: inputs.inputs, writingTo: outputFile)

@@ -17,8 +17,7 @@ struct VerifyCommand: ParsableCommand {
             when <= --atol) and cosine similarity. Exit status 0 when everything loads and matches, 1 when not, 2 on trouble.
             """)
 
-    @Argument(help: "The model file, or a model folder (or its config.json).") var model: String
-    @Argument(help: "The checkpoint (FILE or FILE#ENTRY); a model folder's own weights when left out.") var checkpoint: String?
+    @OptionGroup var load: SessionArguments
     @OptionGroup var inputs: InputArguments
     @Option(help: ArgumentHelp("Expected outputs: a file with one tensor per output, or FILE#KEY (repeatable).", valueName: "file[#key]"))
     var expect: [String] = []
@@ -29,7 +28,6 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Another model folder or checkpoint to compare with, by what it computes on the same inputs.", valueName: "other"))
     var against: String?
     @Option(name: .customLong("max-kl"), help: "With --against: the largest mean KL divergence (nats) that passes.") var maxKL: Double = 1e-3
-    @OptionGroup var load: LoadArguments
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -38,8 +36,7 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         try CLI.answer {
-            let source = ModelSource(argument: model)
-            let report = try Verification.run(model: source, checkpoint: try source.checkpoint(checkpoint), options: load.options,
+            let report = try Verification.run(model: load.source, checkpoint: try load.weights(), options: load.load.options,
                                               inputs: inputs.inputs, expected: expect, atol: atol, rtol: rtol, backward: backward,
                                               against: against.map { Verification.Against(other: $0, maxKL: maxKL) },
                                               progress: TimedProgress())

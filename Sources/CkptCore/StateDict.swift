@@ -7,10 +7,15 @@ public struct StateDict: Sendable {
     public var root: CheckpointValue
     /// Format-level string metadata: safetensors `__metadata__`, HDF5 root attributes, Keras versions.
     public var attributes: OrderedDictionary<String, String>
+    /// Typed key/values a file's header holds beside its tensors (GGUF's metadata). Reported by `inspect` with
+    /// the metadata, but not state_dict entries: writers do not write them (a GGUF converted to `.pt` loads as
+    /// a plain `{name: tensor}` state_dict).
+    public var fileMetadata: OrderedDictionary<String, CheckpointValue>
 
     public init(root: CheckpointValue, attributes: OrderedDictionary<String, String> = [:]) {
         self.root = root
         self.attributes = attributes
+        self.fileMetadata = [:]
     }
 
     /// A flat state_dict of tensors in the given order.
@@ -79,7 +84,9 @@ public struct StateDict: Sendable {
                 throw CheckpointError.notFound("no entry '\(path)': '\(path.dropLast(rest.count))' is not a container")
             }
         }
-        return StateDict(root: node, attributes: attributes)
+        var sub = StateDict(root: node, attributes: attributes)
+        sub.fileMetadata = fileMetadata
+        return sub
     }
 
     /// A copy with every tensor replaced by `transform(key, tensor)`, keeping the tree and order.
@@ -98,7 +105,9 @@ public struct StateDict: Sendable {
             default: return v
             }
         }
-        return StateDict(root: try map(root, ""), attributes: attributes)
+        var mapped = StateDict(root: try map(root, ""), attributes: attributes)
+        mapped.fileMetadata = fileMetadata
+        return mapped
     }
 
     /// For each key, the first earlier key whose tensor shares memory with it (tied weights, views).

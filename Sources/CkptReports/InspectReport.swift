@@ -107,6 +107,7 @@ public struct InspectReport: Encodable, Sendable {
         var meta = OrderedDictionary<String, InspectValue>()
         var text = OrderedDictionary<String, String>()
         for (k, v) in stateDict.attributes { meta[k] = .string(v); text[k] = v }
+        for (k, v) in stateDict.fileMetadata { meta[k] = InspectValue(v); text[k] = v.description }
         for (k, v) in stateDict.metadata where filter?.matches(k) ?? true {
             let key = k.isEmpty ? "value" : k
             meta[key] = InspectValue(v)

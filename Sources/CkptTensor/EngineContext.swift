@@ -118,7 +118,8 @@ public protocol EngineContextKey {
 public struct EngineLimits: Sendable, Equatable {
     /// Largest element count one op may allocate (2^30 floats, 4 GiB).
     public var maxOpElements = 1 << 30
-    /// Most parameter and buffer elements a model built to run may hold (2^31: 8 GiB of float32).
+    /// Most parameter and buffer elements a model built to run may hold (2^31: 8 GiB of float32), and the largest
+    /// tensor a model file may declare.
     public var maxModelElements = 1 << 31
     /// Largest product of one layer's size arguments (times 16, room for an LSTM's four gates and two directions)
     /// when the layer is built to run: keeps a hostile file from asking for tens of gigabytes.

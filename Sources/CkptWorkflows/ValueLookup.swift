@@ -21,8 +21,9 @@ public enum ValueLookup {
                 throw FileError(path: reference, .malformed("\(key): \(e.description)"))
             }
         }
-        if let v = checkpoint.stateDict.metadata[key] { return ShowDocument(key: key, dtype: nil, shape: nil, text: v.description) }
-        let close = KeySuggestions.closeMatches(key, in: Array(tensors.keys) + Array(checkpoint.stateDict.metadata.keys))
+        let sd = checkpoint.stateDict
+        if let v = sd.metadata[key] ?? sd.fileMetadata[key] { return ShowDocument(key: key, dtype: nil, shape: nil, text: v.description) }
+        let close = KeySuggestions.closeMatches(key, in: Array(tensors.keys) + Array(sd.metadata.keys) + Array(sd.fileMetadata.keys))
         let hint = close.isEmpty ? "" : " (close matches: \(close.joined(separator: ", ")))"
         throw FileError(path: reference, .notFound("no tensor '\(key)'\(hint)"))
     }

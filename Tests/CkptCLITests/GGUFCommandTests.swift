@@ -75,6 +75,7 @@ import Testing
         let metadata = try #require(j["metadata"] as? [String: Any])
         #expect(metadata["a.uint8"] as? [Int] == [0, 1, 255] && metadata["t.bool.true"] as? Bool == true)
         #expect((metadata["a.long.int32"] as? String)?.hasPrefix("array('int32', 1000, [") == true)
+        #expect(try CLIRunner.run(["show", Self.path("metadata.gguf"), "a.nested"]).stdout == "[[1, 2], [3, 4, 5]]\n")
     }
 
     @Test func countTakesQuantizedTensorsAsParameters() throws {

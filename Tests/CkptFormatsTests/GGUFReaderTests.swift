@@ -36,7 +36,9 @@ import Testing
     @Test(arguments: GGUFFixture.names)
     func metadataMatchesGGUFPy(_ name: String) throws {
         let expected = try GGUFFixture.file(name)
-        let metadata = try Checkpoint.read(GGUFFixture.path(name)).stateDict.metadata
+        let stateDict = try Checkpoint.read(GGUFFixture.path(name)).stateDict
+        let metadata = stateDict.fileMetadata
+        #expect(stateDict.metadata.isEmpty, "\(name): GGUF key/values are not state_dict entries")
         #expect(Set(metadata.keys) == Set(expected.metadata.keys), "\(name)")
         for (key, field) in expected.metadata {
             let value = try #require(metadata[key], "\(name) \(key)")

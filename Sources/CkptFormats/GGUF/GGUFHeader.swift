@@ -66,9 +66,6 @@ struct GGUFHeader {
         for i in 0 ..< Int(tensorCount) {
             let info = try GGUFTensorInfo.read(&cursor, index: i)
             guard names.insert(info.name).inserted else { throw CheckpointError.malformed("tensor \(info.name.ggufQuoted) appears twice") }
-            guard metadata[info.name] == nil else {
-                throw CheckpointError.malformed("\(info.name.ggufQuoted) is both a metadata key and a tensor name")
-            }
             tensors.append(info)
         }
         var dataStart = cursor.offset

@@ -40,20 +40,21 @@ public enum GGUFHuggingFace {
     /// `stateDict` (as `GGUFReader` reads it) with Hugging Face names and, for permuted architectures, Q and K
     /// rows in Hugging Face's order; nil when the architecture is not one ckpt maps.
     public static func view(_ stateDict: StateDict) throws -> StateDict? {
-        let metadata = stateDict.metadata
+        let metadata = stateDict.fileMetadata
         guard case .string(let arch)? = metadata["general.architecture"], let permuted = architectures[arch] else { return nil }
-        var root = CheckpointDict(isOrdered: true)
-        for (k, v) in metadata { root[k] = v }
+        var tensors = OrderedDictionary<String, TensorEntry>()
         for (key, t) in stateDict.tensors {
             let hf = name(for: key) ?? key
-            guard root[hf] == nil else { throw CheckpointError.malformed("tensors \(key.ggufQuoted) and another both map to \(hf.ggufQuoted)") }
+            guard tensors[hf] == nil else { throw CheckpointError.malformed("tensors \(key.ggufQuoted) and another both map to \(hf.ggufQuoted)") }
             var entry = t
             if permuted, let heads = try permutationHeads(key, metadata: metadata, arch: arch) {
                 entry = try unpermuted(t, heads: heads, key: key)
             }
-            root[hf] = .tensor(entry)
+            tensors[hf] = entry
         }
-        return StateDict(root: .dict(root), attributes: stateDict.attributes)
+        var view = StateDict(tensors: tensors, attributes: stateDict.attributes)
+        view.fileMetadata = metadata
+        return view
     }
 
     /// The head count llama.cpp permuted a tensor's rows with: n_head for Q, n_head_kv for K (its GQA fix), nil

@@ -1,9 +1,10 @@
 import CkptCore
 import OrderedCollections
 
-/// Reads a llama.cpp `.gguf` file (versions 2 and 3, either byte order) as a state dict: the metadata
-/// key/values in file order, then one tensor per tensor info, keyed by its stored name, with its shape in
-/// PyTorch order (`ne` reversed). Only the header is read; tensor bytes stay in the mapped file.
+/// Reads a llama.cpp `.gguf` file (versions 2 and 3, either byte order) as a state dict: one tensor per tensor
+/// info in file order, keyed by its stored name, with its shape in PyTorch order (`ne` reversed), and the
+/// metadata key/values in file order as `fileMetadata` (reported, not written: a GGUF converted to `.pt` is a
+/// plain state_dict). Only the header is read; tensor bytes stay in the mapped file.
 ///
 /// Plain ggml types keep their bytes and take PyTorch's dtype (f32 → float32, bf16 → bfloat16, i64 → int64).
 /// A block-quantized tensor is a float32 tensor whose storage dequantizes the blocks when its values are
@@ -14,12 +15,11 @@ import OrderedCollections
 public enum GGUFReader: CheckpointReader {
     public static func read(_ file: MappedFile) throws -> StateDict {
         let header = try GGUFHeader.read(file)
-        var root = CheckpointDict(isOrdered: true)
-        for (k, v) in header.metadata { root[k] = v }
-        for info in header.tensors {
-            root[info.name] = .tensor(try entry(info, file: file, header: header))
-        }
-        return StateDict(root: .dict(root))
+        var tensors = OrderedDictionary<String, TensorEntry>()
+        for info in header.tensors { tensors[info.name] = try entry(info, file: file, header: header) }
+        var stateDict = StateDict(tensors: tensors)
+        stateDict.fileMetadata = header.metadata
+        return stateDict
     }
 
     /// The lazy tensor for one info.

@@ -1,4 +1,4 @@
-import CZip
+import CZlib
 
 /// CRC-32 (the zip/zlib polynomial) through zlib's table-driven implementation, incrementally.
 public struct ZipCRC32: Sendable {
@@ -13,7 +13,7 @@ public struct ZipCRC32: Sendable {
         var crc = UInt(value)
         while remaining > 0 {
             let n = min(remaining, 1 << 30)
-            crc = CZip.crc32(crc, p, UInt32(n))
+            crc = CZlib.crc32(crc, p, UInt32(n))
             p += n
             remaining -= n
         }

@@ -1,5 +1,5 @@
 import CkptCore
-import CZip
+import CZlib
 
 /// Raw DEFLATE decoding (zip method 8) through zlib into a buffer of exactly the declared size: a member that
 /// inflates to more or fewer bytes than its central directory says is an error, and nothing larger is allocated.
@@ -24,7 +24,7 @@ enum ZipInflate {
                 if room == 0 { break }
                 stream.next_out = (dst.baseAddress! + produced).assumingMemoryBound(to: UInt8.self)
                 stream.avail_out = UInt32(room)
-                let status = CZip.inflate(&stream, Z_NO_FLUSH)
+                let status = CZlib.inflate(&stream, Z_NO_FLUSH)
                 produced += room - Int(stream.avail_out)
                 switch status {
                 case Z_STREAM_END: ended = true
@@ -49,7 +49,7 @@ enum ZipInflate {
                 let status = withUnsafeMutablePointer(to: &spare) { p -> Int32 in
                     stream.next_out = p
                     stream.avail_out = 1
-                    return CZip.inflate(&stream, Z_NO_FLUSH)
+                    return CZlib.inflate(&stream, Z_NO_FLUSH)
                 }
                 if stream.avail_out == 0 {
                     throw CheckpointError.malformed("zip member '\(name)' inflates to more than its declared \(expectedSize) bytes")
@@ -85,7 +85,7 @@ extension ZipInflate {
             while produced < count {
                 stream.next_out = (dst.baseAddress! + produced).assumingMemoryBound(to: UInt8.self)
                 stream.avail_out = UInt32(count - produced)
-                let status = CZip.inflate(&stream, Z_NO_FLUSH)
+                let status = CZlib.inflate(&stream, Z_NO_FLUSH)
                 produced = count - Int(stream.avail_out)
                 if status == Z_STREAM_END { break }
                 guard status == Z_OK else {

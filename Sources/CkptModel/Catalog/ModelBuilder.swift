@@ -83,7 +83,7 @@ public struct ModelBuilder {
 
     /// A zero tensor for a declared parameter or buffer (values come from the checkpoint).
     static func emptyTensor(_ shape: [Int], _ dtype: DType, line: Int) throws -> Tensor {
-        guard TensorEntry.checkedNumel(shape).map({ $0 <= 1 << 31 }) == true else {
+        guard TensorEntry.checkedNumel(shape).map({ $0 <= EngineContext.current.limits.maxModelElements }) == true else {
             throw ModelFileError(line: line, "shape \(shape) is too large")
         }
         let kind: DType = dtype.isFloatingPoint ? .float32 : (dtype == .bool ? .bool : .int64)

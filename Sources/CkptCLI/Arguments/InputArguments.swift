@@ -1,27 +1,6 @@
 import ArgumentParser
 import CkptWorkflows
 
-/// `--strict/--no-strict`, `--map` and `--match`: how load-into, verify and run load a checkpoint.
-struct LoadArguments: ParsableArguments {
-    @Flag(inversion: .prefixedNo, help: "Fail on missing or unexpected keys, as load_state_dict(strict=True). Size mismatches fail either way.")
-    var strict = true
-
-    @Option(name: .customLong("map"), help: ArgumentHelp("Rename checkpoint keys first: REGEX=REPLACEMENT (repeatable; $1 or \\1 for groups).", valueName: "regex=replacement"))
-    var map: [String] = []
-
-    @Option(name: .customLong("match"), help: ArgumentHelp("'shape': align differently named tensors by registration order and shape.", valueName: "shape"))
-    var match: String?
-
-    func validate() throws {
-        if let m = match, LoadOptions.Matching(rawValue: m) != .shape { throw ValidationError(ArgumentError.unknownMatch(m).description) }
-    }
-
-    /// The options for a `LoadSession`.
-    var options: LoadOptions {
-        LoadOptions(strict: strict, keyMap: map, matching: match == "shape" ? .shape : .names)
-    }
-}
-
 /// `--input`, `--input-shape`, `--seed`, and for model folders `--tokens` and `--attention-mask`: the forward pass
 /// inputs of verify and run.
 struct InputArguments: ParsableArguments {
@@ -44,7 +23,8 @@ struct InputArguments: ParsableArguments {
         if let tokens { _ = try ForwardInputs.tokens(tokens) }
     }
 
-    /// The inputs (`--tokens` parsed; `validate` has checked it).
+    /// The inputs for `LoadSession.forward`: `--tokens`, else the files, else random data of the shapes, then the
+    /// attention mask (`validate` has checked `--tokens`).
     var inputs: ForwardInputs {
         ForwardInputs(files: input, shapes: inputShape, seed: seed, tokens: tokens.flatMap { try? ForwardInputs.tokens($0) } ?? [],
                       attentionMask: attentionMask)

@@ -1,9 +1,0 @@
-// libzip for Swift: used to inflate DEFLATE members (np.savez_compressed); STORED members are read by offset.
-#include <zip.h>
-// zlib: raw inflate of DEFLATE members with a capped output buffer, and crc32 for reading and writing.
-#include <zlib.h>
-
-// inflateInit2 is a macro over inflateInit2_ (version and struct size); Swift cannot call macros.
-static inline int ckpt_inflate_init_raw(z_streamp strm) {
-    return inflateInit2(strm, -MAX_WBITS);
-}
