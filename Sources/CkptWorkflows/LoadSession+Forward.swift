@@ -13,7 +13,7 @@ extension LoadSession {
     /// For a transformers architecture the outputs are its first one only (a causal LM's logits, BertModel's
     /// `last_hidden_state`), and the forward reports its progress layer by layer.
     public func forward(_ inputs: ForwardInputs, gradients: Bool = false) throws -> [Tensor] {
-        try run {
+        try inContext {
             module.eval()
             let arguments = try inputs.values()
             let pretrained = module as? PretrainedModel
@@ -63,7 +63,7 @@ extension LoadSession {
             module.zeroGrad()
             var total: Tensor?
             for out in outputs where out.requiresGrad { total = try total.map { try $0 + out.sum() } ?? out.sum() }
-            if let total { try run { try total.backward() } }
+            if let total { try inContext { try total.backward() } }
             report.set(VerifyReport.Gradients(parameters: module.namedParameters().map { (name: $0.0, gradient: $0.1.grad?.scalars) }))
         }
         return (report, outputs)

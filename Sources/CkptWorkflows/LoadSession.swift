@@ -71,7 +71,7 @@ public final class LoadSession {
         let own = module.stateDict()
         progress.begin("load", totalBytes: tensors.filter { own[$0.key] != nil }.reduce(0) { $0 + $1.value.byteCount })
         defer { progress.finish() }
-        var result = try run {
+        var result = try inContext {
             values ? try module.load(tensors, strict: options.strict, progress: { [progress] in progress.advance($0) })
                 : try module.loadReport(tensors, strict: options.strict)
         }
@@ -106,7 +106,7 @@ public final class LoadSession {
     }
 
     /// Runs `body` in the session's engine context.
-    func run<R>(_ body: () throws -> R) rethrows -> R {
+    func inContext<R>(_ body: () throws -> R) rethrows -> R {
         try EngineContext.with(context, body)
     }
 

@@ -121,18 +121,10 @@ import Testing
 
     @Test(arguments: ["dtypes.pt", "tied.pt", "training.pt"])
     func cutAndFlippedCopiesNeverCrash(_ name: String) throws {
-        let full = try Fixtures.bytes("torch_files/\(name)")
-        let dir = try Temporary.folder()
-        defer { Temporary.remove(dir) }
-        let path = dir.appendingPathComponent("x.pt").path
-        for n in stride(from: 0, to: full.count, by: 97) {
-            try Data(full[..<n]).write(to: URL(fileURLWithPath: path))
+        try DamagedCopies.truncated("torch_files/\(name)", lengths: { Array(stride(from: 0, to: $0, by: 97)) }) { path, _ in
             #expect(throws: (any Error).self) { try Checkpoint.read(path) }
         }
-        for n in stride(from: 0, to: full.count, by: 53) {
-            var flipped = full
-            flipped[n] ^= 0x5A
-            try Data(flipped).write(to: URL(fileURLWithPath: path))
+        try DamagedCopies.flipped("torch_files/\(name)", positions: { Array(stride(from: 0, to: $0, by: 53)) }) { path, _ in
             if let c = try? Checkpoint.read(path) {
                 for t in c.stateDict.tensors.values { _ = try? t.contiguousBytes() }
             }
