@@ -11,12 +11,14 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
     case npy
     case sharded
     case gguf
+    /// A Hugging Face model folder (or its `config.json`): read as its weights.
+    case folder
 
     /// Formats ckpt can write.
     public var isWritable: Bool {
         switch self {
         case .torchZip, .hdf5, .safetensors, .npz, .npy: return true
-        case .torchLegacy, .keras, .sharded, .gguf: return false
+        case .torchLegacy, .keras, .sharded, .gguf, .folder: return false
         }
     }
 
@@ -67,10 +69,14 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
            s.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{"), s.contains("\"weight_map\"") {
             return .sharded
         }
+        if let s = String(bytes: text, encoding: .utf8), s.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("{"),
+           s.contains("\"model_type\""), ModelFolder.isConfigFile(file.path) {
+            return .folder
+        }
         if starts([0x80]) && head.count >= 2 && head[1] <= 5 {
             throw CheckpointError.unrecognized("a bare pickle, not a torch.save file (no zip container and no legacy magic number)")
         }
-        throw CheckpointError.unrecognized("not a checkpoint format ckpt knows (torch zip or legacy, HDF5, .keras, safetensors, npz/npy, sharded index, GGUF)")
+        throw CheckpointError.unrecognized("not a checkpoint format ckpt knows (torch zip or legacy, HDF5, .keras, safetensors, npz/npy, sharded index, GGUF, model folder config.json)")
     }
 }
 

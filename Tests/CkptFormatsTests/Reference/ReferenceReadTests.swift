@@ -12,8 +12,9 @@ import Testing
         let manifest = try ReferenceManifest.loaded.get()
         #expect(manifest.files.count >= 60)
         // Every format ckpt reads from these files has fixtures here.
-        // GGUF has its own fixtures and manifest (Fixtures/gguf_files, GGUFReaderTests).
-        for format in CheckpointFormat.allCases where format != .npy && format != .gguf {
+        // GGUF has its own fixtures and manifest (Fixtures/gguf_files, GGUFReaderTests), model folders theirs
+        // (Fixtures/hf_models, ModelFolderFormatTests).
+        for format in CheckpointFormat.allCases where format != .npy && format != .gguf && format != .folder {
             #expect(!ReferenceManifest.files(format).isEmpty, "no \(format.rawValue) fixture")
         }
         for name in manifest.files.keys {
