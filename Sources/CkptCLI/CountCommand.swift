@@ -7,12 +7,12 @@ struct CountCommand: ParsableCommand {
         commandName: "count",
         abstract: "Count parameters and buffers: shared storage once, by dtype and by module prefix.",
         discussion: """
-            Given a model file, parameters and buffers are the model's own. From a checkpoint alone, buffers are \
+            Given a model file or a model folder (config.json), parameters and buffers are the model's own. From a checkpoint alone, buffers are \
             tensors named running_mean, running_var or num_batches_tracked and every non-floating tensor \
             (position_ids). Reads metadata only.
             """)
 
-    @Argument(help: "The checkpoint file, FILE#ENTRY, or a model file.")
+    @Argument(help: "The checkpoint file, FILE#ENTRY, a model file, or a model folder (or its config.json).")
     var checkpoint: String
 
     @Option(name: .long, help: "Module prefixes of this many components in 'by prefix' (default 1).")

@@ -1,12 +1,16 @@
 import ArgumentParser
 import CkptWorkflows
 
-/// `ckpt load-into MODEL CHECKPOINT`: `load_state_dict` with every problem reported at once.
+/// `ckpt load-into MODEL [CHECKPOINT]`: `load_state_dict` with every problem reported at once.
 struct LoadIntoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load-into",
         abstract: "Load a checkpoint into a model as load_state_dict does; report missing, unexpected and mis-sized keys.",
         discussion: """
+            A model folder (config.json + weights; CHECKPOINT defaults to its own weights) loads as transformers' \
+            from_pretrained does: a tied lm_head absent from the file is not missing, keys the class ignores \
+            (position_ids, rotary_emb.inv_freq, GPT-2's attn.bias) are not unexpected, and base_model_prefix \
+            (bert., transformer., model.) is added or stripped. \
             Exit status 0 when everything loads (with --no-strict, missing and unexpected keys are reported but do \
             not fail; size mismatches always fail), 1 when it does not, 2 on trouble.
             """)

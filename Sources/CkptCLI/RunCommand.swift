@@ -1,12 +1,16 @@
 import ArgumentParser
 import CkptWorkflows
 
-/// `ckpt run MODEL CHECKPOINT --input FILE -o OUT`: the forward pass, outputs written to a file.
+/// `ckpt run MODEL [CHECKPOINT] --input FILE -o OUT`: the forward pass, outputs written to a file.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a model's forward pass on inputs and write its outputs.",
-        discussion: "OUT is .npy for one output, else any writable format with keys output, output.1, …. The model runs in eval mode.")
+        discussion: """
+            OUT is .npy for one output, else any writable format with keys output, output.1, …. The model runs in eval mode. \
+            For a model folder the CHECKPOINT may be left out, the inputs are --tokens or --input ids.npy (with \
+            --attention-mask), and the output is the first one: a causal LM's logits, BertModel's last_hidden_state.
+            """)
 
     @OptionGroup var load: SessionArguments
     @OptionGroup var inputs: InputArguments

@@ -9,6 +9,15 @@ public struct Checkpoint: Sendable {
 
     /// Reads `path` (metadata only; tensor bytes stay in the mapped file). Errors are `FileError`s naming the file.
     public static func read(_ path: String) throws -> Checkpoint {
+        if ModelFolder.isFolder(path) {
+            // A model folder reads as its weights, through its config.json; errors name the folder.
+            do {
+                let config = try read((path as NSString).appendingPathComponent("config.json"))
+                return Checkpoint(path: path, format: .folder, stateDict: config.stateDict)
+            } catch let e as FileError {
+                throw FileError(path: path, e.underlying)
+            }
+        }
         do {
             let file = try MappedFile(path: path)
             let format = try CheckpointFormat.detect(file)
@@ -44,6 +53,7 @@ public struct Checkpoint: Sendable {
         case .gguf: return GGUFReader.self
         case .torchscript: return TorchScriptReader.self
         case .torchExport: return TorchExportReader.self
+        case .folder: return ModelFolderReader.self
         }
     }
 
@@ -55,7 +65,7 @@ public struct Checkpoint: Sendable {
         case .safetensors: return SafetensorsWriter.self
         case .npz: return NPZWriter.self
         case .npy: return NPYWriter.self
-        case .torchLegacy, .keras, .sharded, .gguf, .torchscript, .torchExport: return nil
+        case .torchLegacy, .keras, .sharded, .gguf, .torchscript, .torchExport, .folder: return nil
         }
     }
 

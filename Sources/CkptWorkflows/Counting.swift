@@ -9,9 +9,11 @@ import OrderedCollections
 /// `count`: parameter counts from a checkpoint (metadata only), or exactly from a model (its registered
 /// parameters and buffers, built from shapes only, any size).
 public enum Counting {
-    /// Counts `argument`: a checkpoint (`FILE[#ENTRY]`), or, when that is no checkpoint format but text, a model.
+    /// Counts `argument`: a model folder (its architecture, exactly), a checkpoint (`FILE[#ENTRY]`), or, when that is no
+    /// checkpoint format but text, a model file.
     /// A binary file in no known format keeps the format error.
     public static func run(_ argument: String, depth: Int = 1) throws -> CountReport {
+        if case .folder = ModelSource(argument: argument) { return try count(ModelSource(argument: argument), depth: depth) }
         do {
             return CountReport(stateDict: try Checkpoint.read(reference: argument).stateDict, depth: depth)
         } catch let e as FileError where e.underlying.isUnrecognized {

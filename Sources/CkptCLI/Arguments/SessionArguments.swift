@@ -2,21 +2,29 @@ import ArgumentParser
 import CkptWorkflows
 
 /// MODEL, CHECKPOINT and how to load one into the other: the arguments load-into, verify and run share, and the
-/// `LoadSession` they open. (When MODEL may be a model folder, CHECKPOINT becomes optional here: the folder's own
-/// weights, `ModelSource.ownWeights`.)
+/// `LoadSession` they open. When MODEL is a model folder, CHECKPOINT may be left out: the folder's own weights
+/// (`ModelSource.ownWeights`).
 struct SessionArguments: ParsableArguments {
-    @Argument(help: "The model file: print(model) text, optionally with a pasted forward.")
+    @Argument(help: "The model file (print(model) text, optionally with a pasted forward), or a model folder (or its config.json).")
     var model: String
 
-    @Argument(help: "The checkpoint (FILE or FILE#ENTRY).")
-    var checkpoint: String
+    @Argument(help: "The checkpoint (FILE or FILE#ENTRY); a model folder's own weights when left out.")
+    var checkpoint: String?
 
     @OptionGroup var load: LoadArguments
 
-    /// Builds the model (`values: false`: keys and shapes only), reads the checkpoint and aligns its keys.
+    /// The model source MODEL names.
+    var source: ModelSource { ModelSource(argument: model) }
+
+    /// The checkpoint to load: CHECKPOINT, else the model folder's own weights.
+    func weights() throws -> CheckpointReference { try source.checkpoint(checkpoint) }
+
+    /// Builds the model (`values: false`: keys and shapes only), reads the checkpoint and aligns its keys; loads and
+    /// forward passes that take more than a second show their progress on a terminal.
     func open(values: Bool = true) throws -> LoadSession {
-        try LoadSession(model: ModelSource(argument: model), checkpoint: CheckpointReference(checkpoint),
-                        options: load.options, values: values)
+        let session = try LoadSession(model: source, checkpoint: try weights(), options: load.options, values: values)
+        session.progress = TimedProgress()
+        return session
     }
 }
 

@@ -13,8 +13,8 @@ import Testing
         #expect(manifest.files.count >= 60)
         // Every format ckpt reads from these files has fixtures here.
         // GGUF, TorchScript, torch.export, DCP and ONNX have their own fixtures and manifests (Fixtures/gguf_files,
-        // torchscript_files, dcp_files, onnx_files).
-        let ownFixtures: Set<CheckpointFormat> = [.npy, .gguf, .torchscript, .torchExport]
+        // torchscript_files, dcp_files, onnx_files), model folders theirs (Fixtures/hf_models, ModelFolderFormatTests).
+        let ownFixtures: Set<CheckpointFormat> = [.npy, .gguf, .torchscript, .torchExport, .folder]
         for format in CheckpointFormat.allCases where !ownFixtures.contains(format) {
             #expect(!ReferenceManifest.files(format).isEmpty, "no \(format.rawValue) fixture")
         }
