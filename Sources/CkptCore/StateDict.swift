@@ -11,11 +11,14 @@ public struct StateDict: Sendable {
     /// the metadata, but not state_dict entries: writers do not write them (a GGUF converted to `.pt` loads as
     /// a plain `{name: tensor}` state_dict).
     public var fileMetadata: OrderedDictionary<String, CheckpointValue>
+    /// What a reader noticed but read anyway (a torch zip torch.load would refuse), one line each.
+    public var warnings: [String]
 
     public init(root: CheckpointValue, attributes: OrderedDictionary<String, String> = [:]) {
         self.root = root
         self.attributes = attributes
         self.fileMetadata = [:]
+        self.warnings = []
     }
 
     /// A flat state_dict of tensors in the given order.
@@ -86,6 +89,7 @@ public struct StateDict: Sendable {
         }
         var sub = StateDict(root: node, attributes: attributes)
         sub.fileMetadata = fileMetadata
+        sub.warnings = warnings
         return sub
     }
 
@@ -107,14 +111,20 @@ public struct StateDict: Sendable {
         }
         var mapped = StateDict(root: try map(root, ""), attributes: attributes)
         mapped.fileMetadata = fileMetadata
+        mapped.warnings = warnings
         return mapped
     }
 
     /// For each key, the first earlier key whose tensor shares memory with it (tied weights, views).
+    public var sharedWith: [String: String] { tensors.sharedWith }
+}
+
+extension OrderedDictionary where Key == String, Value == TensorEntry {
+    /// For each key, the first earlier key whose tensor shares memory with it (tied weights, views).
     public var sharedWith: [String: String] {
         var out: [String: String] = [:]
         var seen: [ObjectIdentifier: [(String, TensorEntry)]] = [:]
-        for (k, t) in tensors {
+        for (k, t) in self {
             let id = ObjectIdentifier(t.storage)
             if let first = seen[id, default: []].first(where: { $0.1.sharesMemory(with: t) }) { out[k] = first.0 }
             seen[id, default: []].append((k, t))
