@@ -13,6 +13,9 @@ public struct StateDict: Sendable {
     public var fileMetadata: OrderedDictionary<String, CheckpointValue>
     /// What a reader noticed but read anyway (a torch zip torch.load would refuse), one line each.
     public var warnings: [String]
+    /// The keys the file itself records as buffers rather than parameters (a TorchScript archive's `__buffers__`),
+    /// every other tensor being a parameter; nil when the file does not say, and `count` goes by names and dtypes.
+    public var bufferKeys: Set<String>?
 
     public init(root: CheckpointValue, attributes: OrderedDictionary<String, String> = [:]) {
         self.root = root
@@ -90,6 +93,9 @@ public struct StateDict: Sendable {
         var sub = StateDict(root: node, attributes: attributes)
         sub.fileMetadata = fileMetadata
         sub.warnings = warnings
+        sub.bufferKeys = bufferKeys.map { keys in
+            Set(keys.compactMap { $0 == path ? "" : $0.hasPrefix(path + ".") ? String($0.dropFirst(path.count + 1)) : nil })
+        }
         return sub
     }
 
@@ -112,6 +118,7 @@ public struct StateDict: Sendable {
         var mapped = StateDict(root: try map(root, ""), attributes: attributes)
         mapped.fileMetadata = fileMetadata
         mapped.warnings = warnings
+        mapped.bufferKeys = bufferKeys
         return mapped
     }
 
