@@ -75,6 +75,7 @@ enum InspectText {
             lines.append(t.render(header: false))
         }
         lines.append("format: \(r.format)")
+        lines += r.warnings.map { "warning: " + $0 }
         if !r.metadata.isEmpty {
             lines.append("metadata:")
             var t = TextTable([("", .left), ("", .left)])

@@ -19,7 +19,11 @@ public enum TorchZipReader: CheckpointReader {
         }
         let unpickler = TorchUnpickler(loadStorage: try storageLoader(archive, entries, folder: dir, records: "data/"))
         let value = try archive.data(pickle).withUnsafeBytes { try unpickler.load($0).value }
-        return StateDict(root: value)
+        var stateDict = StateDict(root: value)
+        if entries[dir + "version"] == nil && entries[dir + ".data/version"] == nil {
+            stateDict.warnings.append("the archive has no version record: torch.load refuses it (\"Expected hasRecord(\"version\")\"); ckpt reads it")
+        }
+        return stateDict
     }
 
     /// Members by name; duplicate names are refused (a reader and torch could disagree on which one counts).
