@@ -32,7 +32,10 @@ let package = Package(
                 dependencies: ["CkptTensor", .product(name: "OrderedCollections", package: "swift-collections")],
                 swiftSettings: swift5),
         .target(name: "CkptFormats", dependencies: ["CkptCore", "CHDF5", "CZlib"], swiftSettings: swift5),
-        .target(name: "CkptModel", dependencies: ["CkptNN"], swiftSettings: swift5),
+        // The model-file language and the architectures built from Hugging Face config.json (HuggingFace/).
+        .target(name: "CkptModel",
+                dependencies: ["CkptNN", .product(name: "OrderedCollections", package: "swift-collections")],
+                swiftSettings: swift5),
         .target(name: "CkptReports", dependencies: ["CkptCore", "CkptNN"], swiftSettings: swift5),
         // What commands do, as library calls (read → build → align → load → report): needs formats and model files,
         // which CkptReports (plain report data over StateDicts and Modules) must not import.

@@ -1,9 +1,12 @@
 """PyTorch side of the conv2d benchmark (same shapes, same thread count as the Swift side)."""
+import os
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Shared"))
+from timing import measure  # noqa: E402
 
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 threads = int(sys.argv[2]) if len(sys.argv) > 2 else 2
@@ -16,22 +19,10 @@ bias = torch.randn(cout, requires_grad=True)
 g = torch.randn(n, cout, h, w)
 
 
-def timed_ms(fn):
-    """(fastest, median) wall milliseconds of `runs` calls after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(max(runs, 1)):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1e3)
-    times.sort()
-    return times[0], times[len(times) // 2]
-
-
 with torch.no_grad():
-    fwd = timed_ms(lambda: F.conv2d(x, weight, bias, padding=1))
+    fwd = measure(lambda: F.conv2d(x, weight, bias, padding=1), runs, warmup=1)
 y = F.conv2d(x, weight, bias, padding=1)
-bwd = timed_ms(lambda: y.backward(g, retain_graph=True))
+bwd = measure(lambda: y.backward(g, retain_graph=True), runs, warmup=1)
 flops = 2.0 * n * cout * h * w * cin * 9
 print(f"forward min {fwd[0]:.2f} ms median {fwd[1]:.2f} ms ({flops / fwd[0] / 1e6:.1f} GFLOP/s at min)")
 print(f"backward min {bwd[0]:.2f} ms median {bwd[1]:.2f} ms ({2 * flops / bwd[0] / 1e6:.1f} GFLOP/s at min)")

@@ -7,13 +7,14 @@ CrossEntropyLoss, backward, SGD(lr=0.01).step(), as ckpt's. Threads: torch.set_n
 """
 import os
 import sys
-import time
 
 import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "Fixtures", "gen"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Shared"))
 from _reference_models import Net  # noqa: E402  the tutorial's LeNet (REFERENCE_MODELS)
+from timing import measure  # noqa: E402
 
 NAMES = ["lenet_forward", "mlp_forward", "lstm_forward", "mlp_train_step"]
 
@@ -59,16 +60,8 @@ def main():
     warmup = int(args[1]) if len(args) > 1 else 3
     torch.set_num_threads(int(os.environ.get("THREADS", "2")))
     for name in args[2:] or NAMES:
-        body = make(name)
-        for _ in range(warmup):
-            body()
-        times = []
-        for _ in range(max(runs, 1)):
-            start = time.perf_counter()
-            body()
-            times.append((time.perf_counter() - start) * 1e3)
-        times.sort()
-        print(f"{name} min {times[0]:.3f} median {times[len(times) // 2]:.3f}")
+        fastest, median = measure(make(name), runs, warmup)
+        print(f"{name} min {fastest:.3f} median {median:.3f}")
 
 
 main()

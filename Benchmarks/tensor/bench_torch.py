@@ -1,26 +1,14 @@
 """torch.mm and F.linear GFLOP/s on the sizes of main.swift (same thread count: run through run.sh)."""
 import os
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Shared"))
+from timing import best  # noqa: E402
+
 torch.set_num_threads(int(os.environ.get('THREADS', '1')))
-
-
-def best(fn, repeats=3):
-    fn()
-    result = float('inf')
-    for _ in range(repeats):
-        calls, elapsed = 0, 0.0
-        while elapsed < 0.2 or calls < 3:
-            start = time.perf_counter()
-            fn()
-            elapsed += time.perf_counter() - start
-            calls += 1
-        result = min(result, elapsed / calls)
-    return result
 
 
 def ops():

@@ -112,3 +112,42 @@ def llama_files(out):
         w.close()
         records[f'llama/model.{variant}.gguf'] = {'hf_names': mapping, 'diff_against_safetensors': expect}
     return records
+
+
+def qwen3_files(out):
+    """A tiny Qwen3ForCausalLM (q_norm/k_norm, no biases) as safetensors and as an F32 GGUF converted as llama.cpp's
+    Qwen3Model does: names from gguf-py's tensor map, rows in Hugging Face order (NEOX RoPE: no permutation;
+    transformers' GGUF loader has no Qwen tensor processor either)."""
+    import transformers
+    folder = out / 'qwen3'
+    folder.mkdir()
+    torch.manual_seed(11)
+    config = transformers.Qwen3Config(vocab_size=40, hidden_size=16, intermediate_size=32, num_hidden_layers=2,
+                                      num_attention_heads=2, num_key_value_heads=1, head_dim=8,
+                                      max_position_embeddings=64, tie_word_embeddings=False)
+    model = transformers.Qwen3ForCausalLM(config).eval()
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if 'norm' in name:
+                p.copy_(torch.randn_like(p) * 0.1 + 1.0)
+    sd = {k: v.contiguous() for k, v in model.state_dict().items()}
+    save_file(sd, str(folder / 'model.safetensors'), metadata={'format': 'pt'})
+    config.save_pretrained(str(folder))
+    names = gguf.get_tensor_name_map(gguf.MODEL_ARCH.QWEN3, config.num_hidden_layers)
+    w = gguf.GGUFWriter(str(folder / 'model.f32.gguf'), 'qwen3')
+    w.add_block_count(config.num_hidden_layers)
+    w.add_embedding_length(config.hidden_size)
+    w.add_head_count(config.num_attention_heads)
+    w.add_head_count_kv(config.num_key_value_heads)
+    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    mapping = {}
+    for hf_name, t in sd.items():
+        gguf_name = names.get_name(hf_name, try_suffixes=('.weight', '.bias'))
+        assert gguf_name is not None, hf_name
+        w.add_tensor(gguf_name, t.float().numpy())
+        mapping[gguf_name] = hf_name
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return {'qwen3/model.f32.gguf': {'hf_names': mapping}}

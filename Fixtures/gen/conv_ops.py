@@ -1,41 +1,28 @@
 """Golden values for the spatial and normalisation ops (conv, pool, pad, resample, norm).
 
-Each family is one safetensors file under Fixtures/conv_ops/: tensors are named `<case>/<name>` and the
-`cases` metadata entry is a JSON object mapping each case to its op and arguments. For every case the
-loss is `(out * g).sum()` with a random upstream gradient `g`, and the file holds the input(s), the
-output(s) and the gradients of the input and parameters as PyTorch computes them.
+Each family is one golden file (`_golden.py`) under Fixtures/conv_ops/: tensors are named `<case>/<name>` and
+the `cases` metadata entry maps each case to its op and arguments. For every case the loss is `(out * g).sum()`
+with a random upstream gradient `g`, and the file holds the input(s), the output(s) and the gradients of the
+input and parameters as PyTorch computes them.
 """
-import json
 import pathlib
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from safetensors.torch import save_file
+
+import _golden
 
 
 LAST_GRAD_FN = [None]
 
 
-class Family:
-    def __init__(self):
-        self.tensors = {}
-        self.cases = {}
+class Family(_golden.Family):
+    """A golden family whose cases default their `grad_fn` to the last node `run` saw."""
 
     def add(self, case, args, **tensors):
-        assert case not in self.cases
         args.setdefault("grad_fn", LAST_GRAD_FN[0])
-        self.cases[case] = args
-        for k, v in tensors.items():
-            if v is None:
-                continue
-            v = v.detach().contiguous()
-            if v.dtype not in (torch.float32, torch.int64):
-                v = v.float()
-            self.tensors[f"{case}/{k}"] = v.clone()
-
-    def save(self, path):
-        save_file(self.tensors, str(path), metadata={"cases": json.dumps(self.cases, sort_keys=True)})
+        super().add(case, args, **tensors)
 
 
 def run(fn, x, params=()):

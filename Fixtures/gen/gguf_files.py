@@ -21,6 +21,8 @@ Files (all under Fixtures/gguf_files/; the module cannot be named gguf.py: it wo
   llama/model.f32.gguf      the same weights converted as llama.cpp's convert_hf_to_gguf.py does (names from gguf-py's
                      tensor map, Q and K rows permuted per head with n_head / n_head_kv), all float32;
   llama/model.quant.gguf    the same with the 2-D weights quantized (Q8_0, Q4_0, Q5_0, Q4_1, Q5_1) and the head F16.
+  qwen3/model.safetensors, qwen3/model.f32.gguf   a tiny Qwen3ForCausalLM and its F32 conversion (names mapped as
+                     gguf-py's tensor map does, no permutation: NEOX RoPE).
 
 manifest.json: per file its version, byte order, alignment, metadata {key: {type, value}} (arrays over 64
 elements as {type: array, element_type, count, head: first 8}) and tensors in file order {key, ggml_type, dtype
@@ -42,7 +44,7 @@ import gguf
 from gguf import GGMLQuantizationType as T, GGUFValueType as V
 from gguf.quants import dequantize, quantize
 
-from _gguf_llama import llama_files
+from _gguf_llama import llama_files, qwen3_files
 
 PLAIN = {T.F32: 'float32', T.F16: 'float16', T.BF16: 'bfloat16', T.F64: 'float64',
          T.I8: 'int8', T.I16: 'int16', T.I32: 'int32', T.I64: 'int64'}
@@ -297,6 +299,7 @@ def generate(root):
     v2_file(out, rng)
     bigendian_file(out, rng)
     llama = llama_files(out)
+    llama.update(qwen3_files(out))
 
     manifest = {'versions': {'gguf': importlib.metadata.version('gguf'),
                              'numpy': np.__version__, 'torch': torch.__version__.split('+')[0]},
@@ -311,6 +314,6 @@ def generate(root):
         if name == 'metadata.gguf':
             record['metadata']['a.nested']['value'] = NESTED  # what was written; gguf-py reads nested arrays flat
         manifest['files'][name] = record
-        if values and not name.startswith('llama/'):  # the llama pair is checked through diff (manifest)
+        if values and '/' not in name:  # the llama and qwen3 conversions are checked through diff (manifest)
             np.savez(out / (name + '.values.npz'), **values)
     (out / 'manifest.json').write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + '\n')

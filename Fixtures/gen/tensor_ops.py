@@ -1,17 +1,25 @@
 """Golden values for CkptTensor ops: inputs, outputs and input gradients from PyTorch.
 
-Writes Fixtures/tensor_ops/<family>.json. Each case holds its inputs (shape, dtype, values, whether
-they require grad), the op's arguments, the output, a random seed gradient `g`, and the gradients of
-`(out * g).sum()` with respect to every input that requires grad. Floats are float32 printed with 9
-significant digits (exact round trip). The op names and argument keys are shared with the Swift
-registry in Tests/CkptTensorTests/Ops/OpTable.swift.
+Writes Fixtures/tensor_ops/<family>.safetensors, golden files (`_golden.py`) with one case per op call, named
+`<index>_<op>`. Each case holds its inputs (`in0`, `in1`, …), the output `out`, a random upstream gradient `g`
+and the gradients `grad0`, … of `(out * g).sum()` for the inputs that require grad; its metadata holds the op's
+arguments, `smooth`, `rtol`, `grad_fn` and the layout of those tensors (see `write_family`). Tensors over 256
+elements keep every k-th element only, and large inputs are a `pattern` Swift recomputes, to keep the files
+small. The op names and argument keys are shared with the Swift registry in Tests/CkptTensorTests/Ops/OpTable.swift.
+
+Cases are built as records (`run_case`, the layout of the former JSON files) and written by `write_family`:
+`python3 tensor_ops.py --convert OLD.json NEW.safetensors` writes a former JSON file in the new format with the
+very numbers it holds.
 """
 import json
 import math
 import pathlib
+import sys
 
 import torch
 import torch.nn.functional as F
+
+import _golden
 
 from _tensor_op_table import OPS, _index  # noqa: E402
 
@@ -280,6 +288,59 @@ def families():
     return fam
 
 
+def golden_tensor(record, name, tensors):
+    """Adds one record tensor ({shape, data | every + data | pattern, dtype?}) as `name`; returns its layout."""
+    layout = {'shape': record['shape']}
+    if 'pattern' in record:
+        layout['pattern'] = record['pattern']
+        return layout
+    dtype = torch.int64 if record.get('dtype') == 'int64' else torch.float32
+    values = torch.tensor(record['data'], dtype=torch.float64).to(dtype)
+    if 'every' in record:
+        layout['every'] = record['every']
+    else:
+        values = values.reshape(record['shape'])
+    tensors[name] = values
+    return layout
+
+
+def write_family(path, records):
+    """Writes op records as a golden file. Case metadata: `op`, `args`, `smooth`, `rtol`, `grad_fn`, and the
+    layouts of `inputs` (with `dtype` and `requires_grad`), `output`, `g` and `grads` (null for inputs that do
+    not require grad): each a `shape`, plus `every` (the stored tensor is every k-th element) or `pattern` (not
+    stored: Swift recomputes it from the salt)."""
+    family = _golden.Family()
+    for n, r in enumerate(records):
+        tensors = {}
+        inputs = []
+        for i, t in enumerate(r['inputs']):
+            layout = golden_tensor(t, f'in{i}', tensors)
+            layout.update(dtype=t['dtype'], requires_grad=t['requires_grad'])
+            inputs.append(layout)
+        meta = {'op': r['op'], 'args': r['args'], 'smooth': r['smooth'], 'rtol': r['rtol'], 'grad_fn': r['grad_fn'],
+                'inputs': inputs, 'output': golden_tensor(r['output'], 'out', tensors)}
+        if 'g' in r:
+            meta['g'] = golden_tensor(r['g'], 'g', tensors)
+            meta['grads'] = [None if t is None else golden_tensor(t, f'grad{i}', tensors)
+                             for i, t in enumerate(r['grads'])]
+        family.add(f'{n:03d}_{r["op"]}', meta, **tensors)
+    family.save(path)
+
+
+def write_mlp(path, record):
+    """The MLP record as a golden file with one case, `mlp`: `x`, `target`, `output`, `param.<key>`,
+    `grad.<key>`, and `loss` and the `chain` of grad_fn names as metadata."""
+    family = _golden.Family()
+    tensors = {}
+    for name in ['x', 'target', 'output']:
+        golden_tensor(record[name], name, tensors)
+    for k in record['params']:
+        golden_tensor(record['params'][k], f'param.{k}', tensors)
+        golden_tensor(record['grads'][k], f'grad.{k}', tensors)
+    family.add('mlp', {'op': 'mlp', 'loss': record['loss'], 'chain': record['chain']}, **tensors)
+    family.save(path)
+
+
 def generate(root: pathlib.Path):
     out = root / 'tensor_ops'
     out.mkdir(parents=True, exist_ok=True)
@@ -291,14 +352,8 @@ def generate(root: pathlib.Path):
             smooth = c[3] if len(c) > 3 else True
             rtol = c[4] if len(c) > 4 else 1e-5
             records.append(run_case(op, specs, args, seed=7 + n, smooth=smooth, rtol=rtol))
-        text = json.dumps({'family': family, 'torch': torch.__version__.split('+')[0], 'cases': records},
-                          separators=(',', ':'))
-        (out / f'{family}.json').write_text(text + '\n')
+        write_family(out / f'{family}.safetensors', records)
     generate_mlp(out)
-
-
-if __name__ == '__main__':
-    generate(pathlib.Path(__file__).resolve().parent.parent)
 
 
 def generate_mlp(out: pathlib.Path):
@@ -319,4 +374,12 @@ def generate_mlp(out: pathlib.Path):
     record = {'x': enc(x), 'target': enc(target), 'output': enc(y), 'loss': float(loss), 'chain': chain,
               'params': {k: enc(v) for k, v in net.state_dict().items()},
               'grads': {k: enc(p.grad) for k, p in net.named_parameters()}}
-    (out / 'mlp.json').write_text(json.dumps(record, separators=(',', ':')) + '\n')
+    write_mlp(out / 'mlp.safetensors', json.loads(json.dumps(record)))
+
+
+if __name__ == '__main__':
+    if sys.argv[1:2] == ['--convert']:
+        old = json.loads(pathlib.Path(sys.argv[2]).read_text())
+        (write_family(sys.argv[3], old['cases']) if 'cases' in old else write_mlp(sys.argv[3], old))
+    else:
+        generate(pathlib.Path(__file__).resolve().parent.parent)

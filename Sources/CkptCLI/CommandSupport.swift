@@ -42,10 +42,6 @@ enum CLI {
         FileHandle.standardError.write(Data(("ckpt: error: " + line.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
     }
 
-    static func warn(_ line: String) {
-        FileHandle.standardError.write(Data(("ckpt: " + line + "\n").utf8))
-    }
-
     /// Writes one JSON document to stdout.
     static func printJSON<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()

@@ -18,9 +18,9 @@ struct DiffCommand: ParsableCommand {
         from those only on the other by a wrapper prefix (module., _orig_mod., _fsdp_wrapped_module., model.), \
         the report says which --map fixes it.
 
-        A llama GGUF compared with a checkpoint in another format is compared under Hugging Face names \
-        (blk.N.attn_q.weight as model.layers.N.self_attn.q_proj.weight) with llama.cpp's Q/K row permutation \
-        undone; its quantized tensors are compared by their dequantized values.
+        A llama, qwen2 or qwen3 GGUF compared with a checkpoint in another format is compared under Hugging \
+        Face names (blk.N.attn_q.weight as model.layers.N.self_attn.q_proj.weight), for llama with llama.cpp's \
+        Q/K row permutation undone; its quantized tensors are compared by their dequantized values.
 
         Tensors are read one at a time from the mapped files, so memory stays near the largest tensor.
 

@@ -15,7 +15,7 @@ struct InitCommand: ParsableCommand {
             Values come from ckpt's seeded generator: the same distributions as PyTorch, not the same numbers.
             """)
 
-    @Argument(help: "The model file.") var model: String
+    @Argument(help: "The model file, or a model folder (or its config.json): transformers' initialisation.") var model: String
     @Option(name: .short, help: ArgumentHelp("Where to write the state_dict.", valueName: "out")) var outputFile: String
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(name: .customLong("init"), help: ArgumentHelp("A torch.nn.init function for the weights.", valueName: "name[:args]"))

@@ -61,11 +61,13 @@ public struct VerifyReport: Encodable, Sendable, Equatable {
     public var load: LoadIntoReport
     public var outputs: [Output]
     public var gradients: Gradients?
+    /// The comparison with another checkpoint's outputs (`--against`).
+    public var against: AgainstReport?
     /// The tolerances the outputs were compared with (text only).
     public var atol: Double
     public var rtol: Double
 
-    enum CodingKeys: String, CodingKey { case ok, load, outputs, gradients }
+    enum CodingKeys: String, CodingKey { case ok, load, outputs, gradients, against }
 
     /// A report on `load` with no outputs yet.
     public init(load: LoadIntoReport, atol: Double, rtol: Double) {
@@ -73,6 +75,7 @@ public struct VerifyReport: Encodable, Sendable, Equatable {
         ok = load.ok
         outputs = []
         gradients = nil
+        against = nil
         self.atol = atol
         self.rtol = rtol
     }
@@ -81,6 +84,12 @@ public struct VerifyReport: Encodable, Sendable, Equatable {
     public mutating func add(_ output: Output) {
         outputs.append(output)
         ok = ok && output.finite && output.matches
+    }
+
+    /// Sets the comparison with another checkpoint; one beyond its threshold fails the report.
+    public mutating func set(_ against: AgainstReport) {
+        self.against = against
+        ok = ok && against.ok && (against.load?.ok ?? true)
     }
 
     /// Sets the gradient check; missing or non-finite gradients fail the report.

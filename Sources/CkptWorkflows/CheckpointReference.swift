@@ -36,8 +36,19 @@ public struct CheckpointReference: Sendable, Equatable, CustomStringConvertible 
 
     /// The tensors to load into a model. Without an entry, a training checkpoint (a top level holding no tensors
     /// itself, only dicts and numbers) gives its `state_dict`/`model_state_dict`/`model` entry, and the note says so.
-    public func modelTensors() throws -> (tensors: OrderedDictionary<String, TensorEntry>, note: String?) {
+    /// With `huggingFaceNames` (loading into a transformers architecture), a GGUF of an architecture llama.cpp
+    /// converts from Hugging Face gives its tensors under their Hugging Face names and row order.
+    public func modelTensors(huggingFaceNames: Bool = false) throws -> (tensors: OrderedDictionary<String, TensorEntry>, note: String?) {
         let checkpoint = try read()
+        if huggingFaceNames, checkpoint.format == .gguf {
+            do {
+                if let view = try GGUFHuggingFace.view(checkpoint.stateDict) {
+                    return (view.tensors, "GGUF tensors read under their Hugging Face names (llama.cpp's Q/K row order undone)")
+                }
+            } catch let e as CheckpointError {
+                throw FileError(path: file, e)
+            }
+        }
         guard entry == nil, let root = checkpoint.stateDict.root.dict,
               !root.items.values.contains(where: { $0.tensor != nil }) else {
             return (checkpoint.stateDict.tensors, nil)

@@ -5,18 +5,39 @@ import CkptTensor
 import Foundation
 
 /// The inputs of a forward pass (verify, run, summary): tensors from files (`FILE`, one tensor, or `FILE#KEY`),
-/// one per forward argument, or standard-normal data of given shapes from a seeded generator.
+/// one per forward argument, standard-normal data of given shapes from a seeded generator, or — for a model
+/// folder — token ids (`--tokens`, a batch of one), followed by an optional attention mask file.
 public struct ForwardInputs: Sendable, Equatable {
     /// `FILE[#KEY]` references, one per forward argument.
     public var files: [String]
     /// Shapes (`2,4`) of random inputs, used when there are no files.
     public var shapes: [String]
     public var seed: UInt64
+    /// Token ids of one sequence: the input `[1, T]` (int64).
+    public var tokens: [Int]
+    /// `FILE[#KEY]` of an attention mask `[B, T]` (nonzero = a real token), passed after the inputs.
+    public var attentionMask: String?
 
-    public init(files: [String] = [], shapes: [String] = [], seed: UInt64 = 0) {
+    public init(files: [String] = [], shapes: [String] = [], seed: UInt64 = 0, tokens: [Int] = [], attentionMask: String? = nil) {
         self.files = files
         self.shapes = shapes
         self.seed = seed
+        self.tokens = tokens
+        self.attentionMask = attentionMask
+    }
+
+    /// Parses `--tokens 1,5,7`: token ids, integers from 0.
+    public static func tokens(_ text: String) throws -> [Int] {
+        let ids = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !ids.isEmpty, ids.allSatisfy({ ($0 ?? -1) >= 0 && ($0 ?? 0) <= Int(Tensor.maxExactIndex) }) else {
+            throw ArgumentError.badTokens(text)
+        }
+        return ids.compactMap { $0 }
+    }
+
+    /// The attention mask's values, row-major, when one was given.
+    public func maskValues() throws -> [Float]? {
+        try attentionMask.map { try Self.tensor($0).scalars }
     }
 
     /// Most elements a random input may hold.
@@ -24,10 +45,15 @@ public struct ForwardInputs: Sendable, Equatable {
 
     /// The forward arguments; random data is drawn from the default generator seeded with `seed`.
     public func values() throws -> [ModuleValue] {
-        if !files.isEmpty { return try files.map { .tensor(try Self.tensor($0)) } }
+        let mask: [ModuleValue] = try attentionMask.map { [.tensor(try Self.tensor($0))] } ?? []
+        if !tokens.isEmpty {
+            guard files.isEmpty, shapes.isEmpty else { throw ArgumentError.tokensWithInputs }
+            return [.tensor(try Tensor(indices: tokens, shape: [1, tokens.count]))] + mask
+        }
+        if !files.isEmpty { return try files.map { .tensor(try Self.tensor($0)) } + mask }
         guard !shapes.isEmpty else { throw ArgumentError.noInput }
         Generator.default.manualSeed(seed)
-        return try shapes.map { .tensor(Tensor.randn(try Self.shape($0))) }
+        return try shapes.map { .tensor(Tensor.randn(try Self.shape($0))) } + mask
     }
 
     /// Parses `2,4` into a shape of positive sizes.

@@ -1,5 +1,6 @@
 import CkptCore
 import CkptFormats
+import CkptModel
 import CkptReports
 import CkptTensor
 
@@ -10,6 +11,8 @@ public enum Initialization {
     public static func run(_ model: ModelSource, writingTo output: String, seed: UInt64 = 0, initializer: String? = nil) throws -> WrittenFile {
         Generator.default.manualSeed(seed)
         let module = try model.build()
+        // A transformers architecture starts as from_config leaves it (its _init_weights), not from torch's defaults.
+        (module as? PretrainedModel)?.initializeWeights()
         if let initializer { try InitSpec(initializer).apply(to: module) }
         guard let format = CheckpointFormat.forWriting(path: output) else {
             throw PathError(path: output, .unknownExtension(extensions: ".pt .h5 .safetensors .npz"))

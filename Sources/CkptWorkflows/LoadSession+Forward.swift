@@ -1,5 +1,6 @@
 import CkptCore
 import CkptFormats
+import CkptModel
 import CkptNN
 import CkptReports
 import CkptTensor
@@ -9,13 +10,26 @@ import OrderedCollections
 extension LoadSession {
     /// Runs the model's forward pass in eval mode on `inputs`, tracking gradients only when asked (for backward);
     /// the outputs in order, tuples flattened. A failing forward is a `PathError` naming the model.
+    /// For a transformers architecture the outputs are its first one only (a causal LM's logits, BertModel's
+    /// `last_hidden_state`), and the forward reports its progress layer by layer.
     public func forward(_ inputs: ForwardInputs, gradients: Bool = false) throws -> [Tensor] {
-        try run {
+        try inContext {
             module.eval()
             let arguments = try inputs.values()
+            let pretrained = module as? PretrainedModel
+            let layers = Set((pretrained?.layerModules ?? []).map(ObjectIdentifier.init))
+            let progress = self.progress
+            progress.begin("forward", total: layers.count, unit: .steps("layers"))
+            defer { progress.finish() }
+            let call = { [module] () throws -> [Tensor] in
+                guard let pretrained else { return ForwardInputs.flatten(try module.call(arguments)) }
+                let outputs = try Module.withForwardHook({ m, _ in if layers.contains(ObjectIdentifier(m)) { progress.advance(1) } }) {
+                    ForwardInputs.flatten(try pretrained.call(arguments))
+                }
+                return Array(outputs.prefix(1))
+            }
             do {
-                if gradients { return ForwardInputs.flatten(try module.call(arguments)) }
-                return try Tensor.noGrad { ForwardInputs.flatten(try module.call(arguments)) }
+                return gradients ? try call() : try Tensor.noGrad(call)
             } catch {
                 throw PathError(path: model.path, .forwardFailed("\(error)"))
             }
@@ -27,9 +41,15 @@ extension LoadSession {
     /// sum of the outputs and checks every parameter got a finite gradient.
     public func verify(inputs: ForwardInputs, expected: [String] = [], atol: Double = 1e-5, rtol: Double = 1e-4,
                        backward: Bool = false) throws -> VerifyReport {
+        try verifyKeepingOutputs(inputs: inputs, expected: expected, atol: atol, rtol: rtol, backward: backward).report
+    }
+
+    /// `verify`, also returning the outputs (none when the load failed).
+    func verifyKeepingOutputs(inputs: ForwardInputs, expected: [String], atol: Double, rtol: Double,
+                              backward: Bool) throws -> (report: VerifyReport, outputs: [Tensor]) {
         var report = VerifyReport(load: try load(), atol: atol, rtol: rtol)
-        guard report.ok else { return report }
-        let outputs = try forward(inputs, gradients: true)
+        guard report.ok else { return (report, []) }
+        let outputs = try forward(inputs, gradients: backward)
         let wanted = try expected.flatMap { try ForwardInputs.tensors($0) }
         if !expected.isEmpty, wanted.count != outputs.count {
             throw PathError(path: expected[0], .expectedCount(expected: wanted.count, outputs: outputs.count))
@@ -43,10 +63,10 @@ extension LoadSession {
             module.zeroGrad()
             var total: Tensor?
             for out in outputs where out.requiresGrad { total = try total.map { try $0 + out.sum() } ?? out.sum() }
-            if let total { try run { try total.backward() } }
+            if let total { try inContext { try total.backward() } }
             report.set(VerifyReport.Gradients(parameters: module.namedParameters().map { (name: $0.0, gradient: $0.1.grad?.scalars) }))
         }
-        return report
+        return (report, outputs)
     }
 
     /// `run`: the forward pass (no gradients) on a loaded model, outputs written to `path`: `.npy` for one output,

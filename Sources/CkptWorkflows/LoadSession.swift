@@ -1,5 +1,6 @@
 import CkptCore
 import CkptFormats
+import CkptModel
 import CkptNN
 import CkptReports
 import CkptTensor
@@ -28,6 +29,10 @@ public final class LoadSession {
     public private(set) var result: LoadReport?
     /// The engine context the session was opened in, and runs in.
     public let context: EngineContext
+    /// What `from_pretrained`'s rules changed, for a transformers architecture (diagnosis lines).
+    let pretrainedNotes: [String]
+    /// Where loads and forward passes report how far they got (silent unless a caller sets one).
+    public var progress: ProgressReporter = SilentProgress()
 
     /// Builds the model and reads and aligns the checkpoint; nothing is loaded yet. With `values: false` the model
     /// holds shapes only (any size; no tensor bytes are read by `load()`).
@@ -38,10 +43,18 @@ public final class LoadSession {
         self.values = values
         context = EngineContext.current
         module = try model.build(initialized: values)
-        let (tensors, note) = try checkpoint.modelTensors()
+        let pretrained = module as? PretrainedModel
+        let (tensors, note) = try checkpoint.modelTensors(huggingFaceNames: pretrained != nil)
         entryNote = note
-        alignment = try KeyAlignment(tensors, modelShapes: module.stateDict().map { (key: $0.key, shape: $0.value.shape) },
-                                     keyMap: try KeyMap(options.keyMap), matchShapes: options.matching == .shape)
+        var aligned = try KeyAlignment(tensors, modelShapes: module.stateDict().map { (key: $0.key, shape: $0.value.shape) },
+                                       keyMap: try KeyMap(options.keyMap), matchShapes: options.matching == .shape)
+        var notes: [String] = []
+        if let pretrained {
+            // A transformers architecture loads as from_pretrained does, after the user's own --map rules.
+            (aligned.tensors, notes) = pretrained.loading.adapt(aligned.tensors, into: module)
+        }
+        alignment = aligned
+        pretrainedNotes = notes
     }
 
     /// The checkpoint-key → model-key mapping `load()` would follow (`load-into --plan`), with the notes.
@@ -55,11 +68,19 @@ public final class LoadSession {
     /// diagnosis: the entry used, ambiguous matches, tied weights, and `LoadDiagnosis`' known causes.
     public func load() throws -> LoadIntoReport {
         let tensors = alignment.tensors
-        let result = try run { values ? try module.load(tensors, strict: options.strict) : try module.loadReport(tensors, strict: options.strict) }
+        let own = module.stateDict()
+        progress.begin("load", totalBytes: tensors.filter { own[$0.key] != nil }.reduce(0) { $0 + $1.value.byteCount })
+        defer { progress.finish() }
+        var result = try inContext {
+            values ? try module.load(tensors, strict: options.strict, progress: { [progress] in progress.advance($0) })
+                : try module.loadReport(tensors, strict: options.strict)
+        }
+        var tied: [String] = []
+        if let pretrained = module as? PretrainedModel { (result, tied) = pretrained.loading.forgiveTies(result) }
         self.result = result
         return LoadIntoReport(model: model.path, checkpoint: checkpoint.reference, modelClass: module.typeName,
-                              modelTensors: module.stateDict().count, load: result, renamed: alignment.renamed,
-                              notes: (entryNote.map { [$0] } ?? []) + alignment.notes + tieNotes(result))
+                              modelTensors: own.count, load: result, renamed: alignment.renamed,
+                              notes: (entryNote.map { [$0] } ?? []) + alignment.notes + pretrainedNotes + tied + (try completion(of: result)).diagnosis)
     }
 
     /// `load-into`: loads, and when everything loaded and `output` is given, writes the model's state_dict there
@@ -85,19 +106,7 @@ public final class LoadSession {
     }
 
     /// Runs `body` in the session's engine context.
-    func run<R>(_ body: () throws -> R) rethrows -> R {
+    func inContext<R>(_ body: () throws -> R) rethrows -> R {
         try EngineContext.with(context, body)
-    }
-
-    /// Diagnosis lines for missing keys that are (or probably should be) tied to a loaded embedding.
-    private func tieNotes(_ result: LoadReport) -> [String] {
-        let own = module.stateDict()
-        var ties: [String: String] = [:]
-        for key in result.missingKeys {
-            if let t = own[key], let partner = own.first(where: { $0.key != key && $0.value === t })?.key { ties[key] = partner }
-        }
-        return TieDiagnosis.suggest(missing: result.missingKeys, ties: ties, loaded: Set(result.loaded),
-                                    modelShapes: Dictionary(own.map { ($0.key, $0.value.shape) }) { a, _ in a },
-                                    checkpointShapes: Dictionary(alignment.tensors.map { ($0.key, $0.value.shape) }) { a, _ in a })
     }
 }

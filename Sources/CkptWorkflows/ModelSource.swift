@@ -1,3 +1,4 @@
+import CkptFormats
 import CkptModel
 import CkptNN
 import CkptTensor
@@ -5,34 +6,42 @@ import Foundation
 
 /// Where a model comes from, as the MODEL argument names it. Every command that takes a MODEL (count, summary,
 /// load-into, verify, run, init) goes through `build`, so a new kind of source is one new case here.
-///
-/// Today the only source is a model file (a `print(model)` printout, optionally with a pasted forward). A Hugging
-/// Face folder (`config.json` + weights) becomes a case `.folder(path:)`: `init(argument:)` recognises it,
-/// `build` makes the architecture from the config, and `ownWeights` names the folder's weights so that
-/// `LoadSession` can leave the CHECKPOINT argument out.
 public enum ModelSource: Sendable, Equatable, CustomStringConvertible {
-    /// A model file: printout text, optionally with a forward method.
+    /// A model file: printout text, optionally with a forward method. A `config.json` beside it gives the arguments
+    /// its transformers classes do not print (`LlamaForCausalLM(` … `)` builds as ckpt's LlamaForCausalLM).
     case modelFile(path: String)
+    /// A Hugging Face model folder, or its `config.json`: the architecture built from the config, the folder's
+    /// weights its own.
+    case folder(path: String)
 
-    /// The source a MODEL argument names.
+    /// The source a MODEL argument names: a folder with a `config.json`, or a config file, is a model folder.
     public init(argument: String) {
-        self = .modelFile(path: argument)
+        self = ModelFolder.configPath(argument) != nil ? .folder(path: argument) : .modelFile(path: argument)
     }
 
     /// The path as the user gave it (for messages and reports).
     public var path: String {
         switch self {
-        case .modelFile(let path): return path
+        case .modelFile(let path), .folder(let path): return path
         }
     }
 
     public var description: String { path }
 
-    /// The weights the source carries itself, used when no CHECKPOINT is given; nil for a model file.
+    /// The weights the source carries itself, used when no CHECKPOINT is given: a folder's (read through its
+    /// config.json, format `folder`); nil for a model file.
     public var ownWeights: CheckpointReference? {
         switch self {
         case .modelFile: return nil
+        case .folder(let path): return CheckpointReference(path)
         }
+    }
+
+    /// The checkpoint a command loads: the CHECKPOINT argument when given, else the source's own weights.
+    public func checkpoint(_ argument: String?) throws -> CheckpointReference {
+        if let argument { return CheckpointReference(argument) }
+        guard let own = ownWeights else { throw ArgumentError.noCheckpoint(path) }
+        return own
     }
 
     /// Most parameter and buffer elements a model built to run may hold: the current engine context's limit
@@ -59,11 +68,36 @@ public enum ModelSource: Sendable, Equatable, CustomStringConvertible {
             do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
                 throw PathError(path: path, FileManager.default.fileExists(atPath: path) ? .notText : .noSuchFile)
             }
-            do { return try ModelBuilder.build(text: text) } catch let e as ModelFileError {
-                throw PathError(path: path, .modelFile(e.description))
+            return try Self.build(text: text, path: path)
+        case .folder(let path):
+            guard let configPath = ModelFolder.configPath(path) else { throw PathError(path: path, .noSuchFile) }
+            do {
+                return try PretrainedArchitectures.build(try PretrainedConfig(contentsOf: configPath))
+            } catch let e as PretrainedConfigError {
+                throw PathError(path: e.path, .modelFile(e.message))
             } catch let e as NNError {
-                throw PathError(path: path, .modelFile(e.description))
+                throw PathError(path: configPath, .modelFile(e.description))
             }
+        }
+    }
+
+    /// The layers a model file may name: every layer ckpt implements, and, when a `config.json` of a model type ckpt
+    /// builds sits beside the file, that architecture's transformers classes built from it.
+    static func catalog(beside path: String) -> LayerCatalog {
+        let configPath = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("config.json")
+        guard ModelFolder.isConfigFile(configPath), let config = try? PretrainedConfig(contentsOf: configPath),
+              let schemas = try? PretrainedArchitectures.schemas(config) else { return .standard }
+        return LayerCatalog(schemas + LayerSchema.standard)
+    }
+
+    /// Builds model-file `text` as the file at `path` (a `config.json` beside it gives what its printout hides).
+    static func build(text: String, path: String) throws -> Module {
+        do { return try ModelBuilder(catalog: catalog(beside: path)).build(ModelFile.parse(text)) } catch let e as ModelFileError {
+            throw PathError(path: path, .modelFile(e.description))
+        } catch let e as NNError {
+            throw PathError(path: path, .modelFile(e.description))
+        } catch let e as PretrainedConfigError {
+            throw PathError(path: e.path, .modelFile(e.message))
         }
     }
 }

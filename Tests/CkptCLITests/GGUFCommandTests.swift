@@ -148,6 +148,13 @@ import Testing
         #expect(j.unchanged == expected.count - quantized.count)
     }
 
+    @Test func aQwen3ConversionIsIdenticalUnderHuggingFaceNames() throws {
+        let qwen = Self.path("qwen3")
+        let r = try CLIRunner.run(["diff", qwen + "/model.safetensors", qwen + "/model.f32.gguf"])
+        #expect(r.status == 0, "\(r.stdout)")
+        #expect(r.stdout.hasSuffix("\nidentical: 25 tensors, same keys, shapes, dtypes and values\n"))
+    }
+
     @Test func twoGGUFsCompareUnderTheirStoredNames() throws {
         let llama = Self.path("llama")
         let j = try Self.json(try CLIRunner.run(["diff", llama + "/model.f32.gguf", llama + "/model.quant.gguf", "--json"]))

@@ -7,10 +7,10 @@ import Testing
 /// GGUF names back to Hugging Face names, and llama.cpp's Q/K row permutation undone: against gguf-py's
 /// tensor map (recorded by the generator for the tiny llama) and against the permutation's definition.
 @Suite struct GGUFHuggingFaceTests {
-    @Test(arguments: ["llama/model.f32.gguf", "llama/model.quant.gguf"])
+    @Test(arguments: ["llama/model.f32.gguf", "llama/model.quant.gguf", "qwen3/model.f32.gguf"])
     func namesAreGGUFPysTensorMapReversed(_ name: String) throws {
         let mapping = try #require(try GGUFFixture.file(name).hfNames)
-        #expect(mapping.count == 29)
+        #expect(mapping.count == (name.hasPrefix("qwen3") ? 25 : 29))
         for (gguf, hf) in mapping { #expect(GGUFHuggingFace.name(for: gguf) == hf, "\(gguf)") }
         #expect(GGUFHuggingFace.name(for: "rope_freqs.weight") == nil)
         #expect(GGUFHuggingFace.name(for: "blk.01.attn_q.weight") == nil)
@@ -76,10 +76,12 @@ import Testing
         #expect(try types.aligned(with: safetensors).stateDict.tensors.keys.first == "f32")
     }
 
-    /// The F32 GGUF, once aligned, holds exactly the safetensors' values in every tensor, row order included.
-    @Test func theF32ConversionComesBackBitForBit() throws {
-        let safetensors = try Checkpoint.read(GGUFFixture.path("llama/model.safetensors"))
-        let gguf = try Checkpoint.read(GGUFFixture.path("llama/model.f32.gguf")).aligned(with: safetensors)
+    /// The F32 GGUF, once aligned, holds exactly the safetensors' values in every tensor, row order included:
+    /// llama's Q/K rows un-permuted, qwen3's (never permuted) left alone.
+    @Test(arguments: ["llama", "qwen3"])
+    func theF32ConversionComesBackBitForBit(_ model: String) throws {
+        let safetensors = try Checkpoint.read(GGUFFixture.path(model + "/model.safetensors"))
+        let gguf = try Checkpoint.read(GGUFFixture.path(model + "/model.f32.gguf")).aligned(with: safetensors)
         let a = safetensors.stateDict.tensors, b = gguf.stateDict.tensors
         #expect(Set(a.keys) == Set(b.keys))
         for (key, t) in a {

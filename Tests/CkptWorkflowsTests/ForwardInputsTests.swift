@@ -34,4 +34,15 @@ import Testing
         #expect(throws: PathError(path: mlp, .holdsSeveralTensors(4))) { try ForwardInputs.tensor(mlp) }
         #expect(try ForwardInputs.tensor(mlp + "#0.weight").shape == [8, 4])
     }
+
+    /// `--tokens` and `--attention-mask`: a batch of one int64 sequence, then the mask.
+    @Test func tokensAreOneInt64RowFollowedByTheMask() throws {
+        let values = try ForwardInputs(tokens: [5, 17, 42], attentionMask: WorkflowsTestSupport.fixture("hf_models/io/mask.npy")).values()
+        let ids = try values[0].asTensor(), mask = try values[1].asTensor()
+        #expect(values.count == 2 && ids.shape == [1, 3] && ids.dtype == .int64 && ids.indices == [5, 17, 42] && mask.shape == [2, 8])
+        #expect(try ForwardInputs.tokens(" 1, 5,7 ") == [1, 5, 7])
+        #expect(throws: ArgumentError.badTokens("1,-5")) { try ForwardInputs.tokens("1,-5") }
+        #expect(throws: ArgumentError.badTokens("a")) { try ForwardInputs.tokens("a") }
+        #expect(throws: ArgumentError.tokensWithInputs) { try ForwardInputs(shapes: ["2"], tokens: [1]).values() }
+    }
 }

@@ -23,7 +23,30 @@ enum VerifyText {
             lines.append("gradients   " + (g.missing.isEmpty ? "every parameter has one" : "missing for \(KeyRanges.patterns(g.missing).joined(separator: ", "))")
                          + (g.finite ? ", all finite" : ", NOT all finite"))
         }
+        if let a = r.against { lines += against(a) }
         lines.append(r.ok ? "OK" : "FAILED")
         return lines.joined(separator: "\n")
+    }
+
+    /// `--against`: OTHER's load when it failed, else the verdict line and the positions that differ most.
+    static func against(_ a: AgainstReport) -> [String] {
+        if let load = a.load, !load.ok { return ["against     \(a.other) does not load:", LoadIntoText.render(load)] }
+        let g = { (v: Double) in String(format: "%.3g", v) }
+        var line = "against     \(a.other): \(a.positions.count) positions, max abs diff \(g(a.maxAbsDiff))"
+        if let agreement = a.top1Agreement, let kl = a.meanKL {
+            line += String(format: ", top-1 agreement %.1f%%", agreement * 100) + ", mean KL \(g(kl)) nats (max \(g(a.threshold)))"
+        } else if let cosine = a.meanCosine {
+            line += String(format: ", mean cosine similarity %.6f", cosine) + " (atol \(g(a.threshold)))"
+        }
+        var lines = [line + (a.ok ? "" : "  DIFFERS")]
+        let worst = a.positions.enumerated().sorted { ($0.element.kl ?? $0.element.maxAbsDiff) > ($1.element.kl ?? $1.element.maxAbsDiff) }.prefix(3)
+        for (i, p) in worst where (p.kl ?? p.maxAbsDiff) > 0 {
+            var text = "  position \(i): max abs diff \(g(p.maxAbsDiff))"
+            if let kl = p.kl { text += ", KL \(g(kl))" }
+            if let agree = p.top1Agree { text += agree ? ", same top-1" : ", top-1 differs" }
+            if let c = p.cosine { text += String(format: ", cosine %.6f", c) }
+            lines.append(text)
+        }
+        return lines
     }
 }

@@ -6,12 +6,13 @@ import OrderedCollections
 /// (FORMATS-MORE.md §1.6; gguf-py `tensor_mapping.py`; llama.cpp `convert_hf_to_gguf.py`).
 ///
 /// Only the GGUF side decides, from `general.architecture`: llama (which covers Mistral and Mixtral
-/// conversions) has its names mapped and its Q/K permutation undone; other architectures are left as stored.
-/// A name outside the table (`rope_freqs.weight`, stacked MoE experts) keeps its GGUF name.
+/// conversions) has its names mapped and its Q/K permutation undone; qwen2 and qwen3 (NEOX RoPE, stored in
+/// Hugging Face's row order) have their names mapped; other architectures are left as stored (Gemma, for one,
+/// renames its norms and stores them + 1). A name outside the table (`rope_freqs.weight`, stacked MoE experts)
+/// keeps its GGUF name.
 public enum GGUFHuggingFace {
-    /// Architectures ckpt maps, and whether llama.cpp permuted their Q/K rows ("normal" RoPE; NEOX-RoPE
-    /// architectures such as qwen2 or gemma keep Hugging Face's row order).
-    public static let architectures: [String: Bool] = ["llama": true]
+    /// Architectures ckpt maps, and whether llama.cpp permuted their Q/K rows ("normal" RoPE).
+    public static let architectures: [String: Bool] = ["llama": true, "qwen2": false, "qwen3": false]
 
     /// Whole names.
     static let globals: [String: String] = [
@@ -23,6 +24,7 @@ public enum GGUFHuggingFace {
         "attn_q": "self_attn.q_proj", "attn_k": "self_attn.k_proj", "attn_v": "self_attn.v_proj",
         "attn_output": "self_attn.o_proj", "attn_norm": "input_layernorm", "ffn_norm": "post_attention_layernorm",
         "ffn_gate": "mlp.gate_proj", "ffn_up": "mlp.up_proj", "ffn_down": "mlp.down_proj",
+        "attn_q_norm": "self_attn.q_norm", "attn_k_norm": "self_attn.k_norm",
     ]
 
     /// The Hugging Face name of a GGUF tensor name (`blk.3.attn_q.weight` → `model.layers.3.self_attn.q_proj.weight`),

@@ -7,7 +7,6 @@ import CkptTensor
 public final class ReLU: UnaryModule {
     public static let schema = LayerSchema("ReLU", "inplace=False", repr: "[inplace={inplace}]", functional: .named("relu", aliases: ["relu_"]),
                                            attributes: { (m: ReLU) in ["inplace": m.inplace] }) { a in ReLU(inplace: try a["inplace"]) }
-    public override var schema: LayerSchema? { ReLU.schema }
     public let inplace: Bool
     public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { x.relu() }
@@ -20,7 +19,6 @@ public final class LeakyReLU: UnaryModule {
                                            attributes: { (m: LeakyReLU) in ["negative_slope": m.negativeSlope, "inplace": m.inplace] }) { a in
         LeakyReLU(negativeSlope: try a["negative_slope"], inplace: try a["inplace"])
     }
-    public override var schema: LayerSchema? { LeakyReLU.schema }
     public let negativeSlope: Double
     public let inplace: Bool
     public init(negativeSlope: Double = 0.01, inplace: Bool = false) { self.negativeSlope = negativeSlope; self.inplace = inplace; super.init() }
@@ -33,7 +31,6 @@ public final class ELU: UnaryModule {
                                            attributes: { (m: ELU) in ["alpha": m.alpha, "inplace": m.inplace] }) { a in
         ELU(alpha: try a["alpha"], inplace: try a["inplace"])
     }
-    public override var schema: LayerSchema? { ELU.schema }
     public let alpha: Double
     public let inplace: Bool
     public init(alpha: Double = 1, inplace: Bool = false) { self.alpha = alpha; self.inplace = inplace; super.init() }
@@ -46,7 +43,6 @@ public final class CELU: UnaryModule {
                                            attributes: { (m: CELU) in ["alpha": m.alpha, "inplace": m.inplace] }) { a in
         CELU(alpha: try a["alpha"], inplace: try a["inplace"])
     }
-    public override var schema: LayerSchema? { CELU.schema }
     public let alpha: NumberArgument
     public let inplace: Bool
     public init(alpha: NumberArgument = 1.0, inplace: Bool = false) { self.alpha = alpha; self.inplace = inplace; super.init() }
@@ -57,7 +53,6 @@ public final class CELU: UnaryModule {
 public final class SELU: UnaryModule {
     public static let schema = LayerSchema("SELU", "inplace=False", repr: "[inplace={inplace}]", functional: .named("selu"),
                                            attributes: { (m: SELU) in ["inplace": m.inplace] }) { a in SELU(inplace: try a["inplace"]) }
-    public override var schema: LayerSchema? { SELU.schema }
     public let inplace: Bool
     public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { x.selu() }
@@ -67,7 +62,6 @@ public final class SELU: UnaryModule {
 public final class GELU: UnaryModule {
     public static let schema = LayerSchema("GELU", "approximate='none'", repr: "approximate={approximate!r}", functional: .named("gelu"),
                                            attributes: { (m: GELU) in ["approximate": m.approximate] }) { a in GELU(approximate: try a["approximate"]) }
-    public override var schema: LayerSchema? { GELU.schema }
     public let approximate: Tensor.GeluApproximation
     public init(approximate: Tensor.GeluApproximation = .none) { self.approximate = approximate; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { x.gelu(approximate: approximate) }
@@ -80,7 +74,6 @@ public final class Softplus: UnaryModule {
                                            attributes: { (m: Softplus) in ["beta": m.beta, "threshold": m.threshold] }) { a in
         Softplus(beta: try a["beta"], threshold: try a["threshold"])
     }
-    public override var schema: LayerSchema? { Softplus.schema }
     public let beta: Double
     public let threshold: Double
     public init(beta: Double = 1, threshold: Double = 20) { self.beta = beta; self.threshold = threshold; super.init() }
@@ -90,7 +83,6 @@ public final class Softplus: UnaryModule {
 /// `nn.Sigmoid()`: `1/(1 + e⁻ˣ)`.
 public final class Sigmoid: UnaryModule {
     public static let schema = LayerSchema("Sigmoid", "", functional: .named("sigmoid")) { _ in Sigmoid() }
-    public override var schema: LayerSchema? { Sigmoid.schema }
     public override init() { super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { x.sigmoid() }
 }
@@ -98,7 +90,6 @@ public final class Sigmoid: UnaryModule {
 /// `nn.Tanh()`: hyperbolic tangent.
 public final class Tanh: UnaryModule {
     public static let schema = LayerSchema("Tanh", "", functional: .named("tanh")) { _ in Tanh() }
-    public override var schema: LayerSchema? { Tanh.schema }
     public override init() { super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { x.tanh() }
 }
@@ -107,7 +98,6 @@ public final class Tanh: UnaryModule {
 public final class SiLU: UnaryModule {
     public static let schema = LayerSchema("SiLU", "inplace=False", repr: "[inplace={inplace}]", functional: .named("silu"),
                                            attributes: { (m: SiLU) in ["inplace": m.inplace] }) { a in SiLU(inplace: try a["inplace"]) }
-    public override var schema: LayerSchema? { SiLU.schema }
     public let inplace: Bool
     public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { x.silu() }
@@ -117,7 +107,6 @@ public final class SiLU: UnaryModule {
 public final class Mish: UnaryModule {
     public static let schema = LayerSchema("Mish", "inplace=False", repr: "[inplace={inplace}]", functional: .named("mish"),
                                            attributes: { (m: Mish) in ["inplace": m.inplace] }) { a in Mish(inplace: try a["inplace"]) }
-    public override var schema: LayerSchema? { Mish.schema }
     public let inplace: Bool
     public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { x.mish() }
@@ -126,7 +115,6 @@ public final class Mish: UnaryModule {
 /// `nn.LogSigmoid()`: `log σ(x)`.
 public final class LogSigmoid: UnaryModule {
     public static let schema = LayerSchema("LogSigmoid", "", functional: .named("logsigmoid")) { _ in LogSigmoid() }
-    public override var schema: LayerSchema? { LogSigmoid.schema }
     public override init() { super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { x.logSigmoid() }
 }
@@ -134,7 +122,6 @@ public final class LogSigmoid: UnaryModule {
 /// `nn.Softsign()`: `x / (1 + |x|)`.
 public final class Softsign: UnaryModule {
     public static let schema = LayerSchema("Softsign", "", functional: .named("softsign")) { _ in Softsign() }
-    public override var schema: LayerSchema? { Softsign.schema }
     public override init() { super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.softsign() }
 }
@@ -142,7 +129,6 @@ public final class Softsign: UnaryModule {
 /// `nn.Tanhshrink()`: `x − tanh(x)`.
 public final class Tanhshrink: UnaryModule {
     public static let schema = LayerSchema("Tanhshrink", "", functional: .named("tanhshrink")) { _ in Tanhshrink() }
-    public override var schema: LayerSchema? { Tanhshrink.schema }
     public override init() { super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.tanhshrink() }
 }
@@ -157,7 +143,6 @@ public final class Hardtanh: UnaryModule {
                                            attributes: { (m: Hardtanh) in ["min_val": m.minVal, "max_val": m.maxVal, "inplace": m.inplace] }) { a in
         try Hardtanh(minVal: try a["min_value"] ?? a["min_val"], maxVal: try a["max_value"] ?? a["max_val"], inplace: try a["inplace"])
     }
-    public override var schema: LayerSchema? { Hardtanh.schema }
     public let minVal: NumberArgument
     public let maxVal: NumberArgument
     public let inplace: Bool
@@ -176,7 +161,6 @@ public final class Hardtanh: UnaryModule {
 public final class ReLU6: UnaryModule {
     public static let schema = LayerSchema("ReLU6", "inplace=False", repr: "[inplace={inplace}]", functional: .named("relu6"),
                                            attributes: { (m: ReLU6) in ["inplace": m.inplace] }) { a in ReLU6(inplace: try a["inplace"]) }
-    public override var schema: LayerSchema? { ReLU6.schema }
     public let inplace: Bool
     public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { x.hardtanh(minVal: 0, maxVal: 6) }
@@ -189,7 +173,6 @@ public final class Threshold: UnaryModule {
                                            attributes: { (m: Threshold) in ["threshold": m.threshold, "value": m.value, "inplace": m.inplace] }) { a in
         Threshold(threshold: try a["threshold"], value: try a["value"], inplace: try a["inplace"])
     }
-    public override var schema: LayerSchema? { Threshold.schema }
     public let threshold: NumberArgument
     public let value: NumberArgument
     public let inplace: Bool
@@ -204,7 +187,6 @@ public final class Threshold: UnaryModule {
 public final class Hardswish: UnaryModule {
     public static let schema = LayerSchema("Hardswish", "inplace=False", functional: .named("hardswish"),
                                            attributes: { (m: Hardswish) in ["inplace": m.inplace] }) { a in Hardswish(inplace: try a["inplace"]) }
-    public override var schema: LayerSchema? { Hardswish.schema }
     public let inplace: Bool
     public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { x.hardswish() }
@@ -214,7 +196,6 @@ public final class Hardswish: UnaryModule {
 public final class Hardsigmoid: UnaryModule {
     public static let schema = LayerSchema("Hardsigmoid", "inplace=False", functional: .named("hardsigmoid"),
                                            attributes: { (m: Hardsigmoid) in ["inplace": m.inplace] }) { a in Hardsigmoid(inplace: try a["inplace"]) }
-    public override var schema: LayerSchema? { Hardsigmoid.schema }
     public let inplace: Bool
     public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { x.hardsigmoid() }
@@ -224,7 +205,6 @@ public final class Hardsigmoid: UnaryModule {
 public final class Hardshrink: UnaryModule {
     public static let schema = LayerSchema("Hardshrink", "lambd=0.5", repr: "{lambd}", functional: .named("hardshrink"),
                                            attributes: { (m: Hardshrink) in ["lambd": m.lambd] }) { a in Hardshrink(lambd: try a["lambd"]) }
-    public override var schema: LayerSchema? { Hardshrink.schema }
     public let lambd: NumberArgument
     public init(lambd: NumberArgument = 0.5) { self.lambd = lambd; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { x.hardshrink(lambd: lambd.float) }
@@ -234,7 +214,6 @@ public final class Hardshrink: UnaryModule {
 public final class Softshrink: UnaryModule {
     public static let schema = LayerSchema("Softshrink", "lambd=0.5", repr: "{lambd}", functional: .named("softshrink"),
                                            attributes: { (m: Softshrink) in ["lambd": m.lambd] }) { a in Softshrink(lambd: try a["lambd"]) }
-    public override var schema: LayerSchema? { Softshrink.schema }
     public let lambd: NumberArgument
     public init(lambd: NumberArgument = 0.5) { self.lambd = lambd; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.softshrink(lambd: lambd.float) }

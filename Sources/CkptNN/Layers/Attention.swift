@@ -23,7 +23,6 @@ public final class MultiheadAttention: Module {
         return try MultiheadAttention(embedDim: embed, numHeads: try a["num_heads"], dropout: try a["dropout"], bias: try a["bias"],
                                       batchFirst: try a["batch_first"])
     }
-    public override var schema: LayerSchema? { MultiheadAttention.schema }
 
     public let embedDim: Int
     public let numHeads: Int?

@@ -5,7 +5,6 @@ import CkptTensor
 /// `nn.Sequential`: children run in order; keys `0`, `1`, … or the names given to `addModule` (`block 0`).
 public final class Sequential: Module {
     public static let schema = LayerSchema("Sequential", "*args", children: .printed) { _ in Sequential() }
-    public override var schema: LayerSchema? { Sequential.schema }
 
     public init(_ modules: [Module] = []) {
         super.init()
@@ -25,7 +24,6 @@ public final class Sequential: Module {
 /// `nn.ModuleList`: an indexed list of registered modules (no forward of its own).
 public final class ModuleList: Module {
     public static let schema = LayerSchema("ModuleList", "*args", children: .printed) { _ in ModuleList() }
-    public override var schema: LayerSchema? { ModuleList.schema }
 
     public init(_ modules: [Module] = []) {
         super.init()
@@ -54,7 +52,6 @@ public final class ModuleList: Module {
 /// `nn.ModuleDict`: registered modules by name, in insertion order.
 public final class ModuleDict: Module {
     public static let schema = LayerSchema("ModuleDict", "*args", children: .printed) { _ in ModuleDict() }
-    public override var schema: LayerSchema? { ModuleDict.schema }
 
     public init(_ modules: [(String, Module)] = []) {
         super.init()
@@ -65,7 +62,6 @@ public final class ModuleDict: Module {
 /// `nn.ParameterList`: parameters registered as `0`, `1`, ….
 public final class ParameterList: Module {
     public static let schema = LayerSchema("ParameterList", "*args", children: .printed) { _ in ParameterList() }
-    public override var schema: LayerSchema? { ParameterList.schema }
 
     public init(_ parameters: [Tensor] = []) {
         super.init()
@@ -84,7 +80,6 @@ public final class ParameterList: Module {
 /// `nn.ParameterDict`: parameters by name; prints legacy type names (`torch.FloatTensor`) as PyTorch does.
 public final class ParameterDict: Module {
     public static let schema = LayerSchema("ParameterDict", "*args", children: .printed) { _ in ParameterDict() }
-    public override var schema: LayerSchema? { ParameterDict.schema }
 
     public init(_ parameters: [(String, Tensor)] = []) {
         super.init()

@@ -118,7 +118,6 @@ public final class ConvTranspose2d: UnaryModule {
                                    padding: try a["padding"], outputPadding: try a["output_padding"], groups: try a["groups"],
                                    bias: try a["bias"], dilation: try a["dilation"])
     }
-    public override var schema: LayerSchema? { ConvTranspose2d.schema }
 
     public let inChannels: Int
     public let outChannels: Int

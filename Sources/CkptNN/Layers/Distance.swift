@@ -8,7 +8,6 @@ public final class CosineSimilarity: Module {
                                            attributes: { (m: CosineSimilarity) in ["dim": m.dim, "eps": m.eps] }) { a in
         CosineSimilarity(dim: try a["dim"], eps: try a["eps"])
     }
-    public override var schema: LayerSchema? { CosineSimilarity.schema }
 
     public let dim: Int
     public let eps: Double
@@ -31,7 +30,6 @@ public final class PairwiseDistance: Module {
                                            attributes: { (m: PairwiseDistance) in ["norm": m.p, "eps": m.eps, "keepdim": m.keepdim] }) { a in
         PairwiseDistance(p: try a["p"], eps: try a["eps"], keepdim: try a["keepdim"])
     }
-    public override var schema: LayerSchema? { PairwiseDistance.schema }
 
     public let p: Double
     public let eps: Double

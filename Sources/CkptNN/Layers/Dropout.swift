@@ -8,7 +8,6 @@ public final class Dropout: UnaryModule {
                                            attributes: { (m: Dropout) in ["p": m.p, "inplace": m.inplace] }) { a in
         try Dropout(p: try a["p"], inplace: try a["inplace"])
     }
-    public override var schema: LayerSchema? { Dropout.schema }
 
     public let p: Double
     public let inplace: Bool
@@ -116,7 +115,6 @@ public final class StochasticDepth: UnaryModule {
                                            attributes: { (m: StochasticDepth) in ["p": m.p, "mode": m.mode] }) { a in
         try StochasticDepth(p: try a["p"], mode: try a["mode"])
     }
-    public override var schema: LayerSchema? { StochasticDepth.schema }
 
     public let p: NumberArgument
     public let mode: Mode

@@ -11,7 +11,6 @@ public final class Embedding: UnaryModule {
         guard !a.isGiven("max_norm") else { throw NNError.notImplemented("Embedding(max_norm=…) is not implemented") }
         return try Embedding(try a["num_embeddings"], try a["embedding_dim"], paddingIdx: try a["padding_idx"])
     }
-    public override var schema: LayerSchema? { Embedding.schema }
 
     public let numEmbeddings: Int
     public let embeddingDim: Int

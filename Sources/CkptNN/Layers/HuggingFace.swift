@@ -12,7 +12,6 @@ public final class HFConv1D: UnaryModule {
     public static let schema = LayerSchema("Conv1D", "nf, nx", repr: "nf={nf}, nx={nx}", printedSuffix: "Conv1D", attributes: { (m: HFConv1D) in ["nf": m.nf, "nx": m.nx] }) { a in
         HFConv1D(nf: try a["nf"], nx: try a["nx"])
     }
-    public override var schema: LayerSchema? { HFConv1D.schema }
 
     public let nf: Int
     public let nx: Int
@@ -48,7 +47,6 @@ public final class HFRMSNorm: UnaryModule {
                                            attributes: { (m: HFRMSNorm) in ["hidden_size": m.shape, "eps": m.eps] }) { a in
         try HFRMSNorm(className: a.className, shape: try a["hidden_size"], eps: try a["eps"], scale: HFRMSNorm.scale(forClassName: a.className))
     }
-    public override var schema: LayerSchema? { HFRMSNorm.schema }
 
     public let className: String
     public let shape: [Int]

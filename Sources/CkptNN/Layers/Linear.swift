@@ -11,7 +11,6 @@ public class Linear: UnaryModule {
                                            attributes: Linear.attributes) { a in
         Linear(try a["in_features"], try a["out_features"], bias: try a["bias"])
     }
-    public override var schema: LayerSchema? { Linear.schema }
 
     static func attributes(_ m: Linear) -> [String: any ArgumentConvertible] {
         ["in_features": m.inFeatures, "out_features": m.outFeatures, "bias": m.bias != nil]
@@ -46,10 +45,9 @@ public class Linear: UnaryModule {
 public final class NonDynamicallyQuantizableLinear: Linear {
     public static let quantizableSchema = LayerSchema("NonDynamicallyQuantizableLinear", Linear.schema.signature.description,
                                                       repr: "in_features={in_features}, out_features={out_features}, bias={bias}",
-                                                      attributes: Linear.attributes) { a in
+                                                      attributes: { (m: NonDynamicallyQuantizableLinear) in Linear.attributes(m) }) { a in
         NonDynamicallyQuantizableLinear(try a["in_features"], try a["out_features"], bias: try a["bias"])
     }
-    public override var schema: LayerSchema? { NonDynamicallyQuantizableLinear.quantizableSchema }
 }
 
 /// `nn.Bilinear(in1_features, in2_features, out_features, bias=True)`: `y = x1ᵀ A x2 + b`, weight
@@ -60,7 +58,6 @@ public final class Bilinear: Module {
                                            attributes: { (m: Bilinear) in
         ["in1_features": m.in1Features, "in2_features": m.in2Features, "out_features": m.outFeatures, "bias": m.parameter("bias") != nil]
     }) { a in Bilinear(try a["in1_features"], try a["in2_features"], try a["out_features"], bias: try a["bias"]) }
-    public override var schema: LayerSchema? { Bilinear.schema }
 
     public let in1Features: Int
     public let in2Features: Int
@@ -98,7 +95,6 @@ public final class Bilinear: Module {
 /// `nn.Identity()`.
 public final class Identity: UnaryModule {
     public static let schema = LayerSchema("Identity", "*args") { _ in Identity() }
-    public override var schema: LayerSchema? { Identity.schema }
     public override init() { super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { x }
 }
@@ -109,7 +105,6 @@ public final class Flatten: UnaryModule {
                                            attributes: { (m: Flatten) in ["start_dim": m.startDim, "end_dim": m.endDim] }) { a in
         Flatten(startDim: try a["start_dim"], endDim: try a["end_dim"])
     }
-    public override var schema: LayerSchema? { Flatten.schema }
     public let startDim: Int
     public let endDim: Int
     public init(startDim: Int = 1, endDim: Int = -1) { self.startDim = startDim; self.endDim = endDim; super.init() }
@@ -122,7 +117,6 @@ public final class Unflatten: UnaryModule {
                                            attributes: { (m: Unflatten) in ["dim": m.dim, "unflattened_size": m.unflattenedSize] }) { a in
         Unflatten(dim: try a["dim"], unflattenedSize: try a["unflattened_size"])
     }
-    public override var schema: LayerSchema? { Unflatten.schema }
     public let dim: Int
     public let unflattenedSize: [Int]
     public init(dim: Int, unflattenedSize: [Int]) { self.dim = dim; self.unflattenedSize = unflattenedSize; super.init() }

@@ -11,7 +11,6 @@ public final class LayerNorm: UnaryModule {
     }) { a in
         LayerNorm(try a["normalized_shape"], eps: try a["eps"], elementwiseAffine: try a["elementwise_affine"], bias: try a["bias"])
     }
-    public override var schema: LayerSchema? { LayerNorm.schema }
 
     public let normalizedShape: [Int]
     public let eps: Double
@@ -35,7 +34,6 @@ public final class GroupNorm: UnaryModule {
                                            repr: "{num_groups}, {num_channels}, eps={eps}, affine={affine}, bias={bias}", attributes: { (m: GroupNorm) in
         ["num_groups": m.numGroups, "num_channels": m.numChannels, "eps": m.eps, "affine": m.affine, "bias": m.affine]
     }) { a in try GroupNorm(try a["num_groups"], try a["num_channels"], eps: try a["eps"], affine: try a["affine"]) }
-    public override var schema: LayerSchema? { GroupNorm.schema }
 
     public let numGroups: Int
     public let numChannels: Int
@@ -63,7 +61,6 @@ public final class RMSNorm: UnaryModule {
                                            repr: "{normalized_shape}, eps={eps}, elementwise_affine={elementwise_affine}", attributes: { (m: RMSNorm) in
         ["normalized_shape": m.normalizedShape, "eps": m.eps, "elementwise_affine": m.elementwiseAffine]
     }) { a in RMSNorm(try a["normalized_shape"], eps: try a["eps"], elementwiseAffine: try a["elementwise_affine"]) }
-    public override var schema: LayerSchema? { RMSNorm.schema }
 
     public let normalizedShape: [Int]
     public let eps: NumberArgument?
@@ -99,7 +96,6 @@ public final class LocalResponseNorm: UnaryModule {
                                            functional: .named("local_response_norm"), attributes: { (m: LocalResponseNorm) in
         ["size": m.size, "alpha": m.alpha, "beta": m.beta, "k": m.k]
     }) { a in try LocalResponseNorm(size: try a["size"], alpha: try a["alpha"], beta: try a["beta"], k: try a["k"]) }
-    public override var schema: LayerSchema? { LocalResponseNorm.schema }
 
     public let size: Int
     public let alpha: NumberArgument

@@ -193,7 +193,6 @@ public final class MaxUnpool2d: Module {
                                            repr: "kernel_size={kernel_size}, stride={stride}, padding={padding}", attributes: { (m: MaxUnpool2d) in
         ["kernel_size": m.kernelSize, "stride": m.stride, "padding": m.padding]
     }) { a in MaxUnpool2d(kernelSize: try a["kernel_size"], stride: try a["stride"], padding: try a["padding"]) }
-    public override var schema: LayerSchema? { MaxUnpool2d.schema }
 
     public let kernelSize: [Int]
     public let stride: [Int]

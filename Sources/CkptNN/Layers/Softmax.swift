@@ -9,7 +9,6 @@ import CkptTensor
 public final class Softmax: UnaryModule {
     public static let schema = LayerSchema("Softmax", "dim=None", repr: "dim={dim}", functional: .named("softmax", extra: "_stacklevel=3, dtype=None"),
                                            attributes: { (m: Softmax) in ["dim": m.dim] }) { a in Softmax(dim: try a["dim"]) }
-    public override var schema: LayerSchema? { Softmax.schema }
     public let dim: Int?
     public init(dim: Int? = nil) { self.dim = dim; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.softmax(dim: dim ?? Softmax.legacyDim(x.rank)) }
@@ -22,7 +21,6 @@ public final class Softmax: UnaryModule {
 public final class LogSoftmax: UnaryModule {
     public static let schema = LayerSchema("LogSoftmax", "dim=None", repr: "dim={dim}", functional: .named("log_softmax", extra: "_stacklevel=3, dtype=None"),
                                            attributes: { (m: LogSoftmax) in ["dim": m.dim] }) { a in LogSoftmax(dim: try a["dim"]) }
-    public override var schema: LayerSchema? { LogSoftmax.schema }
     public let dim: Int?
     public init(dim: Int? = nil) { self.dim = dim; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.logSoftmax(dim: dim ?? Softmax.legacyDim(x.rank)) }
@@ -32,7 +30,6 @@ public final class LogSoftmax: UnaryModule {
 public final class Softmin: UnaryModule {
     public static let schema = LayerSchema("Softmin", "dim=None", repr: "dim={dim}", functional: .named("softmin", extra: "_stacklevel=3, dtype=None"),
                                            attributes: { (m: Softmin) in ["dim": m.dim] }) { a in Softmin(dim: try a["dim"]) }
-    public override var schema: LayerSchema? { Softmin.schema }
     public let dim: Int?
     public init(dim: Int? = nil) { self.dim = dim; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.negated().softmax(dim: dim ?? Softmax.legacyDim(x.rank)) }
@@ -41,7 +38,6 @@ public final class Softmin: UnaryModule {
 /// `nn.Softmax2d()`: softmax over the channels of a `(C, H, W)` or `(N, C, H, W)` input.
 public final class Softmax2d: UnaryModule {
     public static let schema = LayerSchema("Softmax2d", "") { _ in Softmax2d() }
-    public override var schema: LayerSchema? { Softmax2d.schema }
     public override init() { super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor {
         guard x.rank == 3 || x.rank == 4 else {
@@ -55,7 +51,6 @@ public final class Softmax2d: UnaryModule {
 public final class GLU: UnaryModule {
     public static let schema = LayerSchema("GLU", "dim=-1", repr: "dim={dim}", functional: .named("glu"),
                                            attributes: { (m: GLU) in ["dim": m.dim] }) { a in GLU(dim: try a["dim"]) }
-    public override var schema: LayerSchema? { GLU.schema }
     public let dim: Int
     public init(dim: Int = -1) { self.dim = dim; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.glu(dim: dim) }
@@ -68,7 +63,6 @@ public final class PReLU: UnaryModule {
                                            attributes: { (m: PReLU) in ["num_parameters": m.numParameters] }) { a in
         PReLU(numParameters: try a["num_parameters"], initialValue: try a["init"])
     }
-    public override var schema: LayerSchema? { PReLU.schema }
     public let numParameters: Int
 
     public init(numParameters: Int = 1, initialValue: Double = 0.25) {

@@ -37,7 +37,6 @@ public final class TransformerEncoderLayer: Module {
             normFirst: try a["norm_first"],
             bias: try a["bias"] ?? linear1?["bias"] ?? true)
     }
-    public override var schema: LayerSchema? { TransformerEncoderLayer.schema }
 
     /// The feed-forward activation: PyTorch's `"relu"` / `"gelu"` functions, or a module (registered as `activation`).
     public enum Activation {
@@ -113,7 +112,6 @@ public final class TransformerEncoderLayer: Module {
 public final class TransformerEncoder: Module {
     public static let schema = LayerSchema("TransformerEncoder", "encoder_layer=None, num_layers=None, norm=None, enable_nested_tensor=True, "
                                            + "mask_check=True", children: .printed) { _ in TransformerEncoder() }
-    public override var schema: LayerSchema? { TransformerEncoder.schema }
 
     public override init() { super.init() }
 

@@ -9,7 +9,6 @@ public final class PixelShuffle: UnaryModule {
                                            attributes: { (m: PixelShuffle) in ["upscale_factor": m.upscaleFactor] }) { a in
         PixelShuffle(try a["upscale_factor"])
     }
-    public override var schema: LayerSchema? { PixelShuffle.schema }
     public let upscaleFactor: Int
     public init(_ upscaleFactor: Int) { self.upscaleFactor = upscaleFactor; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.pixelShuffle(upscaleFactor) }
@@ -22,7 +21,6 @@ public final class PixelUnshuffle: UnaryModule {
                                            attributes: { (m: PixelUnshuffle) in ["downscale_factor": m.downscaleFactor] }) { a in
         PixelUnshuffle(try a["downscale_factor"])
     }
-    public override var schema: LayerSchema? { PixelUnshuffle.schema }
     public let downscaleFactor: Int
     public init(_ downscaleFactor: Int) { self.downscaleFactor = downscaleFactor; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.pixelUnshuffle(downscaleFactor) }
@@ -33,7 +31,6 @@ public final class PixelUnshuffle: UnaryModule {
 public final class ChannelShuffle: UnaryModule {
     public static let schema = LayerSchema("ChannelShuffle", "groups", repr: "groups={groups}", functional: .named("channel_shuffle"),
                                            attributes: { (m: ChannelShuffle) in ["groups": m.groups] }) { a in ChannelShuffle(try a["groups"]) }
-    public override var schema: LayerSchema? { ChannelShuffle.schema }
     public let groups: Int
     public init(_ groups: Int) { self.groups = groups; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor {

@@ -31,13 +31,16 @@ extension Module {
     /// PyTorch's `load_state_dict`: copies every matching tensor in place (ties stay tied), converting dtypes, and
     /// collects every missing key, unexpected key and size mismatch before reporting. Nothing is copied into a
     /// tensor whose shape differs.
-    public func load(_ stateDict: OrderedDictionary<String, TensorEntry>, strict: Bool = true) throws -> LoadReport {
+    /// `progress` is called with each copied tensor's size in bytes (as stored), for a progress bar.
+    public func load(_ stateDict: OrderedDictionary<String, TensorEntry>, strict: Bool = true,
+                     progress: (Int) -> Void = { _ in }) throws -> LoadReport {
         try loadReport(stateDict, strict: strict) { entry, target in
             let values = try entry.floatValues()
             values.withUnsafeBufferPointer { src in
                 guard let base = src.baseAddress else { return }
                 target.buffer.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: base, count: min(src.count, $0.count)) }
             }
+            progress(entry.byteCount)
         }
     }
 

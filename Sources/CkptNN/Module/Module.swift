@@ -22,8 +22,8 @@ open class Module {
     public init() {}
 
     /// The layer class this module is, for the layers ckpt knows: PyTorch's name, signature, `extra_repr` and
-    /// attributes come from it.
-    open var schema: LayerSchema? { nil }
+    /// attributes come from it. Found by the module's class; a class with a schema per variant overrides this.
+    open var schema: LayerSchema? { LayerSchema.byModuleType[ObjectIdentifier(type(of: self))] }
 
     /// The class name a printout gave this module when it is not its layer's own (`BartScaledWordEmbedding`, built
     /// as an Embedding; `Net`, a container of pasted code).

@@ -36,6 +36,8 @@ public struct LayerSchema: @unchecked Sendable {
     /// For a class that stands for a family of printed names (transformers defines an RMSNorm per model), the suffix
     /// those names share: the layer is then matched by its printout only (see `LayerCatalog`), never by name.
     public let printedSuffix: String?
+    /// The Module class it builds.
+    let moduleType: ObjectIdentifier
     let template: ReprTemplate
     let attributes: (Module) -> [String: any ArgumentConvertible]
     let make: (LayerArguments) throws -> Module
@@ -51,6 +53,7 @@ public struct LayerSchema: @unchecked Sendable {
         self.children = children
         self.functional = functional
         self.printedSuffix = printedSuffix
+        self.moduleType = ObjectIdentifier(M.self)
         self.template = ReprTemplate(repr)
         self.attributes = { m in (m as? M).map(attributes) ?? [:] }
         self.make = build

@@ -74,11 +74,7 @@ import Testing
     }
 
     @Test func everyTruncationIsAnError() throws {
-        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("hdf5/flat_tracked.h5"))))
-        let path = Temporary.path(".h5")
-        defer { unlink(path) }
-        for cut in stride(from: 0, to: bytes.count, by: 97) {
-            try Data(bytes[..<cut]).write(to: URL(fileURLWithPath: path))
+        try DamagedCopies.truncated("hdf5/flat_tracked.h5", lengths: { Array(stride(from: 0, to: $0, by: 97)) }) { path, cut in
             #expect(throws: CheckpointError.self, "cut at \(cut)") { try HDF5Reader.read(MappedFile(path: path)) }
         }
     }
@@ -86,14 +82,8 @@ import Testing
     /// libhdf5 1.10 crashes on some corrupt global heaps; the reader checks them first (`validateGlobalHeaps`).
     @Test(arguments: [("dtypes.h5", 1201), ("keras3.weights.h5", 1303), ("keras2_chunked.h5", 1409)])
     func bitFlipsNeverCrash(name: String, step: Int) throws {
-        let original = try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("hdf5/\(name)"))))
-        let path = Temporary.path(".h5")
-        defer { unlink(path) }
         var flipped = 0
-        for position in stride(from: 0, to: original.count, by: step) {
-            var bytes = original
-            bytes[position] ^= 0x10
-            try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try DamagedCopies.flipped("hdf5/\(name)", mask: 0x10, positions: { Array(stride(from: 0, to: $0, by: step)) }) { path, _ in
             do {
                 let sd = try HDF5Reader.read(MappedFile(path: path))
                 for (_, t) in sd.tensors { _ = try? t.contiguousBytes() }

@@ -46,11 +46,7 @@ import Testing
     }
 
     @Test func truncatedKerasZipIsAnError() throws {
-        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Fixtures.path("hdf5/keras3.keras"))))
-        let path = Temporary.path(".keras")
-        defer { unlink(path) }
-        for cut in stride(from: 1, to: bytes.count, by: 1709) {
-            try Data(bytes[..<cut]).write(to: URL(fileURLWithPath: path))
+        try DamagedCopies.truncated("hdf5/keras3.keras", lengths: { Array(stride(from: 1, to: $0, by: 1709)) }) { path, cut in
             #expect(throws: (any Error).self, "cut at \(cut)") { try KerasReader.read(MappedFile(path: path)) }
         }
     }

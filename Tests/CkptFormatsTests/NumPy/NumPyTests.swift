@@ -34,9 +34,7 @@ import Testing
         ("bad_npy_header_past_end.npy", "header claims 60000 bytes"),
     ])
     func hostileNpyIsAnError(name: String, message: String) throws {
-        let file = try Fixtures.map("flat/\(name)")
-        let error = try #require(throws: CheckpointError.self) { try NPYReader.read(file) }
-        #expect(error.description.contains(message), "\(error)")
+        try DamagedCopies.expectRefused("flat/\(name)", containing: message) { _ = try NPYReader.read($0) }
     }
 
     @Test(arguments: ["plain.npz", "compressed.npz"])
@@ -49,13 +47,8 @@ import Testing
 
     @Test func everyNpzTruncationIsAnError() throws {
         for name in ["compressed.npz", "v1_f4.npy"] {
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("flat/\(name)")))
-            let tmp = Temporary.path(name)
-            defer { unlink(tmp) }
-            try bytes.write(to: URL(fileURLWithPath: tmp))
-            for cut in stride(from: bytes.count - 1, through: 0, by: -1) {
-                #expect(truncate(tmp, off_t(cut)) == 0)
-                let file = try MappedFile(path: tmp)
+            try DamagedCopies.truncated("flat/\(name)", lengths: { Array(0 ..< $0) }) { path, cut in
+                let file = try MappedFile(path: path)
                 #expect(throws: CheckpointError.self, "\(name) cut at \(cut)") {
                     let sd = try name.hasSuffix(".npz") ? NPZReader.read(file) : NPYReader.read(file)
                     for t in sd.tensors.values { _ = try t.contiguousBytes() }
@@ -65,9 +58,9 @@ import Testing
     }
 
     @Test func byteFlipsAreErrorsOrHarmless() throws {
-        let npy = try ByteFlipSweep.run("flat/fortran.npy", read: NPYReader.read)
+        let npy = try DamagedCopies.flipEveryByte("flat/fortran.npy", read: NPYReader.read)
         #expect(npy.failures >= 6, "every flip of the magic is refused (\(npy.failures) of \(npy.total))")
-        let npz = try ByteFlipSweep.run("flat/compressed.npz", read: NPZReader.read)
+        let npz = try DamagedCopies.flipEveryByte("flat/compressed.npz", read: NPZReader.read)
         #expect(npz.failures > npz.total / 2, "\(npz.failures) of \(npz.total)")
     }
 

@@ -11,9 +11,11 @@ import Testing
     @Test func manifestLoadsAndListsEveryFixture() throws {
         let manifest = try ReferenceManifest.loaded.get()
         #expect(manifest.files.count >= 60)
-        // The per-format tests below are parameterised by these lists: none may be empty.
-        // GGUF has its own fixtures and manifest (Fixtures/gguf_files, GGUFReaderTests).
-        for format in CheckpointFormat.allCases where format != .npy && format != .gguf {
+        // Every format ckpt reads from these files has fixtures here.
+        // GGUF, TorchScript, torch.export, DCP and ONNX have their own fixtures and manifests (Fixtures/gguf_files,
+        // torchscript_files, dcp_files, onnx_files), model folders theirs (Fixtures/hf_models, ModelFolderFormatTests).
+        let ownFixtures: Set<CheckpointFormat> = [.npy, .gguf, .torchscript, .torchExport, .dcp, .folder]
+        for format in CheckpointFormat.allCases where !ownFixtures.contains(format) {
             #expect(!ReferenceManifest.files(format).isEmpty, "no \(format.rawValue) fixture")
         }
         for name in manifest.files.keys {
@@ -34,26 +36,9 @@ import Testing
         #expect(manifest.models["tied"]?.parameters == 121)
     }
 
-    @Test(arguments: ReferenceManifest.files(.torchZip))
-    func torchZip(_ name: String) throws { try Self.check(name) }
-
-    @Test(arguments: ReferenceManifest.files(.torchLegacy))
-    func torchLegacy(_ name: String) throws { try Self.check(name) }
-
-    @Test(arguments: ReferenceManifest.files(.hdf5))
-    func hdf5(_ name: String) throws { try Self.check(name) }
-
-    @Test(arguments: ReferenceManifest.files(.keras))
-    func keras(_ name: String) throws { try Self.check(name) }
-
-    @Test(arguments: ReferenceManifest.files(.safetensors))
-    func safetensors(_ name: String) throws { try Self.check(name) }
-
-    @Test(arguments: ReferenceManifest.files(.npz))
-    func npz(_ name: String) throws { try Self.check(name) }
-
-    @Test(arguments: ReferenceManifest.files(.sharded))
-    func sharded(_ name: String) throws { try Self.check(name) }
+    /// Every file, whatever its format (the first test checks that each readable format has files).
+    @Test(arguments: ReferenceManifest.allFiles)
+    func readsAsItsManifestSays(_ name: String) throws { try Self.check(name) }
 
     /// `train.pt#model` is the model's own state_dict.
     @Test func entrySelectsTheModelOfATrainingCheckpoint() throws {

@@ -40,10 +40,7 @@ import Testing
         ("bad_st_duplicate_key.safetensors", "duplicate key 'x'"),
     ])
     func hostileFilesAreOneLineErrors(name: String, message: String) throws {
-        let file = try Fixtures.map("flat/\(name)")
-        let error = try #require(throws: CheckpointError.self) { try SafetensorsReader.read(file) }
-        #expect(error.description.contains(message), "\(error)")
-        #expect(!error.description.contains("\n"))
+        try DamagedCopies.expectRefused("flat/\(name)", containing: message) { _ = try SafetensorsReader.read($0) }
     }
 
     /// Through detection too: a header length past the end of the file is reported as such, not as "unknown format".
@@ -55,19 +52,13 @@ import Testing
     }
 
     @Test func everyTruncationIsAnError() throws {
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("flat/tensors.safetensors")))
-        let tmp = Temporary.path(".safetensors")
-        defer { unlink(tmp) }
-        try bytes.write(to: URL(fileURLWithPath: tmp))
-        for cut in stride(from: bytes.count - 1, through: 0, by: -1) {
-            #expect(truncate(tmp, off_t(cut)) == 0)
-            let file = try MappedFile(path: tmp)
-            #expect(throws: CheckpointError.self, "cut at \(cut)") { try SafetensorsReader.read(file) }
+        try DamagedCopies.truncated("flat/tensors.safetensors", lengths: { Array(0 ..< $0) }) { path, cut in
+            #expect(throws: CheckpointError.self, "cut at \(cut)") { try SafetensorsReader.read(MappedFile(path: path)) }
         }
     }
 
     @Test func byteFlipsAreErrorsOrHarmless() throws {
-        let (failures, total) = try ByteFlipSweep.run("flat/tensors.safetensors", read: SafetensorsReader.read)
+        let (failures, total) = try DamagedCopies.flipEveryByte("flat/tensors.safetensors", read: SafetensorsReader.read)
         // Flips in the length, JSON syntax, names of fields and offsets are caught; flips in tensor data are not
         // (the format has no checksum) — the data is 194 of the file's bytes.
         #expect(failures > 0 && total - failures >= 194, "\(failures) of \(total)")

@@ -19,20 +19,11 @@ import Testing
     }
 
     @Test func truncatedAndFlippedLegacyFiles() throws {
-        let full = try Fixtures.bytes("torch_files/legacy.pt")
-        let dir = try Temporary.folder()
-        defer { Temporary.remove(dir) }
-        for n in stride(from: 16, to: full.count - 1, by: 37) {
-            let path = dir.appendingPathComponent("cut.pt").path
-            try Data(full[..<n]).write(to: URL(fileURLWithPath: path))
+        try DamagedCopies.truncated("torch_files/legacy.pt", lengths: { Array(stride(from: 16, to: $0 - 1, by: 37)) }) { path, _ in
             #expect(throws: CheckpointError.self) { try TorchLegacyReader.read(try MappedFile(path: path)) }
         }
         // Flipped bytes: an error or a readable file, never a crash, including when values are then read.
-        for n in stride(from: 0, to: full.count, by: 41) {
-            var flipped = full
-            flipped[n] ^= 0x5A
-            let path = dir.appendingPathComponent("flip.pt").path
-            try Data(flipped).write(to: URL(fileURLWithPath: path))
+        try DamagedCopies.flipped("torch_files/legacy.pt", positions: { Array(stride(from: 0, to: $0, by: 41)) }) { path, _ in
             if let sd = try? TorchLegacyReader.read(try MappedFile(path: path)) {
                 for t in sd.tensors.values { _ = try? t.contiguousBytes() }
             }

@@ -85,13 +85,17 @@ import Testing
         }
     }
 
+    /// A TorchScript archive is not a torch.save file: the torch-zip reader refuses it, detection sends it to the
+    /// TorchScript reader (TorchScriptReaderTests).
     @Test func refusesTorchScriptAndPickledModules() throws {
         #expect {
-            try Checkpoint.read(Fixtures.path("torch_files/scripted.pt"))
+            try TorchZipReader.read(Fixtures.map("torch_files/scripted.pt"))
         } throws: { e in
-            guard let f = e as? FileError, case .unsupported(let m) = f.underlying else { return false }
+            guard let e = e as? CheckpointError, case .unsupported(let m) = e else { return false }
             return m.contains("TorchScript")
         }
+        let scripted = try Checkpoint.read(Fixtures.path("torch_files/scripted.pt"))
+        #expect(scripted.format == .torchscript && Array(scripted.stateDict.tensors.keys) == ["weight", "bias"])
         #expect {
             try Checkpoint.read(Fixtures.path("torch_files/whole_module.pt"))
         } throws: { e in
@@ -121,18 +125,10 @@ import Testing
 
     @Test(arguments: ["dtypes.pt", "tied.pt", "training.pt"])
     func cutAndFlippedCopiesNeverCrash(_ name: String) throws {
-        let full = try Fixtures.bytes("torch_files/\(name)")
-        let dir = try Temporary.folder()
-        defer { Temporary.remove(dir) }
-        let path = dir.appendingPathComponent("x.pt").path
-        for n in stride(from: 0, to: full.count, by: 97) {
-            try Data(full[..<n]).write(to: URL(fileURLWithPath: path))
+        try DamagedCopies.truncated("torch_files/\(name)", lengths: { Array(stride(from: 0, to: $0, by: 97)) }) { path, _ in
             #expect(throws: (any Error).self) { try Checkpoint.read(path) }
         }
-        for n in stride(from: 0, to: full.count, by: 53) {
-            var flipped = full
-            flipped[n] ^= 0x5A
-            try Data(flipped).write(to: URL(fileURLWithPath: path))
+        try DamagedCopies.flipped("torch_files/\(name)", positions: { Array(stride(from: 0, to: $0, by: 53)) }) { path, _ in
             if let c = try? Checkpoint.read(path) {
                 for t in c.stateDict.tensors.values { _ = try? t.contiguousBytes() }
             }

@@ -4,24 +4,13 @@ import Testing
 @testable import CkptTensor
 
 /// REFERENCE_MODELS.md model 1 (`Linear(4, 8) → ReLU → Linear(8, 1)`) and its autograd behaviours,
-/// against `Fixtures/tensor_ops/mlp.json` from PyTorch.
+/// against `Fixtures/tensor_ops/mlp.safetensors` from PyTorch (one golden case, `mlp`).
 @Suite struct MLPTests {
-    struct Record: Decodable {
-        struct Chain: Decodable { let loss: String; let loss_next: [String?]; let addmm_next: [String?] }
-        let x: GoldenTensor, target: GoldenTensor, output: GoldenTensor
-        let loss: Double
-        let chain: Chain
-        let params: [String: GoldenTensor]
-        let grads: [String: GoldenTensor]
-    }
-
     struct Net {
         let w0, b0, w2, b2: Tensor
-        init(_ r: Record) throws {
+        init(_ golden: GoldenFile) throws {
             func leaf(_ k: String) throws -> Tensor {
-                let t = try #require(r.params[k]).tensor()
-                t.requiresGrad = true
-                return t
+                try #require(try golden.tensor("mlp", "param.\(k)", requiresGrad: true))
             }
             (w0, b0, w2, b2) = (try leaf("0.weight"), try leaf("0.bias"), try leaf("2.weight"), try leaf("2.bias"))
         }
@@ -31,33 +20,46 @@ import Testing
         var named: [(String, Tensor)] { [("0.weight", w0), ("0.bias", b0), ("2.weight", w2), ("2.bias", b2)] }
     }
 
-    let record: Record
+    let golden: GoldenFile
+    let args: GoldenArgs
     init() throws {
-        record = try JSONDecoder().decode(Record.self, from: Data(contentsOf: Fixtures.url("tensor_ops/mlp.json")))
+        golden = try GoldenFile("tensor_ops/mlp")
+        args = try golden.args("mlp")
+    }
+
+    func input(_ key: String) throws -> Tensor { try #require(try golden.tensor("mlp", key)) }
+
+    /// The grad_fn names along the chain (`loss`, `loss_next`, `addmm_next`).
+    func chain(_ key: String) throws -> [String?] {
+        try #require(try args.object("chain")[key] as? [Any]).map { $0 as? String }
     }
 
     @Test func forwardLossAndGradientsMatchPyTorch() throws {
-        let net = try Net(record)
-        let y = try net(record.x.tensor())
-        #expect(record.output.mismatch(y, rtol: 1e-5) == nil)
+        let net = try Net(golden)
+        let y = try net(input("x"))
+        let output = try golden.floats("mlp", "output")
+        expectClose(y.scalars, output, floor: Closeness.scale(output), "output")
+        #expect(y.shape == (try golden.shape("mlp", "output")))
         #expect(net.w2.grad == nil)
-        let loss = try Tensor.mseLoss(y, record.target.tensor())
-        #expect(Swift.abs(Double(try loss.item()) - record.loss) <= 1e-6)
+        let loss = try Tensor.mseLoss(y, input("target"))
+        #expect(Swift.abs(Double(try loss.item()) - (try args.double("loss"))) <= 1e-6)
         try loss.backward()
         for (k, p) in net.named {
             let g = try #require(p.grad, "\(k) has no grad")
-            #expect(try #require(record.grads[k]).mismatch(g, rtol: 1e-5) == nil, "\(k)")
+            let want = try golden.floats("mlp", "grad.\(k)")
+            expectClose(g.scalars, want, floor: Closeness.scale(want), "\(k)")
+            #expect(g.shape == (try golden.shape("mlp", "grad.\(k)")), "\(k)")
         }
     }
 
     @Test func gradFnChainNamesMatchPyTorch() throws {
-        let net = try Net(record)
-        let loss = try Tensor.mseLoss(net(record.x.tensor()), record.target.tensor())
+        let net = try Net(golden)
+        let loss = try Tensor.mseLoss(net(input("x")), input("target"))
         let fn = try #require(loss.gradFn)
-        #expect(fn.name == record.chain.loss)
-        #expect(fn.nextFunctions.map { $0.0?.name } == record.chain.loss_next)
+        #expect(fn.name == (try args.object("chain").string("loss")))
+        #expect(fn.nextFunctions.map { $0.0?.name } == (try chain("loss_next")))
         let addmm = try #require(fn.nextFunctions[0].0)
-        #expect(addmm.nextFunctions.map { $0.0?.name } == record.chain.addmm_next)
+        #expect(addmm.nextFunctions.map { $0.0?.name } == (try chain("addmm_next")))
         #expect(addmm.nextFunctions.map(\.1) == [0, 0, 0])
         // The TBackward0 leads to the weight's AccumulateGrad, which points back at the parameter.
         let t = try #require(addmm.nextFunctions[2].0)
@@ -66,8 +68,8 @@ import Testing
     }
 
     @Test func twoBackwardCallsAccumulateTwice() throws {
-        let net = try Net(record)
-        let x = try record.x.tensor()
+        let net = try Net(golden)
+        let x = try input("x")
         let seed = Tensor.ones([2, 1])
         try net(x).backward(gradient: seed)
         let once = net.named.map { $0.1.grad?.scalars ?? [] }

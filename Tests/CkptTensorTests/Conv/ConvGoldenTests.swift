@@ -11,12 +11,12 @@ import Testing
                                  "conv_transpose2d_outpad_dilation", "conv_transpose1d", "conv_transpose3d"]
 
     @Test func fixtureHoldsExactlyTheseCases() throws {
-        let f = try ConvOpsFixture("conv")
-        #expect(Set(f.cases.keys) == Set(Self.convCases + Self.transposeCases))
+        let f = try GoldenFile("conv_ops/conv")
+        #expect(Set(f.caseNames) == Set(Self.convCases + Self.transposeCases))
     }
 
     @Test(arguments: convCases) func convolution(_ name: String) throws {
-        let f = try ConvOpsFixture("conv")
+        let f = try GoldenFile("conv_ops/conv")
         let a = try f.args(name)
         let x = try f.floats(name, "x"), w = try f.floats(name, "w"), g = try f.floats(name, "g")
         let b = f.has(name, "b") ? try f.floats(name, "b") : nil
@@ -29,8 +29,8 @@ import Testing
         }
         let geo = try ConvGeometry(batch: xs[0], inChannels: xs[1], outChannels: ws[0],
                                    groups: a["groups"] as? Int ?? 1, inputSize: Array(xs.dropFirst(2)),
-                                   kernelSize: Array(ws.dropFirst(2)), stride: intList(a, "stride"),
-                                   padding: padding, dilation: intList(a, "dilation"))
+                                   kernelSize: Array(ws.dropFirst(2)), stride: a.optionalInts("stride"),
+                                   padding: padding, dilation: a.optionalInts("dilation"))
         #expect(geo.outputShape == (try f.shape(name, "out")))
         #expect(geo.weightShape == ws)
         let out: [Float] = withOutputs([geo.outputCount]) { o in
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test(arguments: transposeCases) func transposedConvolution(_ name: String) throws {
-        let f = try ConvOpsFixture("conv")
+        let f = try GoldenFile("conv_ops/conv")
         let a = try f.args(name)
         let x = try f.floats(name, "x"), w = try f.floats(name, "w"), g = try f.floats(name, "g")
         let b = f.has(name, "b") ? try f.floats(name, "b") : nil
@@ -55,10 +55,10 @@ import Testing
         let groups = a["groups"] as? Int ?? 1
         let geo = try ConvGeometry.transposed(batch: xs[0], inChannels: xs[1], outChannels: ws[1] * groups,
                                               groups: groups, inputSize: Array(xs.dropFirst(2)),
-                                              kernelSize: Array(ws.dropFirst(2)), stride: intList(a, "stride"),
-                                              padding: intList(a, "padding"),
-                                              outputPadding: intList(a, "output_padding"),
-                                              dilation: intList(a, "dilation"))
+                                              kernelSize: Array(ws.dropFirst(2)), stride: a.optionalInts("stride"),
+                                              padding: a.optionalInts("padding"),
+                                              outputPadding: a.optionalInts("output_padding"),
+                                              dilation: a.optionalInts("dilation"))
         #expect([geo.batch, geo.inChannels] + geo.inputSize == (try f.shape(name, "out")))
         let out: [Float] = withOutputs([geo.inputCount]) { o in
             ConvTransposeKernel.forward(geo, input: x, weight: w, bias: b, output: o[0])

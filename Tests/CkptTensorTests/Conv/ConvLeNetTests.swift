@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func lenetMatchesPyTorch() throws {
-        let f = try ConvOpsFixture("lenet"), name = "lenet"
+        let f = try GoldenFile("conv_ops/lenet"), name = "lenet"
         let shapes: [(String, [Int])] = [("conv1.weight", [6, 1, 5, 5]), ("conv1.bias", [6]), ("conv2.weight", [16, 6, 5, 5]),
                                          ("conv2.bias", [16]), ("fc1.weight", [120, 400]), ("fc1.bias", [120]),
                                          ("fc2.weight", [84, 120]), ("fc2.bias", [84]), ("fc3.weight", [10, 84]),

@@ -1,3 +1,4 @@
+import CkptTestSupport
 import Testing
 @testable import CkptTensor
 
@@ -5,17 +6,17 @@ import Testing
 @Suite struct ConvTensorTests {
     @Test(arguments: ConvGoldenTests.convCases + ConvGoldenTests.transposeCases)
     func convolution(_ name: String) throws {
-        let f = try ConvOpsFixture("conv")
+        let f = try GoldenFile("conv_ops/conv")
         let a = try f.args(name)
         let x = try #require(try f.tensor(name, "x", requiresGrad: true))
         let w = try #require(try f.tensor(name, "w", requiresGrad: true))
         let b = try f.tensor(name, "b", requiresGrad: true)
         let dims = try #require(a["dims"] as? Int)
-        let ones = [1], stride = intList(a, "stride") ?? ones, dilation = intList(a, "dilation") ?? ones
+        let ones = [1], stride = a.optionalInts("stride") ?? ones, dilation = a.optionalInts("dilation") ?? ones
         let groups = a["groups"] as? Int ?? 1
         let out: Tensor
         if a["op"] as? String == "conv_transpose" {
-            let padding = intList(a, "padding") ?? [0], outputPadding = intList(a, "output_padding") ?? [0]
+            let padding = a.optionalInts("padding") ?? [0], outputPadding = a.optionalInts("output_padding") ?? [0]
             switch dims {
             case 1: out = try x.convTranspose1d(weight: w, bias: b, stride: stride, padding: padding,
                                                 outputPadding: outputPadding, groups: groups, dilation: dilation)

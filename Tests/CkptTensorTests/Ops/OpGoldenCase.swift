@@ -2,100 +2,98 @@ import CkptTestSupport
 import Foundation
 @testable import CkptTensor
 
-/// A JSON value from the golden files (arguments are small: numbers, strings, bools, lists, null).
-enum JSONValue: Decodable, Equatable {
-    case number(Double), string(String), bool(Bool), array([JSONValue]), null
+/// One case of a `Fixtures/tensor_ops/<family>.safetensors` golden file (`Fixtures/gen/tensor_ops.py`): an op call
+/// with its inputs, output, upstream gradient `g` and the input gradients PyTorch computed.
+struct OpGoldenCase {
+    /// Where a case tensor's values are: stored in full, stored as every k-th element, or a pattern to recompute.
+    struct Layout {
+        let shape: [Int]
+        let every: Int?
+        let pattern: Int?
 
-    init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null } else if let b = try? c.decode(Bool.self) { self = .bool(b) } else if let d = try? c.decode(Double.self) {
-            self = .number(d)
-        } else if let s = try? c.decode(String.self) { self = .string(s) } else { self = .array(try c.decode([JSONValue].self)) }
+        init(_ args: GoldenArgs) throws {
+            shape = try args.ints("shape")
+            every = args.optionalInt("every")
+            pattern = args.optionalInt("pattern")
+        }
     }
 
-    var double: Double? { if case .number(let d) = self { return d }; return nil }
-    var int: Int? { double.map { Int($0) } }
-    var string: String? { if case .string(let s) = self { return s }; return nil }
-    var bool: Bool? { if case .bool(let b) = self { return b }; return nil }
-    var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
-}
+    let file: GoldenFile
+    let name: String
+    let op: String
+    let args: GoldenArgs
+    let smooth: Bool
+    let rtol: Double
+    let gradFn: String?
+    let inputs: [(layout: Layout, dtype: String, requiresGrad: Bool)]
+    let output: Layout
+    let g: Layout?
+    let grads: [Layout?]
 
-/// One op's arguments, read by name as the registry needs them.
-struct GoldenArgs {
-    let values: [String: JSONValue]
-    func int(_ k: String) throws -> Int { try requireValue(values[k]?.int, k) }
-    func float(_ k: String) throws -> Float { Float(try requireValue(values[k]?.double, k)) }
-    func optionalFloat(_ k: String) -> Float? { values[k]?.double.map { Float($0) } }
-    func optionalInt(_ k: String) -> Int? { values[k]?.int }
-    func bool(_ k: String) -> Bool { values[k]?.bool ?? false }
-    func string(_ k: String) throws -> String { try requireValue(values[k]?.string, k) }
-    func ints(_ k: String) throws -> [Int] { try requireValue(values[k]?.array?.compactMap(\.int), k) }
-    func optionalInts(_ k: String) -> [Int]? { values[k]?.array?.compactMap(\.int) }
-    func list(_ k: String) throws -> [JSONValue] { try requireValue(values[k]?.array, k) }
-}
+    init(_ file: GoldenFile, _ name: String) throws {
+        self.file = file
+        self.name = name
+        let meta = try file.args(name)
+        op = try meta.string("op")
+        args = try meta.object("args")
+        smooth = meta.bool("smooth")
+        rtol = try meta.double("rtol")
+        gradFn = meta["grad_fn"] as? String
+        inputs = try meta.list("inputs").map { item in
+            let a = GoldenArgs(item as? [String: Any] ?? [:])
+            return (try Layout(a), try a.string("dtype"), a.bool("requires_grad"))
+        }
+        output = try Layout(meta.object("output"))
+        g = try meta["g"].map { _ in try Layout(meta.object("g")) }
+        grads = try (meta["grads"] as? [Any] ?? []).map { item in
+            try (item as? [String: Any]).map { try Layout(GoldenArgs($0)) }
+        }
+    }
 
-struct MissingArgument: Error, CustomStringConvertible {
-    let key: String
-    var description: String { "missing argument \(key)" }
-}
-
-func requireValue<T>(_ v: T?, _ key: String) throws -> T {
-    guard let v else { throw MissingArgument(key: key) }
-    return v
-}
-
-/// A tensor in a golden file: full data, every k-th element, or a pattern Swift recomputes.
-struct GoldenTensor: Decodable {
-    let shape: [Int]
-    let data: [Double]?
-    let every: Int?
-    let pattern: Int?
-    let dtype: String?
-    let requires_grad: Bool?
+    /// Every case of `Fixtures/tensor_ops/<family>.safetensors`, in order.
+    static func family(_ family: String) throws -> [OpGoldenCase] {
+        let file = try GoldenFile("tensor_ops/\(family)")
+        return try file.caseNames.map { try OpGoldenCase(file, $0) }
+    }
 
     /// The pattern of `Fixtures/gen/tensor_ops.py`: exact in Float32 on both sides.
     static func pattern(count: Int, salt: Int) -> [Float] {
         (0 ..< count).map { i in Float(Double((i * 7919 + salt * 104_729) % 2001 - 1000) / 1000) }
     }
 
-    /// The tensor as an engine input (full data or pattern only).
-    func tensor() throws -> Tensor {
-        let n = shape.reduce(1, *)
+    /// A case tensor as an engine tensor (stored in full, or a pattern).
+    func tensor(_ key: String, _ layout: Layout, dtype: String = "float32", requiresGrad: Bool = false) throws -> Tensor {
+        let n = layout.shape.reduce(1, *)
         let values: [Float]
-        if let pattern { values = GoldenTensor.pattern(count: n, salt: pattern) } else { values = (data ?? []).map { Float($0) } }
-        return try Tensor(values, shape: shape, dtype: dtype == "int64" ? .int64 : .float32, requiresGrad: requires_grad ?? false)
+        if let salt = layout.pattern {
+            values = OpGoldenCase.pattern(count: n, salt: salt)
+        } else if dtype == "int64" {
+            values = try file.ints(name, key).map { Float($0) }
+        } else {
+            values = try file.floats(name, key)
+        }
+        return try Tensor(values, shape: layout.shape, dtype: dtype == "int64" ? .int64 : .float32, requiresGrad: requiresGrad)
     }
 
-    /// Compares `actual` with the stored values (all of them, or every k-th), each within `rtol` of the tensor's
-    /// scale (`Closeness.scale`).
-    func mismatch(_ actual: Tensor, rtol: Double) -> String? {
-        guard actual.shape == shape else { return "shape \(actual.shape), expected \(shape)" }
-        let expected = data ?? []
+    /// The inputs as engine tensors, requiring grad as in PyTorch.
+    func inputTensors() throws -> [Tensor] {
+        try inputs.enumerated().map { i, input in
+            try tensor("in\(i)", input.layout, dtype: input.dtype, requiresGrad: input.requiresGrad)
+        }
+    }
+
+    /// The upstream gradient, if the output requires grad.
+    func gTensor() throws -> Tensor? { try g.map { try tensor("g", $0) } }
+
+    /// Compares `actual` with the stored tensor `key` (all of it, or every k-th element), each element within
+    /// `rtol` of the tensor's scale (`Closeness.scale`).
+    func mismatch(_ actual: Tensor, _ key: String, _ layout: Layout) throws -> String? {
+        guard actual.shape == layout.shape else { return "shape \(actual.shape), expected \(layout.shape)" }
+        let expected = try file.floats(name, key)
         let got = actual.scalars
-        let step = every ?? 1
+        let step = layout.every ?? 1
         let sampled = expected.indices.map { got[$0 * step] }
         return Closeness(tolerance: rtol, floor: Closeness.scale(expected)).mismatch(sampled, expected)
             .map { step == 1 ? $0 : "\($0) (every \(step)th element)" }
-    }
-}
-
-struct GoldenCase: Decodable {
-    let op: String
-    let args: [String: JSONValue]
-    let smooth: Bool
-    let rtol: Double
-    let inputs: [GoldenTensor]
-    let output: GoldenTensor
-    let grad_fn: String?
-    let g: GoldenTensor?
-    let grads: [GoldenTensor?]?
-}
-
-struct GoldenFamily: Decodable {
-    let family: String
-    let cases: [GoldenCase]
-
-    static func load(_ name: String) throws -> GoldenFamily {
-        try JSONDecoder().decode(GoldenFamily.self, from: Data(contentsOf: Fixtures.url("tensor_ops/\(name).json")))
     }
 }

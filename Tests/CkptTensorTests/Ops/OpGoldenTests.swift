@@ -1,3 +1,4 @@
+import CkptTestSupport
 import Testing
 @testable import CkptTensor
 
@@ -7,21 +8,21 @@ import Testing
 
     @Test(arguments: families)
     func matchesPyTorch(_ family: String) throws {
-        let golden = try GoldenFamily.load(family)
-        #expect(!golden.cases.isEmpty)
-        for (n, c) in golden.cases.enumerated() {
-            let label = "\(family)[\(n)] \(c.op) \(c.args)"
+        let cases = try OpGoldenCase.family(family)
+        #expect(!cases.isEmpty)
+        for c in cases {
+            let label = "\(family) \(c.name) \(c.args)"
             let op = try #require(OpTable.table[c.op], "no Swift op for \(c.op)")
-            let inputs = try c.inputs.map { try $0.tensor() }
-            let out = try op(inputs, GoldenArgs(values: c.args))
-            if let problem = c.output.mismatch(out, rtol: c.rtol) { Issue.record("\(label): output \(problem)") }
-            #expect(out.gradFn?.name == c.grad_fn, "\(label): grad_fn")
-            guard let g = c.g, let grads = c.grads else { continue }
-            try (out * g.tensor()).sum().backward()
-            for (i, expected) in grads.enumerated() {
+            let inputs = try c.inputTensors()
+            let out = try op(inputs, c.args)
+            if let problem = try c.mismatch(out, "out", c.output) { Issue.record("\(label): output \(problem)") }
+            #expect(out.gradFn?.name == c.gradFn, "\(label): grad_fn")
+            guard let g = try c.gTensor() else { continue }
+            try (out * g).sum().backward()
+            for (i, expected) in c.grads.enumerated() {
                 guard let expected else { continue }
                 let got = inputs[i].grad ?? Tensor.zeros(inputs[i].shape)
-                if let problem = expected.mismatch(got, rtol: c.rtol) { Issue.record("\(label): grad of input \(i) \(problem)") }
+                if let problem = try c.mismatch(got, "grad\(i)", expected) { Issue.record("\(label): grad of input \(i) \(problem)") }
             }
         }
     }

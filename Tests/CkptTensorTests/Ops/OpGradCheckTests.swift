@@ -10,15 +10,13 @@ import Testing
 
     @Test(arguments: OpGoldenTests.families)
     func analyticGradientsMatchFiniteDifferences(_ family: String) throws {
-        let golden = try GoldenFamily.load(family)
         var checked = 0
-        for (n, c) in golden.cases.enumerated() where c.smooth && c.g != nil {
-            let inputs = try c.inputs.map { try $0.tensor() }
-            guard inputs.allSatisfy({ $0.numel <= Self.maxElements }), let g = try c.g?.tensor() else { continue }
+        for c in try OpGoldenCase.family(family) where c.smooth && c.g != nil {
+            let inputs = try c.inputTensors()
+            guard inputs.allSatisfy({ $0.numel <= Self.maxElements }), let g = try c.gTensor() else { continue }
             let op = try #require(OpTable.table[c.op])
-            let args = GoldenArgs(values: c.args)
-            if let problem = try GradCheck.float32.mismatch(inputs, weights: g, { try op(inputs, args) }) {
-                Issue.record("\(family)[\(n)] \(c.op) \(c.args): \(problem)")
+            if let problem = try GradCheck.float32.mismatch(inputs, weights: g, { try op(inputs, c.args) }) {
+                Issue.record("\(family) \(c.name) \(c.args): \(problem)")
             }
             checked += 1
         }

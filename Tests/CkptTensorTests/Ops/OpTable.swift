@@ -1,3 +1,4 @@
+import CkptTestSupport
 @testable import CkptTensor
 
 /// The Swift side of `Fixtures/gen/tensor_ops.py`'s `OPS`: the same names and argument keys.
@@ -5,16 +6,16 @@ enum OpTable {
     typealias Op = ([Tensor], GoldenArgs) throws -> Tensor
 
     static func reduction(_ a: GoldenArgs) throws -> Reduction {
-        guard let r = Reduction(rawValue: try a.string("reduction")) else { throw MissingArgument(key: "reduction") }
+        guard let r = Reduction(rawValue: try a.string("reduction")) else { throw FixtureError("bad reduction \(a)") }
         return r
     }
 
     static func index(_ a: GoldenArgs) throws -> [TensorIndex] {
         try a.list("index").map { item in
-            let parts = item.array ?? []
-            switch parts.first?.string {
-            case "at": return .at(parts[1].int ?? 0)
-            case "slice": return .slice(parts[1].int, parts[2].int, step: parts[3].int ?? 1)
+            let parts = item as? [Any] ?? []
+            switch parts.first as? String {
+            case "at": return .at(parts[1] as? Int ?? 0)
+            case "slice": return .slice(parts[1] as? Int, parts[2] as? Int, step: parts[3] as? Int ?? 1)
             case "all": return .all
             case "new": return .newAxis
             default: return .ellipsis

@@ -11,20 +11,20 @@ import Testing
     static let adaptiveCases = ["adaptive_avg_pool2d", "adaptive_avg_pool2d_upsizing", "adaptive_max_pool2d"]
 
     @Test func fixtureHoldsExactlyTheseCases() throws {
-        let f = try ConvOpsFixture("pool")
-        #expect(Set(f.cases.keys) == Set(Self.maxCases + Self.avgCases + Self.adaptiveCases + ["max_unpool2d_catalogue"]))
+        let f = try GoldenFile("conv_ops/pool")
+        #expect(Set(f.caseNames) == Set(Self.maxCases + Self.avgCases + Self.adaptiveCases + ["max_unpool2d_catalogue"]))
     }
 
-    static func geometry(_ f: ConvOpsFixture, _ name: String) throws -> PoolGeometry {
+    static func geometry(_ f: GoldenFile, _ name: String) throws -> PoolGeometry {
         let a = try f.args(name), xs = try f.shape(name, "x")
         return try PoolGeometry(planes: xs[0] * xs[1], inputSize: Array(xs.dropFirst(2)),
-                                kernelSize: try #require(intList(a, "kernel")), stride: intList(a, "stride"),
-                                padding: intList(a, "padding"), dilation: intList(a, "dilation"),
+                                kernelSize: try #require(a.optionalInts("kernel")), stride: a.optionalInts("stride"),
+                                padding: a.optionalInts("padding"), dilation: a.optionalInts("dilation"),
                                 ceilMode: a["ceil_mode"] as? Bool ?? false)
     }
 
     @Test(arguments: maxCases) func maxPool(_ name: String) throws {
-        let f = try ConvOpsFixture("pool")
+        let f = try GoldenFile("conv_ops/pool")
         let geo = try Self.geometry(f, name)
         let outShape = try f.shape(name, "out")
         #expect(geo.outputSize == Array(outShape.dropFirst(2)))
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func maxUnpoolCatalogue() throws {
-        let f = try ConvOpsFixture("pool"), name = "max_unpool2d_catalogue"
+        let f = try GoldenFile("conv_ops/pool"), name = "max_unpool2d_catalogue"
         let x = try f.floats(name, "x")
         let geo = try PoolGeometry(planes: 1, inputSize: [4, 4], kernelSize: [2, 2], stride: [2, 2])
         var indices = [Int](repeating: 0, count: 4)
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test(arguments: avgCases) func avgPool(_ name: String) throws {
-        let f = try ConvOpsFixture("pool")
+        let f = try GoldenFile("conv_ops/pool")
         let a = try f.args(name)
         let geo = try Self.geometry(f, name)
         let options = AvgPoolKernel.Options(countIncludePad: a["count_include_pad"] as? Bool ?? true,
@@ -91,9 +91,9 @@ import Testing
     }
 
     @Test(arguments: adaptiveCases) func adaptivePool(_ name: String) throws {
-        let f = try ConvOpsFixture("pool")
+        let f = try GoldenFile("conv_ops/pool")
         let a = try f.args(name), xs = try f.shape(name, "x")
-        let size = try #require(intList(a, "output_size"))
+        let size = try #require(a.optionalInts("output_size"))
         let planes = xs[0] * xs[1], inSize = Array(xs.dropFirst(2))
         let inCount = planes * inSize.reduce(1, *), outCount = planes * size.reduce(1, *)
         let x = try f.floats(name, "x"), g = try f.floats(name, "g")

@@ -1,3 +1,4 @@
+import CkptTestSupport
 import Testing
 @testable import CkptTensor
 
@@ -5,17 +6,17 @@ import Testing
 @Suite struct PoolTensorTests {
     @Test(arguments: PoolGoldenTests.maxCases + PoolGoldenTests.avgCases + PoolGoldenTests.adaptiveCases)
     func pool(_ name: String) throws {
-        let f = try ConvOpsFixture("pool")
+        let f = try GoldenFile("conv_ops/pool")
         let a = try f.args(name)
         let x = try #require(try f.tensor(name, "x", requiresGrad: true))
         let dims = try #require(a["dims"] as? Int)
-        let kernel = intList(a, "kernel") ?? [], stride = intList(a, "stride"), padding = intList(a, "padding") ?? [0]
+        let kernel = a.optionalInts("kernel") ?? [], stride = a.optionalInts("stride"), padding = a.optionalInts("padding") ?? [0]
         let ceil = a["ceil_mode"] as? Bool ?? false
         var indices: Tensor?
         let out: Tensor
         switch a["op"] as? String {
         case "max_pool":
-            let dilation = intList(a, "dilation") ?? [1]
+            let dilation = a.optionalInts("dilation") ?? [1]
             let r: (output: Tensor, indices: Tensor)
             switch dims {
             case 1: r = try x.maxPool1dWithIndices(kernelSize: kernel, stride: stride, padding: padding, dilation: dilation, ceilMode: ceil)
@@ -33,9 +34,9 @@ import Testing
                                            countIncludePad: include, divisorOverride: divisor)
             }
         case "adaptive_max_pool":
-            (out, indices) = try x.adaptiveMaxPool2dWithIndices(outputSize: try #require(intList(a, "output_size")))
+            (out, indices) = try x.adaptiveMaxPool2dWithIndices(outputSize: try #require(a.optionalInts("output_size")))
         default:
-            out = try x.adaptiveAvgPool2d(outputSize: try #require(intList(a, "output_size")))
+            out = try x.adaptiveAvgPool2d(outputSize: try #require(a.optionalInts("output_size")))
         }
         if let indices {
             #expect(indices.dtype == .int64)
@@ -57,7 +58,7 @@ import Testing
     }
 
     @Test func maxUnpoolCatalogue() throws {
-        let f = try ConvOpsFixture("pool"), name = "max_unpool2d_catalogue"
+        let f = try GoldenFile("conv_ops/pool"), name = "max_unpool2d_catalogue"
         let x = try #require(try f.tensor(name, "x"))
         let (pooled, indices) = try x.maxPool2dWithIndices(kernelSize: [2], stride: [2])
         let p = Tensor(buffer: pooled.buffer, shape: pooled.shape, requiresGrad: true)

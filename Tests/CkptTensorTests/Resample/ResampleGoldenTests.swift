@@ -11,12 +11,12 @@ import Testing
                                    "trilinear3d_size", "nearest1d_size", "nearest3d_scale"]
 
     @Test func fixtureHoldsExactlyTheseCases() throws {
-        let keys = Set(try ConvOpsFixture("resample").cases.keys)
+        let keys = Set(try GoldenFile("conv_ops/resample").caseNames)
         #expect(keys == Set(Self.interpolateCases + ["pixel_shuffle_catalogue", "pixel_unshuffle", "area2d_size"]))
     }
 
     @Test func pixelShuffleCatalogue() throws {
-        let f = try ConvOpsFixture("resample"), name = "pixel_shuffle_catalogue"
+        let f = try GoldenFile("conv_ops/resample"), name = "pixel_shuffle_catalogue"
         let x = try f.floats(name, "x"), g = try f.floats(name, "g")
         #expect(try f.shape(name, "out") == [1, 1, 12, 12])
         let out: [Float] = withOutputs([144]) { o in
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func pixelUnshuffle() throws {
-        let f = try ConvOpsFixture("resample"), name = "pixel_unshuffle"
+        let f = try GoldenFile("conv_ops/resample"), name = "pixel_unshuffle"
         let x = try f.floats(name, "x"), g = try f.floats(name, "g")
         #expect(try f.shape(name, "out") == [2, 12, 2, 3])
         let out: [Float] = withOutputs([144]) { o in
@@ -44,13 +44,13 @@ import Testing
     }
 
     @Test(arguments: interpolateCases) func interpolate(_ name: String) throws {
-        let f = try ConvOpsFixture("resample")
+        let f = try GoldenFile("conv_ops/resample")
         let a = try f.args(name), xs = try f.shape(name, "x")
         let modeName = try #require(a["mode"] as? String)
         let mode: InterpolateMode = modeName == "nearest" ? .nearest
             : modeName == "nearest-exact" ? .nearestExact : .linear
         let geo = try InterpolateGeometry(planes: xs[0] * xs[1], inputSize: Array(xs.dropFirst(2)),
-                                          size: intList(a, "size"), scaleFactor: a["scale_factor"] as? [Double],
+                                          size: a.optionalInts("size"), scaleFactor: a["scale_factor"] as? [Double],
                                           mode: mode, alignCorners: a["align_corners"] as? Bool)
         #expect(geo.outputSize == Array(try f.shape(name, "out").dropFirst(2)))
         let x = try f.floats(name, "x"), g = try f.floats(name, "g")

@@ -1,3 +1,4 @@
+import CkptTestSupport
 import Testing
 @testable import CkptTensor
 
@@ -5,7 +6,7 @@ import Testing
 @Suite struct ResampleTensorTests {
     @Test(arguments: ResampleGoldenTests.interpolateCases + ["pixel_shuffle_catalogue", "pixel_unshuffle", "area2d_size"])
     func resample(_ name: String) throws {
-        let f = try ConvOpsFixture("resample")
+        let f = try GoldenFile("conv_ops/resample")
         let a = try f.args(name)
         let x = try #require(try f.tensor(name, "x", requiresGrad: true))
         let out: Tensor
@@ -16,7 +17,7 @@ import Testing
             let modeName = try #require(a["mode"] as? String)
             let mode = modeName == "area" ? .area : modeName == "nearest" ? .nearest
                 : modeName == "nearest-exact" ? .nearestExact : InterpolateMode.linear
-            out = try x.interpolate(size: intList(a, "size"), scaleFactor: a["scale_factor"] as? [Double], mode: mode,
+            out = try x.interpolate(size: a.optionalInts("size"), scaleFactor: a["scale_factor"] as? [Double], mode: mode,
                                     alignCorners: a["align_corners"] as? Bool)
         }
         try f.checkTensorOp(name, out: out, leaves: [("gx", x)])
