@@ -51,6 +51,16 @@ import Testing
         }
     }
 
+    @Test func aFileWithMetadataAndNoTensorsNeedsNoPadding() throws {
+        var b = GGUFBuilder()
+        b.tensors = []
+        b.data = []
+        let folder = try Temporary.folder()
+        defer { Temporary.remove(folder) }
+        let c = try Checkpoint.read(try b.write(in: folder))
+        #expect(c.stateDict.tensors.isEmpty && c.stateDict.fileMetadata.count == 1)
+    }
+
     @Test func versionsOtherThanTwoAndThree() throws {
         for (version, message) in [(UInt32(1), "GGUF version 1 is not supported"), (4, "GGUF version 4 is not supported"),
                                    (0x0001_0005, "GGUF version 65541 is not supported")] {

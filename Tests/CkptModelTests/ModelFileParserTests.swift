@@ -162,4 +162,22 @@ import CkptNN
         }
         #expect(throws: Never.self) { try ModelFile.parse(deepModules(150)) }
     }
+
+    /// Folded runs and nested runs cannot make ckpt allocate or build without bound (they were an 80 GB abort and a
+    /// minute of building).
+    @Test func repeatedChildrenAreBounded() throws {
+        let linear = "Linear(in_features=2, out_features=2, bias=True)"
+        let huge = "ModuleList(\n  (0-999999999): 1000000000 x \(linear)\n)\n"
+        do { _ = try ModelFile.parse(huge); Issue.record("a billion copies parsed") } catch let e as ModelFileError {
+            #expect(e.line == 2 && e.message.contains("at most 65536 copies"))
+        }
+        let overflowing = "ModuleList(\n  (-9223372036854775808-9223372036854775807): 3 x \(linear)\n)\n"
+        #expect(throws: ModelFileError.self) { try ModelFile.parse(overflowing) }
+        let nested = "ModuleList(\n  (0-65535): 65536 x ModuleList(\n    (0-65535): 65536 x \(linear)\n  )\n)\n"
+        do { _ = try ModelFile.parse(nested); Issue.record("4 billion modules parsed") } catch let e as ModelFileError {
+            #expect(e.message.contains("more than \(ModelFileParser.maxModules) modules"))
+        }
+        let fine = try ModelBuilder.build(text: "ModuleList(\n  (0-99): 100 x \(linear)\n)\n")
+        #expect(fine.stateDict().count == 200)
+    }
 }

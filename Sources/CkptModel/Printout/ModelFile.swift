@@ -29,15 +29,29 @@ public struct ModuleSpec: Sendable {
     public var kwargs: [(name: String, value: ArgumentValue)]
     /// Whether the module printed a body of children (`Net(` … `)`): then it is a container, whatever its name.
     public var isContainer: Bool
-    /// Children, parameters, buffers and ties, in printed (registration) order.
-    public var children: [ChildSpec]
     /// 1-based line of the class name.
     public var line: Int
+
+    /// Children, parameters, buffers and ties, in printed (registration) order.
+    public var children: [ChildSpec] { didSet { moduleCount = ModuleSpec.count(children) } }
+
+    /// This module and every module under it, each copy of a folded run counted: what building it makes.
+    public private(set) var moduleCount = 1
+
+    /// 1 plus the children's module counts (saturating).
+    static func count(_ children: [ChildSpec]) -> Int {
+        children.reduce(1) { total, child in
+            guard case .module(let m) = child.entry else { return total }
+            let (sum, overflow) = total.addingReportingOverflow(m.moduleCount)
+            return overflow ? .max : sum
+        }
+    }
 
     public init(className: String, args: [ArgumentValue] = [], kwargs: [(name: String, value: ArgumentValue)] = [],
                 isContainer: Bool = false, children: [ChildSpec] = [], line: Int) {
         self.className = className; self.args = args; self.kwargs = kwargs
         self.isContainer = isContainer; self.children = children; self.line = line
+        moduleCount = ModuleSpec.count(children)
     }
 
     /// The keyword argument `name`, if printed.

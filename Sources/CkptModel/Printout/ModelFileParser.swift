@@ -15,6 +15,12 @@ struct ModelFileParser {
     /// Modules open around the current line; real models nest a few dozen deep at most.
     private var depth = 0
     static let maxDepth = 200
+    /// The most copies a folded run (`(0-3): 4 x Linear(…)`) may ask for: far above any real model's layer or
+    /// expert count, far below what a hostile file could make ckpt allocate.
+    static let maxRepeat = 1 << 16
+    /// The most modules a model file may describe, folded runs counted copy by copy (a DeepSeek-V3 printout, with
+    /// 256 experts in each of 61 layers, describes about 50,000): refused before anything is built.
+    public static let maxModules = 1 << 18
 
     init(text: String) {
         var currentClass: (name: String, indent: Int)?
@@ -98,6 +104,7 @@ struct ModelFileParser {
             return spec
         }
         spec.isContainer = true
+        var children: [ChildSpec] = []
         var extra = arguments.trimmingCharacters(in: .whitespaces)
         while true {
             guard index < lines.count else {
@@ -107,10 +114,14 @@ struct ModelFileParser {
             switch try PrintoutLine.read(current.text, line: current.number, column: current.indent + 1) {
             case .close:
                 index += 1
+                spec.children = children
+                guard spec.moduleCount <= Self.maxModules else {
+                    throw ModelFileError(line: line, column: column, "the model file describes more than \(Self.maxModules) modules")
+                }
                 if !extra.isEmpty { (spec.args, spec.kwargs) = try ReprArguments.parse(extra, line: line, column: argumentsColumn) }
                 return spec
             case .child:
-                spec.children += try parseChild(current.text, line: current.number, column: current.indent + 1)
+                children += try parseChild(current.text, line: current.number, column: current.indent + 1)
             case .module, .extra:
                 // A container's own extra_repr lines (custom modules that print arguments and children).
                 extra += (extra.isEmpty ? "" : ", ") + current.text
@@ -151,8 +162,12 @@ struct ModelFileParser {
         case .repeated(let count, let moduleText, let moduleColumn):
             // `(0-3): 4 x Linear(…)`: PyTorch 2 folds identical ModuleList children; they are separate copies.
             let parts = name.split(separator: "-")
-            guard parts.count == 2, let first = Int(parts[0]), let last = Int(parts[1]), last - first + 1 == count, count > 0 else {
+            guard parts.count == 2, let first = Int(parts[0]), let last = Int(parts[1]), last.subtractingReportingOverflow(first) == (count - 1, false),
+                  count > 0 else {
                 throw ModelFileError(line: line, column: column, "repeated children '(\(name)): \(count) x' do not match")
+            }
+            guard count <= Self.maxRepeat else {
+                throw ModelFileError(line: line, column: column, "\(count) repeated children: ckpt builds at most \(Self.maxRepeat) copies of one module")
             }
             let module = try parseModule(String(moduleText), line: line, column: moduleColumn)
             return (first...last).map { ChildSpec(name: String($0), entry: .module(module), line: line) }
