@@ -16,6 +16,7 @@ public struct CkptCommand: ParsableCommand {
               ckpt inspect model-Q4_K_M.gguf --stats
               ckpt diff model.safetensors model.gguf
               ckpt convert model.gguf model.safetensors --dtype bfloat16
+              ckpt report base.safetensors finetuned.pt -o diff.html
             """,
         subcommands: [
             InspectCommand.self,
@@ -28,6 +29,7 @@ public struct CkptCommand: ParsableCommand {
             RunCommand.self,
             InitCommand.self,
             SummaryCommand.self,
+            ReportCommand.self,
         ])
     public init() {}
 }
