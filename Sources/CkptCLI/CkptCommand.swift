@@ -3,6 +3,9 @@ import CkptWorkflows
 
 /// The `ckpt` root command.
 public struct CkptCommand: ParsableCommand {
+    /// What `ckpt --version` prints.
+    public static let version = "ckpt 0.5.0"
+
     public static let configuration = CommandConfiguration(
         commandName: "ckpt",
         abstract: "Inspect, count, diff, convert, load and verify neural-network checkpoints.",
@@ -18,6 +21,7 @@ public struct CkptCommand: ParsableCommand {
               ckpt convert model.gguf model.safetensors --dtype bfloat16
               ckpt report base.safetensors finetuned.pt -o diff.html
             """,
+        version: CkptCommand.version,
         subcommands: [
             InspectCommand.self,
             CountCommand.self,
