@@ -24,10 +24,13 @@ public enum Comparison {
         /// The tensors as compared: aligned and renamed, in each file's order.
         public let tensorsA: OrderedDictionary<String, TensorEntry>
         public let tensorsB: OrderedDictionary<String, TensorEntry>
+        let keyMapA: KeyMap
+        let keyMapB: KeyMap
 
         /// Reads `a` and `b` (`FILE[#ENTRY]`); the `REGEX=REPLACEMENT` maps are parsed before any file is read.
         public init(_ a: String, _ b: String, mapA: [String] = [], mapB: [String] = []) throws {
-            let keyMapA = try KeyMap(mapA), keyMapB = try KeyMap(mapB)
+            keyMapA = try KeyMap(mapA)
+            keyMapB = try KeyMap(mapB)
             let readA = try Checkpoint.read(reference: a), readB = try Checkpoint.read(reference: b)
             self.a = a
             self.b = b
@@ -35,6 +38,16 @@ public enum Comparison {
             checkpointB = try readB.aligned(with: readA)
             tensorsA = try keyMapA.apply(to: checkpointA.stateDict.tensors)
             tensorsB = try keyMapB.apply(to: checkpointB.stateDict.tensors)
+        }
+
+        /// A's tensors as compared, as a state_dict keeping the buffers A's file records (renamed as its keys).
+        public var stateDictA: StateDict { Self.stateDict(tensorsA, checkpointA, keyMapA) }
+        public var stateDictB: StateDict { Self.stateDict(tensorsB, checkpointB, keyMapB) }
+
+        static func stateDict(_ tensors: OrderedDictionary<String, TensorEntry>, _ checkpoint: Checkpoint, _ map: KeyMap) -> StateDict {
+            var stateDict = StateDict(tensors: tensors)
+            stateDict.bufferKeys = checkpoint.stateDict.bufferKeys.map { Set($0.map(map.apply)) }
+            return stateDict
         }
 
         /// Compares the two sides' values (unless `options.keysOnly`), telling `progress` the bytes read.

@@ -27,8 +27,8 @@ public enum Reporting {
             ReportDocument.Side(inspect: try InspectReport(file: name, format: checkpoint.format.rawValue, stateDict: tensors),
                                 count: CountReport(stateDict: tensors))
         }
-        return ReportDocument(a: try side(a, sides.checkpointA, StateDict(tensors: sides.tensorsA)),
-                              b: try side(b, sides.checkpointB, StateDict(tensors: sides.tensorsB)), diff: diff)
+        return ReportDocument(a: try side(a, sides.checkpointA, sides.stateDictA), b: try side(b, sides.checkpointB, sides.stateDictB),
+                              diff: diff)
     }
 
     /// Writes `page` to `path` through a temporary file renamed into place; refuses to overwrite an input.
