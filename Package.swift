@@ -31,7 +31,8 @@ let package = Package(
         .target(name: "CkptNN",
                 dependencies: ["CkptTensor", .product(name: "OrderedCollections", package: "swift-collections")],
                 swiftSettings: swift5),
-        .target(name: "CkptFormats", dependencies: ["CkptCore", "CHDF5", "CZlib"], swiftSettings: swift5),
+        // CKernels: the zip writer's and reader's CRC-32 (crc32_pclmul.c).
+        .target(name: "CkptFormats", dependencies: ["CkptCore", "CHDF5", "CZlib", "CKernels"], swiftSettings: swift5),
         // The model-file language and the architectures built from Hugging Face config.json (HuggingFace/).
         .target(name: "CkptModel",
                 dependencies: ["CkptNN", .product(name: "OrderedCollections", package: "swift-collections")],

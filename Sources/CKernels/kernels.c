@@ -1,14 +1,45 @@
 #include "CKernels.h"
+#include "packed_internal.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define CKPT_AVX2 __attribute__((target("avx2,fma")))
 
-int ckpt_packed_available(void) {
+// The instruction set the packed kernels use: what the CPU has, lowered by ckpt_set_kernel_isa. Written once
+// at start-up or by tests and benchmarks before a run; read by every call.
+static int chosen_isa = -1;
+
+static int detected_isa(void) {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return 0;
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") ? 2 : 1;
 }
+
+int ckpt_kernel_isa(void) {
+    int isa = __atomic_load_n(&chosen_isa, __ATOMIC_RELAXED);
+    if (isa < 0) {
+        // CKPT_KERNEL_ISA=avx2 (or none) lowers the choice, to compare the paths on one machine.
+        const char *wanted = getenv("CKPT_KERNEL_ISA");
+        int best = detected_isa();
+        isa = best;
+        if (wanted && strcmp(wanted, "avx2") == 0 && best > 1) isa = 1;
+        if (wanted && strcmp(wanted, "none") == 0) isa = 0;
+        __atomic_store_n(&chosen_isa, isa, __ATOMIC_RELAXED);
+    }
+    return isa;
+}
+
+int ckpt_set_kernel_isa(int isa) {
+    int best = detected_isa();
+    isa = isa < 0 || isa > best ? best : isa;
+    __atomic_store_n(&chosen_isa, isa, __ATOMIC_RELAXED);
+    return isa;
+}
+
+int ckpt_packed_available(void) { return ckpt_kernel_isa() >= 1; }
 
 CKPT_AVX2 void ckpt_pack_panels(const float *w, long ldw, long k, long panels, float *packed) {
     for (long q = 0; q < panels; q++) {
@@ -47,8 +78,8 @@ CKPT_TILE(3)
 CKPT_TILE(2)
 CKPT_TILE(1)
 
-CKPT_AVX2 void ckpt_gemm_packed(long m, long k, const float *a, long lda, const float *packed,
-                                const long *panel_ids, long count, float *c, long ldc) {
+CKPT_AVX2 static void gemm_packed_avx2(long m, long k, const float *a, long lda, const float *packed,
+                                       const long *panel_ids, long count, float *c, long ldc) {
     for (long p = 0; p < count; p++) {
         long q = panel_ids[p];
         const float *b = packed + q * k * CKPT_PANEL;
@@ -112,7 +143,7 @@ CKPT_AVX2 static inline __m256 tanh8(__m256 x) {
     return _mm256_blendv_ps(large, small, _mm256_cmp_ps(ax, _mm256_set1_ps(0.625f), _CMP_LT_OQ));
 }
 
-CKPT_AVX2 void ckpt_lstm_update(const float *gates, long h, long lo, long hi, float *c, float *y) {
+CKPT_AVX2 static void lstm_update_avx2(const float *gates, long h, long lo, long hi, float *c, float *y) {
     for (long j = lo; j < hi; j += 8) {
         __m256 i = sigmoid8(_mm256_loadu_ps(gates + j)), f = sigmoid8(_mm256_loadu_ps(gates + h + j));
         __m256 g = tanh8(_mm256_loadu_ps(gates + 2 * h + j)), o = sigmoid8(_mm256_loadu_ps(gates + 3 * h + j));
@@ -122,8 +153,21 @@ CKPT_AVX2 void ckpt_lstm_update(const float *gates, long h, long lo, long hi, fl
     }
 }
 
+void ckpt_gemm_packed(long m, long k, const float *a, long lda, const float *packed, const long *panel_ids,
+                      long count, float *c, long ldc) {
+    if (ckpt_kernel_isa() == 2) ckpt_gemm_packed_avx512(m, k, a, lda, packed, panel_ids, count, c, ldc);
+    else gemm_packed_avx2(m, k, a, lda, packed, panel_ids, count, c, ldc);
+}
+
+void ckpt_lstm_update(const float *gates, long h, long lo, long hi, float *c, float *y) {
+    if (ckpt_kernel_isa() == 2) ckpt_lstm_update_avx512(gates, h, lo, hi, c, y);
+    else lstm_update_avx2(gates, h, lo, hi, c, y);
+}
+
 #else
 
+int ckpt_kernel_isa(void) { return 0; }
+int ckpt_set_kernel_isa(int isa) { (void)isa; return 0; }
 int ckpt_packed_available(void) { return 0; }
 
 #endif

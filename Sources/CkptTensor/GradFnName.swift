@@ -104,6 +104,8 @@ public enum GradFnName: String, CaseIterable, Sendable {
     case sumBackward1 = "SumBackward1"
     case tBackward0 = "TBackward0"
     case tanhBackward0 = "TanhBackward0"
+    case thnnFusedGruCellBackward0 = "ThnnFusedGruCellBackward0"
+    case thnnFusedLstmCellBackward0 = "ThnnFusedLstmCellBackward0"
     case thresholdBackward0 = "ThresholdBackward0"
     case transposeBackward0 = "TransposeBackward0"
     case trilBackward0 = "TrilBackward0"

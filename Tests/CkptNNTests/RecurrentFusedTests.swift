@@ -4,7 +4,8 @@ import Testing
 
 /// Without a graph to record, the recurrent layers run the fused `RecurrentKernel`; it must give what the
 /// op-by-op autograd path gives (which the PyTorch goldens of LayerRecurrentTests check), for every mode.
-@Suite struct RecurrentFusedTests {
+/// Serialized: one test lowers the kernels' instruction level, a process-wide setting.
+@Suite(.serialized) struct RecurrentFusedTests {
     static func values(_ t: ModuleValue) throws -> [[Float]] {
         switch t {
         case .tensor(let x): return [x.scalars]
@@ -29,6 +30,28 @@ import Testing
             #expect(graph.map(\.count) == fused.map(\.count))
             let worst = zip(graph.joined(), fused.joined()).map { abs($0 - $1) }.max() ?? 1
             #expect(worst < 1e-5, "\(mode) \(size) with \(args.count) arguments: max diff \(worst)")
+        }
+    }
+
+    /// Every instruction level this CPU has (AVX-512, AVX2 + FMA, none: BLAS) gives the autograd path's values,
+    /// at batches that use every tile height of both packed kernels (16, 8, 4, 2, 1 rows; 6 down to 1).
+    @Test func everyInstructionLevelMatchesTheAutogradPath() throws {
+        let best = RecurrentKernel.instructionLevel
+        defer { RecurrentKernel.instructionLevel = best }
+        let gen = Generator(seed: 9)
+        for mode in [RecurrentMode.lstm, .gru, .rnnTanh] {
+            for batch in [1, 7, 16, 31] {
+                let m = try RecurrentLayer(mode: mode, 5, 48, numLayers: 2)
+                let x = Tensor.randn([6, batch, 5], generator: gen)
+                let graph = try Self.values(m.forward([.tensor(x)]))
+                for level in (0 ... best).reversed() {
+                    RecurrentKernel.instructionLevel = level
+                    #expect(RecurrentKernel.instructionLevel == level)
+                    let fused = try Tensor.noGrad { try Self.values(m.forward([.tensor(x)])) }
+                    let worst = zip(graph.joined(), fused.joined()).map { abs($0 - $1) }.max() ?? 1
+                    #expect(worst < 1e-5, "\(mode) batch \(batch) at level \(level): max diff \(worst)")
+                }
+            }
         }
     }
 

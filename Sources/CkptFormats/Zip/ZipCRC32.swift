@@ -1,6 +1,9 @@
+import CKernels
 import CZlib
 
-/// CRC-32 (the zip/zlib polynomial) through zlib's table-driven implementation, incrementally.
+/// CRC-32 (the zip/zlib polynomial), incrementally: folded with carry-less multiplication where the CPU has it
+/// (`ckpt_crc32_fast`: VPCLMULQDQ on AVX-512 or PCLMULQDQ, 5–6× zlib's table-driven `crc32` on a 256 MiB buffer;
+/// Benchmarks/README.md), zlib for the tail and on other CPUs. `.pt` archives checksum every byte they write.
 public struct ZipCRC32: Sendable {
     public private(set) var value: UInt32 = 0
 
@@ -10,7 +13,11 @@ public struct ZipCRC32: Sendable {
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard var p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         var remaining = bytes.count
-        var crc = UInt(value)
+        var fast = value
+        let folded = ckpt_crc32_fast(&fast, p, remaining)
+        p += folded
+        remaining -= folded
+        var crc = UInt(fast)
         while remaining > 0 {
             let n = min(remaining, 1 << 30)
             crc = CZlib.crc32(crc, p, UInt32(n))

@@ -19,16 +19,12 @@ public enum RecurrentMode: String, Sendable {
         case .rnnTanh: return (try (xProj + hProj).tanh(), nil)
         case .rnnRelu: return (try (xProj + hProj).relu(), nil)
         case .lstm:
-            let g = try (xProj + hProj).chunk(4, dim: -1)
-            let (i, f, cand, o) = (g[0].sigmoid(), g[1].sigmoid(), g[2].tanh(), g[3].sigmoid())
+            // The gate arithmetic as fused nodes (CkptTensor's lstmCell / gruCell), as the inference kernel fuses it.
             guard let c else { throw NNError.invalidArgument("LSTM step without a cell state") }
-            let c2 = try f * c + i * cand
-            return (try o * c2.tanh(), c2)
+            let next = try Tensor.lstmCell(gates: try xProj + hProj, c: c)
+            return (next.h, next.c)
         case .gru:
-            let gi = try xProj.chunk(3, dim: -1), gh = try hProj.chunk(3, dim: -1)
-            let r = try (gi[0] + gh[0]).sigmoid(), z = try (gi[1] + gh[1]).sigmoid()
-            let n = try (gi[2] + r * gh[2]).tanh()
-            return (try (1 - z) * n + z * h, nil)
+            return (try Tensor.gruCell(inputGates: xProj, hiddenGates: hProj, h: h), nil)
         }
     }
 }

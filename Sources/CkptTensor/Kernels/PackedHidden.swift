@@ -1,18 +1,28 @@
 import CKernels
-import Dispatch
 
-/// The hidden-to-hidden weight of a recurrent layer packed once per sequence for `ckpt_gemm_packed` (AVX2 +
-/// FMA), with the per-step product and cell update split by hidden units across the cores.
+/// The hidden-to-hidden weight of a recurrent layer packed once per sequence for `ckpt_gemm_packed` (AVX-512 or
+/// AVX2 + FMA, chosen by the CPU), and the team of threads that runs the sequence's steps.
 ///
 /// Each step multiplies a few batch rows by the same `[G·H, H]` weight. OpenBLAS repacks that whole weight on
 /// every call, which cost about as much as the arithmetic; packed once, each step only streams it. Worker `w`
 /// owns a contiguous range of hidden units and computes their columns in every gate block, then updates those
-/// units' states, so a step needs one fork and join.
+/// units' states. The threads stay up for the whole sequence (`ckpt_team_run`) and hand over between steps by
+/// spinning briefly, which costs far less than a fork and join per step (a step is tens of microseconds); a
+/// worker's share is claimed by whichever thread is free, so a thread without a core does not stall the rest.
 final class PackedHidden {
+    /// The instruction set of the packed kernels (the recurrent layers' per-step product and LSTM update):
+    /// 2 AVX-512, 1 AVX2 + FMA, 0 none (BLAS and Swift loops). Defaults to the CPU's best (or `CKPT_KERNEL_ISA`,
+    /// `avx2` or `none`); set lower to compare the paths. Set it only while no recurrent layer is running.
+    static var instructionLevel: Int {
+        get { Int(ckpt_kernel_isa()) }
+        set { _ = ckpt_set_kernel_isa(Int32(newValue)) }
+    }
+
     let hidden: Int, rows: Int, gates: Int
     private let packed: TensorBuffer
     /// Per worker: the panels (16 gate columns each) it computes, and the hidden units it updates.
-    private let panels: [[Int]], units: [Range<Int>]
+    private let panels: [[Int]]
+    let units: [Range<Int>]
 
     /// Nil when the packed kernel cannot serve: not x86-64 with AVX2 and FMA, a hidden size that is not a
     /// multiple of 16, or a batch large enough for BLAS's blocking to win.
@@ -38,8 +48,8 @@ final class PackedHidden {
         #endif
     }
 
-    /// The LSTM cell update of `units` (multiples of 16, as the workers' ranges are) for every batch row, in
-    /// AVX2 (`ckpt_lstm_update`).
+    /// The LSTM cell update of `units` (multiples of 16, as the workers' ranges are) for every batch row
+    /// (`ckpt_lstm_update`, AVX-512 or AVX2).
     static func lstmUpdate(_ step: RecurrentKernel.Step, _ units: Range<Int>) {
         #if arch(x86_64)
         let h = step.hidden, g = 4 * h
@@ -49,18 +59,43 @@ final class PackedHidden {
         #endif
     }
 
-    /// `target[rows, G·H] += previous[rows, H] · W_hhᵀ`, then `update` for each worker's hidden units.
-    func run(_ previous: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>,
-             update: (Range<Int>) -> Void) {
+    /// `target[rows, G·H] += previous[rows, H] · W_hhᵀ` in worker `w`'s panels.
+    func multiply(_ w: Int, _ previous: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>) {
         #if arch(x86_64)
-        let g = gates * hidden
-        func work(_ w: Int) {
-            panels[w].withUnsafeBufferPointer { ids in
-                ckpt_gemm_packed(rows, hidden, previous, hidden, packed.pointer, ids.baseAddress, ids.count, target, g)
-            }
-            update(units[w])
+        panels[w].withUnsafeBufferPointer { ids in
+            ckpt_gemm_packed(rows, hidden, previous, hidden, packed.pointer, ids.baseAddress, ids.count, target, gates * hidden)
         }
-        if panels.count == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: panels.count, execute: work) }
         #endif
     }
+
+    /// Sets worker `w`'s panels of `target[rows, G·H]` to `bias` (zeros without one): GRU's separate hidden projection.
+    func fill(_ w: Int, _ target: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?) {
+        let width = Int(CKPT_PANEL), g = gates * hidden
+        for q in panels[w] {
+            for r in 0 ..< rows {
+                let row = target + r * g + q * width
+                if let bias { row.update(from: bias + q * width, count: width) } else { row.update(repeating: 0, count: width) }
+            }
+        }
+    }
+
+    /// Runs `body(worker, step)` for every worker's share of every step on a team of threads, every share of a
+    /// step done before the next step starts.
+    func run(steps: Int, _ body: (Int, Int) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            let work = TeamWork(body)
+            withExtendedLifetime(work) {
+                ckpt_team_run(units.count, steps, { context, worker, step in
+                    guard let context else { return }
+                    Unmanaged<TeamWork>.fromOpaque(context).takeUnretainedValue().body(worker, step)
+                }, Unmanaged.passUnretained(work).toOpaque())
+            }
+        }
+    }
+}
+
+/// The closure a team runs, boxed to travel through C as a context pointer.
+private final class TeamWork {
+    let body: (Int, Int) -> Void
+    init(_ body: @escaping (Int, Int) -> Void) { self.body = body }
 }

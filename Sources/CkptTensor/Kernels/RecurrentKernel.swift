@@ -3,6 +3,14 @@
 /// projection, and the gate arithmetic fused into one pass per step. Gate order is PyTorch's (LSTM i, f, g, o;
 /// GRU r, z, n); buffers are contiguous row-major Float32.
 public enum RecurrentKernel {
+    /// The instruction set of the hand-written kernels: 2 AVX-512, 1 AVX2 + FMA, 0 none (BLAS and Swift loops).
+    /// The CPU's best by default (the environment variable `CKPT_KERNEL_ISA=avx2|none` lowers it); tests and
+    /// benchmarks lower it to compare the paths. Set it only while no recurrent layer is running.
+    public static var instructionLevel: Int {
+        get { PackedHidden.instructionLevel }
+        set { PackedHidden.instructionLevel = newValue }
+    }
+
     /// The cell's update rule.
     public enum Cell: Sendable {
         case rnnTanh, rnnRelu, lstm, gru
@@ -55,26 +63,31 @@ public enum RecurrentKernel {
         let c = scratch, zeros = scratch + state, hProj = scratch + 2 * state
         if let c0 { c.update(from: c0, count: state) } else { c.update(repeating: 0, count: state) }
         zeros.update(repeating: 0, count: state)
-        let packed = PackedHidden(cell, s, wHH: w.wHH)
-        var previous = UnsafePointer(h0 ?? UnsafePointer(zeros))
-        for i in 0 ..< s.steps {
+        let initial = UnsafePointer(h0 ?? UnsafePointer(zeros))
+        func step(_ i: Int) -> Step {
             let t = reverse ? s.steps - 1 - i : i
-            let step = Step(cell: cell, rows: rows, hidden: h, gates: proj + t * rows * g, hProj: hProj,
-                            previous: previous, c: c, out: output + t * state)
-            // Hidden projection: onto the gates (RNN, LSTM) or into its own buffer (GRU).
-            if !fused { fillRows(hProj, rows: rows, width: g, w.bHH, nil) }
-            let target = fused ? step.gates : hProj
-            if let packed {
-                packed.run(previous, into: target) { units in
-                    if cell == .lstm { PackedHidden.lstmUpdate(step, units) } else { step.update(units) }
-                }
-            } else {
-                Float.gemm(transA: false, transB: true, m: rows, n: g, k: h, alpha: 1, a: previous, lda: h,
-                           b: w.wHH, ldb: h, beta: 1, c: target, ldc: g)
+            let previous = i == 0 ? initial : UnsafePointer(output + (reverse ? t + 1 : t - 1) * state)
+            return Step(cell: cell, rows: rows, hidden: h, gates: proj + t * rows * g, hProj: hProj, previous: previous,
+                        c: c, out: output + t * state)
+        }
+        if let packed = PackedHidden(cell, s, wHH: w.wHH) {
+            // Hidden projection onto the gates (RNN, LSTM) or into its own buffer (GRU), then each worker's units.
+            packed.run(steps: s.steps) { worker, i in
+                let step = step(i)
+                if !fused { packed.fill(worker, hProj, bias: w.bHH) }
+                packed.multiply(worker, step.previous, into: fused ? step.gates : hProj)
+                if cell == .lstm { PackedHidden.lstmUpdate(step, packed.units[worker]) } else { step.update(packed.units[worker]) }
+            }
+        } else {
+            for i in 0 ..< s.steps {
+                let step = step(i)
+                if !fused { fillRows(hProj, rows: rows, width: g, w.bHH, nil) }
+                Float.gemm(transA: false, transB: true, m: rows, n: g, k: h, alpha: 1, a: step.previous, lda: h,
+                           b: w.wHH, ldb: h, beta: 1, c: fused ? step.gates : hProj, ldc: g)
                 step.update(0 ..< h)
             }
-            previous = UnsafePointer(step.out)
         }
+        let previous = UnsafePointer(output + (reverse ? 0 : s.steps - 1) * state)
         hN.update(from: previous, count: state)
         cN?.update(from: c, count: state)
         withExtendedLifetime(projection) {}
