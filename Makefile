@@ -4,7 +4,7 @@ APT_PACKAGES := libhdf5-dev zlib1g-dev libopenblas-dev pkg-config chromium
 SWIFT ?= swift
 CKPT := .build/release/ckpt
 
-.PHONY: deps build demo test screenshots clean
+.PHONY: deps build demo test bench screenshots clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -24,6 +24,11 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --product ckpt
 	$(SWIFT) test --skip-build --parallel --num-workers 2
+
+# Every side-by-side benchmark against PyTorch and cp, one Markdown table of ratios (Benchmarks/README.md). The
+# reference side: python3 -m pip install -r Benchmarks/requirements.txt (rows needing it are skipped without it).
+bench: deps
+	bash Benchmarks/run.sh
 
 # The README's two report screenshots (docs/report.png, docs/diff.png), taken by the browser tests themselves.
 screenshots: deps

@@ -31,7 +31,8 @@ final class LeNet: Module {
 
 /// The four workloads of issue 5, each a closure doing one iteration, with the same shapes as `torch_compute.py`.
 enum Workloads {
-    static let names = ["lenet_forward", "mlp_forward", "lstm_forward", "mlp_train_step"]
+    static let names = ["lenet_forward", "mlp_forward", "lstm_forward", "gru_forward", "rnn_forward", "mlp_train_step",
+                        "lstm_train_step"]
 
     /// The 784-1024-1024-10 MLP with ReLU.
     static func mlp() -> Sequential {
@@ -54,6 +55,23 @@ enum Workloads {
             let lstm = try RecurrentLayer(mode: .lstm, 128, 256, numLayers: 2)
             let x = Tensor.randn([50, 16, 128], generator: generator)
             return { _ = try Tensor.noGrad { try lstm(.tensor(x)) } }
+        case "gru_forward", "rnn_forward":
+            let gru = try RecurrentLayer(mode: name == "gru_forward" ? .gru : .rnnTanh, 128, 256, numLayers: 2)
+            let x = Tensor.randn([50, 16, 128], generator: generator)
+            return { _ = try Tensor.noGrad { try gru(.tensor(x)) } }
+        case "lstm_train_step":
+            // Forward through the recorded graph, the mean as loss, backward, SGD (PyTorch: the same in train mode).
+            let lstm = try RecurrentLayer(mode: .lstm, 128, 256, numLayers: 2)
+            let x = Tensor.randn([50, 16, 128], generator: generator)
+            let optimizer = try SGD(lstm.parameters(), lr: 0.01)
+            return {
+                optimizer.zeroGrad()
+                guard case .tuple(let out) = try lstm(.tensor(x)), let y = try out.first?.asTensor("output") else {
+                    throw NNError.invalidArgument("LSTM returned no output")
+                }
+                try y.mean().backward()
+                try optimizer.step()
+            }
         case "mlp_train_step":
             let net = mlp()
             let x = Tensor.randn([256, 784], generator: generator)
