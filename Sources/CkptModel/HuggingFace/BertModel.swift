@@ -35,9 +35,7 @@ public final class BertModel: Module, PretrainedModel {
     /// `(last_hidden_state, pooler_output)`.
     public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
         let (ids, padding) = try tokenArguments(args, model: typeName)
-        guard let embeddings = self["embeddings"] as? BertEmbeddings, let pooler = self["pooler"] as? BertPooler else {
-            throw NNError.invalidArgument("BertModel lacks a submodule")
-        }
+        let (embeddings, pooler) = (try child("embeddings", as: BertEmbeddings.self), try child("pooler"))
         var h = try embeddings.run(ids)
         let mask = try AttentionMask(batch: ids.shape[0], length: ids.shape[1], causal: bert.isDecoder, padding: padding)
         for case let layer as BertLayer in layerModules { h = try layer.run(h, mask: mask) }
@@ -56,7 +54,7 @@ public final class BertPooler: UnaryModule {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        guard let dense = self["dense"], let activation = self["activation"] else { throw NNError.invalidArgument("BertPooler lacks a submodule") }
+        let (dense, activation) = (try child("dense"), try child("activation"))
         return try activation(try dense(try x.select(dim: 1, index: 0)))
     }
 }

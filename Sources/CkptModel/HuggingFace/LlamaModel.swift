@@ -31,9 +31,7 @@ public final class LlamaModel: Module, PretrainedModel {
 
     /// The last hidden state `[B, T, hidden]` for token ids `[B, T]`.
     public func run(ids: Tensor, attentionMask: Tensor?) throws -> Tensor {
-        guard let embed = self["embed_tokens"], let norm = self["norm"], let rotary = self["rotary_emb"] as? RotaryEmbedding else {
-            throw NNError.invalidArgument("\(typeName) lacks a submodule")
-        }
+        let (embed, norm, rotary) = (try child("embed_tokens"), try child("norm"), try child("rotary_emb", as: RotaryEmbedding.self))
         let (batch, length) = (ids.shape[0], ids.shape[1])
         var h = try embed(ids)
         let (cos, sin) = try rotary.cosSin(length: length)
@@ -58,15 +56,14 @@ public final class LlamaModel: Module, PretrainedModel {
 /// `LlamaForCausalLM(config)` (`MistralForCausalLM`, `Qwen2ForCausalLM`, `Qwen3ForCausalLM`): `model` and
 /// `lm_head`, whose weight is the embedding's when `tie_word_embeddings` is set.
 public final class LlamaForCausalLM: Module, PretrainedModel {
-    public let config: PretrainedConfig
-    public let decoder: DecoderConfig
+    /// The decoder stack, `model`.
+    public let model: LlamaModel
+    public var config: PretrainedConfig { model.config }
 
     public init(_ config: PretrainedConfig, decoder: DecoderConfig) throws {
-        self.config = config
-        self.decoder = decoder
+        model = try LlamaModel(config, decoder: decoder)
         super.init()
         printedName = decoder.family.prefix + "ForCausalLM"
-        let model = try LlamaModel(config, decoder: decoder)
         addModule("model", model)
         let head = Linear(decoder.hiddenSize, decoder.vocabSize, bias: false)
         addModule("lm_head", head)
@@ -76,20 +73,17 @@ public final class LlamaForCausalLM: Module, PretrainedModel {
     }
 
     public var loading: PretrainedLoading {
-        PretrainedLoading(baseModelPrefix: "model", tied: decoder.tieWordEmbeddings ? ["lm_head.weight": "model.embed_tokens.weight"] : [:])
+        PretrainedLoading(baseModelPrefix: "model", tied: model.decoder.tieWordEmbeddings ? ["lm_head.weight": "model.embed_tokens.weight"] : [:])
     }
     public var outputKind: PretrainedOutput { .logits }
-    public var layerModules: [Module] { (self["model"] as? LlamaModel)?.layerModules ?? [] }
+    public var layerModules: [Module] { model.layerModules }
     public func initializeWeights() { initializeTransformersStyle() }
     public override var forwardParameterNames: [String] { ["input_ids", "attention_mask"] }
 
     /// `(logits,)`: `[B, T, vocab]`.
     public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
         let (ids, mask) = try tokenArguments(args, model: typeName)
-        guard let model = self["model"] as? LlamaModel, let head = self["lm_head"] else {
-            throw NNError.invalidArgument("\(typeName) lacks a submodule")
-        }
         let hidden = hooked(model, try model.run(ids: ids, attentionMask: mask))
-        return .tuple([.tensor(try head(hidden))])
+        return .tuple([.tensor(try child("lm_head")(hidden))])
     }
 }

@@ -67,7 +67,7 @@ public enum PretrainedArchitectures {
                     throw config.error("\(name) alone: the config's layers differ (layer_types); build the whole model")
                 }
                 if name == "\(p)DecoderLayer" { return try LlamaDecoderLayer(decoder, layerIndex: 0, pretrained: config) }
-                return try LlamaAttention(decoder, layerIndex: 0)
+                return try LlamaAttention(decoder)
             case "\(p)MLP": return LlamaMLP(decoder, activation: try HiddenActivation.module(decoder.hiddenAct, config: config))
             case "\(p)RotaryEmbedding":
                 return RotaryEmbedding(className: name, rope: decoder.rope, dim: decoder.headDim, maxPositionEmbeddings: decoder.maxPositionEmbeddings)
