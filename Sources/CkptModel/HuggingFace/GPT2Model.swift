@@ -106,15 +106,12 @@ public final class GPT2Block: MaskedBlock {
 }
 
 /// `GPT2Model(config)`: `wte`, `wpe`, `drop`, `h`, `ln_f`; positions `0 ..< T`, a causal mask hiding padded keys.
-public final class GPT2Model: Module, PretrainedModel {
-    public let config: PretrainedConfig
+public final class GPT2Model: PretrainedModel {
     public let gpt2: GPT2Config
 
     public init(_ config: PretrainedConfig) throws {
-        self.config = config
         gpt2 = try GPT2Config(config)
-        super.init()
-        printedName = "GPT2Model"
+        super.init(config, printedName: "GPT2Model")
         addModule("wte", try Embedding(gpt2.vocabSize, gpt2.hidden))
         addModule("wpe", try Embedding(gpt2.positions, gpt2.hidden))
         addModule("drop", try Dropout(p: gpt2.embdPdrop))
@@ -122,17 +119,15 @@ public final class GPT2Model: Module, PretrainedModel {
         addModule("ln_f", LayerNorm([gpt2.hidden], eps: gpt2.layerNormEpsilon))
     }
 
-    public var loading: PretrainedLoading {
+    public override var loading: PretrainedLoading {
         PretrainedLoading(baseModelPrefix: "transformer", ignoredUnexpected: GPT2Model.ignoredUnexpected)
     }
     /// `_keys_to_ignore_on_load_unexpected` (transformers 5 lists `attn.bias`; 4.x's `attn.masked_bias` too).
     static let ignoredUnexpected = [#"attn\.bias"#, #"attn\.masked_bias"#, #"crossattention\.bias"#]
-    public var outputKind: PretrainedOutput { .hiddenStates }
-    public var layerModules: [Module] { self["h"]?.namedChildren().map(\.1) ?? [] }
-    public override var forwardParameterNames: [String] { ["input_ids", "attention_mask"] }
+    public override var layerModules: [Module] { self["h"]?.namedChildren().map(\.1) ?? [] }
 
     /// GPT-2's `_init_weights`: transformers' defaults, then each `c_proj` weight N(0, std/√(2·n_layer)).
-    public func initializeWeights() {
+    public override func initializeWeights() {
         initializeTransformersStyle()
         guard !EngineContext.current.isShapesOnly else { return }
         let std = initializerRange / Float(2 * gpt2.layers).squareRoot()
@@ -143,7 +138,7 @@ public final class GPT2Model: Module, PretrainedModel {
     }
 
     /// The last hidden state `[B, T, n_embd]`.
-    public func run(ids: Tensor, attentionMask: Tensor?) throws -> Tensor {
+    public override func run(ids: Tensor, attentionMask: Tensor?) throws -> Tensor {
         let (wte, wpe, drop, lnF) = (try child("wte"), try child("wpe"), try child("drop"), try child("ln_f"))
         let (batch, length) = (ids.shape[0], ids.shape[1])
         guard length <= gpt2.positions else {
@@ -156,47 +151,11 @@ public final class GPT2Model: Module, PretrainedModel {
         return try lnF(h)
     }
 
-    /// `(last_hidden_state,)`.
-    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
-        let (ids, mask) = try tokenArguments(args, model: typeName)
-        return .tuple([.tensor(try run(ids: ids, attentionMask: mask))])
-    }
-}
-
-/// `GPT2LMHeadModel(config)`: `transformer` and `lm_head` (tied to `transformer.wte` unless
-/// `tie_word_embeddings` is false).
-public final class GPT2LMHeadModel: Module, PretrainedModel {
-    /// The decoder stack, `transformer`.
-    public let transformer: GPT2Model
-    public var config: PretrainedConfig { transformer.config }
-
-    public init(_ config: PretrainedConfig) throws {
-        transformer = try GPT2Model(config)
-        super.init()
-        printedName = "GPT2LMHeadModel"
-        addModule("transformer", transformer)
-        let head = Linear(transformer.gpt2.hidden, transformer.gpt2.vocabSize, bias: false)
-        addModule("lm_head", head)
-        if transformer.gpt2.tieWordEmbeddings, let wte = transformer["wte"]?.parameter("weight") { head.registerParameter("weight", wte) }
-    }
-
-    public var loading: PretrainedLoading {
-        PretrainedLoading(baseModelPrefix: "transformer", ignoredUnexpected: GPT2Model.ignoredUnexpected,
-                          tied: transformer.gpt2.tieWordEmbeddings ? ["lm_head.weight": "transformer.wte.weight"] : [:])
-    }
-    public var outputKind: PretrainedOutput { .logits }
-    public var layerModules: [Module] { transformer.layerModules }
-    public func initializeWeights() {
-        transformer.initializeWeights()
-        guard !EngineContext.current.isShapesOnly, !transformer.gpt2.tieWordEmbeddings else { return }
-        (self["lm_head"] as? Linear)?.weight?.normal_(mean: 0, std: initializerRange)
-    }
-    public override var forwardParameterNames: [String] { ["input_ids", "attention_mask"] }
-
-    /// `(logits,)`: `[B, T, vocab]`.
-    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
-        let (ids, mask) = try tokenArguments(args, model: typeName)
-        let hidden = hooked(transformer, try transformer.run(ids: ids, attentionMask: mask))
-        return .tuple([.tensor(try child("lm_head")(hidden))])
+    /// `GPT2LMHeadModel(config)`: `transformer` and `lm_head` (tied to `transformer.wte` unless
+    /// `tie_word_embeddings` is false).
+    static func lmHead(_ config: PretrainedConfig) throws -> CausalLanguageModel {
+        let transformer = try GPT2Model(config)
+        return CausalLanguageModel("GPT2LMHeadModel", stack: transformer, named: "transformer", tokenEmbedding: "wte",
+                                   hidden: transformer.gpt2.hidden, vocab: transformer.gpt2.vocabSize, tie: transformer.gpt2.tieWordEmbeddings)
     }
 }

@@ -60,7 +60,7 @@ public enum PretrainedArchitectures {
             let decoder = try DecoderConfig(config, family: family)
             let p = family.prefix
             switch name {
-            case "\(p)ForCausalLM": return try LlamaForCausalLM(config, decoder: decoder)
+            case "\(p)ForCausalLM": return try LlamaModel.causalLM(config, decoder: decoder)
             case "\(p)Model": return try LlamaModel(config, decoder: decoder)
             case "\(p)DecoderLayer", "\(p)Attention", "\(p)SdpaAttention", "\(p)FlashAttention2":
                 guard Set(decoder.slidingWindows.map { $0 ?? -1 }).count <= 1 else {
@@ -79,7 +79,7 @@ public enum PretrainedArchitectures {
                 throw config.error("\(name) alone: scale_attn_by_inverse_layer_idx needs its layer index; build the whole model")
             }
             switch name {
-            case "GPT2LMHeadModel": return try GPT2LMHeadModel(config)
+            case "GPT2LMHeadModel": return try GPT2Model.lmHead(config)
             case "GPT2Model": return try GPT2Model(config)
             case "GPT2Block": return try GPT2Block(gpt2, layerIndex: 0, config: config)
             case "GPT2Attention": return try GPT2Attention(gpt2, layerIndex: 0)
