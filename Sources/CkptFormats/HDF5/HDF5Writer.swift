@@ -1,5 +1,7 @@
 import CHDF5
+import CHDF5Support
 import CkptCore
+import Foundation
 
 /// Writes a state_dict as an HDF5 file h5py reads back with the same keys, order and values.
 ///
@@ -23,7 +25,13 @@ public enum HDF5Writer: CheckpointWriter {
         let order = ckpt_H5P_CRT_ORDER_TRACKED() | ckpt_H5P_CRT_ORDER_INDEXED()
         try HDF5Library.check(H5Pset_link_creation_order(fcpl.id, order), "cannot track creation order")
         try HDF5Library.check(H5Pset_attr_creation_order(fcpl.id, order), "cannot track creation order")
-        let fid = H5Fcreate(path, ckpt_H5F_ACC_TRUNC(), fcpl.id, ckpt_H5P_DEFAULT())
+        // libhdf5 writes through the descriptor (CHDF5Support's driver): its own drivers cannot create the unnamed
+        // file AtomicFile passes as /proc/self/fd/N.
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CheckpointError.io("cannot create the file: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let fapl = try HDF5ID.checked(ckpt_h5_fd_fapl(fd), "cannot set up writing", closer: H5Pclose)
+        let fid = H5Fcreate("ckpt-output.h5", ckpt_H5F_ACC_TRUNC(), fcpl.id, fapl.id)
         guard fid >= 0 else { throw HDF5Library.failure("cannot create the file", kind: CheckpointError.io) }
         var closed = false
         defer { if !closed { H5Fclose(fid) } }
