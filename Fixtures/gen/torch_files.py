@@ -277,6 +277,9 @@ def hostile(folder):
     # The minimal valid file of FORMATS.md 1.9 (hand-built, loads in torch).
     ok = _zip([("archive/data.pkl", _tensor_pickle([2, 3], [3, 1], 6)), ("archive/data/0", six), ("archive/version", b"3\n")])
     _write(folder, "minimal.pt", ok, torch.load(io.BytesIO(ok), weights_only=True))
+    # The same without its version record: torch.load refuses it ("Expected hasRecord("version")"); ckpt reads it
+    # and says torch would refuse it.
+    _write(folder, "no_version.pt", _zip([("archive/data.pkl", _tensor_pickle([2, 3], [3, 1], 6)), ("archive/data/0", six)]))
 
 
 def raw_pickles(folder):

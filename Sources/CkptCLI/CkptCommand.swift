@@ -3,6 +3,9 @@ import CkptWorkflows
 
 /// The `ckpt` root command.
 public struct CkptCommand: ParsableCommand {
+    /// What `ckpt --version` prints.
+    public static let version = "ckpt 0.5.0"
+
     public static let configuration = CommandConfiguration(
         commandName: "ckpt",
         abstract: "Inspect, count, diff, convert, load and verify neural-network checkpoints.",
@@ -17,6 +20,7 @@ public struct CkptCommand: ParsableCommand {
               ckpt diff model.safetensors model.gguf
               ckpt convert model.gguf model.safetensors --dtype bfloat16
             """,
+        version: CkptCommand.version,
         subcommands: [
             InspectCommand.self,
             CountCommand.self,

@@ -20,13 +20,27 @@ struct LoadIntoCommand: ParsableCommand {
     @Flag(help: "Print the checkpoint-key → model-key mapping without loading.")
     var plan = false
 
-    @Option(name: .short, help: ArgumentHelp("Write the model's state_dict after loading (model key names) to this file.", valueName: "out"))
+    @Option(name: .short, help: ArgumentHelp("Write the model's state_dict after loading (model key names) to this file; with --complete, "
+                                             + "the completed model file.", valueName: "out"))
     var outputFile: String?
+
+    @Flag(help: ArgumentHelp("Write the model file completed from the checkpoint (-o): the Parameter, Buffer and tie lines "
+                             + "print(model) cannot show, each after a comment with its evidence; then load into it."))
+    var complete = false
 
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if complete && outputFile == nil { throw ValidationError("--complete needs -o FILE.model: where to write the completed model file") }
+    }
+
     func run() throws {
         try CLI.answer {
+            if complete, let outputFile {
+                let report = try CompletionReport(completing: try load.open(values: false), into: outputFile)
+                try output.print(report) { CompletionText.render(report) }
+                return report.ok
+            }
             // Without -o only keys and shapes matter: the model holds no values and no tensor bytes are read.
             let session = try load.open(values: outputFile != nil)
             if plan {

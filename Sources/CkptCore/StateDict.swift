@@ -11,11 +11,17 @@ public struct StateDict: Sendable {
     /// the metadata, but not state_dict entries: writers do not write them (a GGUF converted to `.pt` loads as
     /// a plain `{name: tensor}` state_dict).
     public var fileMetadata: OrderedDictionary<String, CheckpointValue>
+    /// What a reader noticed but read anyway (a torch zip torch.load would refuse), one line each.
+    public var warnings: [String]
+    /// The keys the file itself records as buffers rather than parameters (a TorchScript archive's `__buffers__`),
+    /// every other tensor being a parameter; nil when the file does not say, and `count` goes by names and dtypes.
+    public var bufferKeys: Set<String>?
 
     public init(root: CheckpointValue, attributes: OrderedDictionary<String, String> = [:]) {
         self.root = root
         self.attributes = attributes
         self.fileMetadata = [:]
+        self.warnings = []
     }
 
     /// A flat state_dict of tensors in the given order.
@@ -86,6 +92,10 @@ public struct StateDict: Sendable {
         }
         var sub = StateDict(root: node, attributes: attributes)
         sub.fileMetadata = fileMetadata
+        sub.warnings = warnings
+        sub.bufferKeys = bufferKeys.map { keys in
+            Set(keys.compactMap { $0 == path ? "" : $0.hasPrefix(path + ".") ? String($0.dropFirst(path.count + 1)) : nil })
+        }
         return sub
     }
 
@@ -107,14 +117,21 @@ public struct StateDict: Sendable {
         }
         var mapped = StateDict(root: try map(root, ""), attributes: attributes)
         mapped.fileMetadata = fileMetadata
+        mapped.warnings = warnings
+        mapped.bufferKeys = bufferKeys
         return mapped
     }
 
     /// For each key, the first earlier key whose tensor shares memory with it (tied weights, views).
+    public var sharedWith: [String: String] { tensors.sharedWith }
+}
+
+extension OrderedDictionary where Key == String, Value == TensorEntry {
+    /// For each key, the first earlier key whose tensor shares memory with it (tied weights, views).
     public var sharedWith: [String: String] {
         var out: [String: String] = [:]
         var seen: [ObjectIdentifier: [(String, TensorEntry)]] = [:]
-        for (k, t) in tensors {
+        for (k, t) in self {
             let id = ObjectIdentifier(t.storage)
             if let first = seen[id, default: []].first(where: { $0.1.sharesMemory(with: t) }) { out[k] = first.0 }
             seen[id, default: []].append((k, t))

@@ -51,6 +51,8 @@ public struct Checkpoint: Sendable {
         case .npy: return NPYReader.self
         case .sharded: return ShardedReader.self
         case .gguf: return GGUFReader.self
+        case .torchscript: return TorchScriptReader.self
+        case .torchExport: return TorchExportReader.self
         case .folder: return ModelFolderReader.self
         }
     }
@@ -63,7 +65,7 @@ public struct Checkpoint: Sendable {
         case .safetensors: return SafetensorsWriter.self
         case .npz: return NPZWriter.self
         case .npy: return NPYWriter.self
-        case .torchLegacy, .keras, .sharded, .gguf, .folder: return nil
+        case .torchLegacy, .keras, .sharded, .gguf, .torchscript, .torchExport, .folder: return nil
         }
     }
 

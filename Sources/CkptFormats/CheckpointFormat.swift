@@ -11,6 +11,10 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
     case npy
     case sharded
     case gguf
+    /// A TorchScript archive (`torch.jit.save`): read as `torch.jit.load(f).state_dict()`.
+    case torchscript
+    /// A `torch.export` archive (`.pt2`): its weights, as `torch.export.load(f).state_dict`.
+    case torchExport = "torch-export"
     /// A Hugging Face model folder (or its `config.json`): read as its weights.
     case folder
 
@@ -18,7 +22,7 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
     public var isWritable: Bool {
         switch self {
         case .torchZip, .hdf5, .safetensors, .npz, .npy: return true
-        case .torchLegacy, .keras, .sharded, .gguf, .folder: return false
+        case .torchLegacy, .keras, .sharded, .gguf, .torchscript, .torchExport, .folder: return false
         }
     }
 
@@ -42,10 +46,12 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
         func starts(_ magic: [UInt8]) -> Bool { head.count >= magic.count && zip(head, magic).allSatisfy { $0 == $1 } }
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
             let names = try ZipArchive(file).entries.map(\.name)
+            if names.contains(where: TorchExportReader.isArchiveFormat) { return .torchExport }
+            if names.contains(where: isTorchScriptMember) { return .torchscript }
             if names.contains(where: { $0.hasSuffix("/data.pkl") || $0 == "data.pkl" }) { return .torchZip }
             if names.contains("model.weights.h5") { return .keras }
             if !names.isEmpty, names.allSatisfy({ $0.hasSuffix(".npy") }) { return .npz }
-            throw CheckpointError.unrecognized("zip archive without data.pkl, model.weights.h5 or .npy members")
+            throw CheckpointError.unrecognized("zip archive without data.pkl, constants.pkl, code/, model.weights.h5 or .npy members")
         }
         if starts([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) { return .npy }
         if starts(GGUFHeader.magic) { return .gguf }
@@ -76,7 +82,15 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
         if starts([0x80]) && head.count >= 2 && head[1] <= 5 {
             throw CheckpointError.unrecognized("a bare pickle, not a torch.save file (no zip container and no legacy magic number)")
         }
-        throw CheckpointError.unrecognized("not a checkpoint format ckpt knows (torch zip or legacy, HDF5, .keras, safetensors, npz/npy, sharded index, GGUF, model folder config.json)")
+        throw CheckpointError.unrecognized("not a checkpoint format ckpt knows (torch zip or legacy, TorchScript, torch.export .pt2, HDF5, .keras, safetensors, npz/npy, sharded index, GGUF, model folder config.json)")
+    }
+
+    /// A member only TorchScript archives hold (FORMATS-MORE.md 2.1): `<dir>/constants.pkl` or a file under
+    /// `<dir>/code/` (pre-1.3 archives: top-level `code/` beside `model.json`).
+    static func isTorchScriptMember(_ name: String) -> Bool {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count == 2 && parts[1] == "constants.pkl" || name == "constants.pkl" { return true }
+        return parts.count >= 3 && parts[1] == "code" || parts.count >= 2 && parts[0] == "code"
     }
 }
 

@@ -2,8 +2,9 @@ import CkptCore
 import OrderedCollections
 
 /// Parameter counts as `sum(p.numel() for p in model.parameters())` gives them, from a file alone.
-/// Buffers are tensors named `running_mean`, `running_var` or `num_batches_tracked`, and every tensor that is
-/// neither floating nor complex (`position_ids`, masks). Tensors sharing storage with an earlier key count once.
+/// Buffers are the ones the file records as buffers (`StateDict.bufferKeys`: TorchScript archives); for other files,
+/// tensors named `running_mean`, `running_var` or `num_batches_tracked`, and every tensor that is neither floating
+/// nor complex (`position_ids`, masks). Tensors sharing storage with an earlier key count once.
 public struct CountReport: Encodable, Sendable, Equatable {
     /// Unique parameter elements.
     public var parameters: Int
@@ -65,7 +66,7 @@ public struct CountReport: Encodable, Sendable, Equatable {
         byDtype = [:]; byPrefix = [:]
         for (key, t) in stateDict.tensors {
             let n = t.numel
-            let buffer = CountReport.isBuffer(key: key, dtype: t.dtype)
+            let buffer = stateDict.bufferKeys.map { $0.contains(key) } ?? CountReport.isBuffer(key: key, dtype: t.dtype)
             tensors += 1
             total += n
             if buffer { bufferTensors += 1 }

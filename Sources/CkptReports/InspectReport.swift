@@ -56,12 +56,14 @@ public struct InspectReport: Encodable, Sendable {
     public var refusedOpcodes: [String]?
     /// Whether `torch.load(weights_only=True)` would accept the file (with `globals`).
     public var weightsOnly: Bool?
+    /// What the reader noticed but read anyway (a torch zip torch.load would refuse).
+    public var warnings: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case file, format, tensors, metadata, tree, globals, error
         case totalNumel = "total_numel", uniqueNumel = "unique_numel", totalBytes = "total_bytes"
         case uniqueBytes = "unique_bytes", byDtype = "by_dtype", weightsOnly = "weights_only"
-        case refusedOpcodes = "refused_opcodes"
+        case refusedOpcodes = "refused_opcodes", warnings
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -80,6 +82,7 @@ public struct InspectReport: Encodable, Sendable {
         try c.encodeIfPresent(error, forKey: .error)
         try c.encodeIfPresent(refusedOpcodes, forKey: .refusedOpcodes)
         try c.encodeIfPresent(weightsOnly, forKey: .weightsOnly)
+        if !warnings.isEmpty { try c.encode(warnings, forKey: .warnings) }
     }
 
     /// Builds the report for `stateDict` read from `file` in `format` (a format id such as `torch-zip`).
@@ -115,6 +118,7 @@ public struct InspectReport: Encodable, Sendable {
         }
         metadata = meta
         metadataText = text
+        warnings = stateDict.warnings
         totalNumel = rows.reduce(0) { $0 + $1.numel }
         totalBytes = rows.reduce(0) { $0 + $1.bytes }
         uniqueNumel = rows.reduce(0) { $0 + ($1.sharedWith == nil ? $1.numel : 0) }

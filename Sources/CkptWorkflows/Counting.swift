@@ -3,6 +3,7 @@ import CkptFormats
 import CkptModel
 import CkptNN
 import CkptReports
+import CkptTensor
 import Foundation
 import OrderedCollections
 
@@ -28,6 +29,29 @@ public enum Counting {
         let module = try model.build(initialized: false)
         var report = CountReport(module: module, depth: depth)
         report.notes = opaqueNote(module).map { [$0] } ?? []
+        return report
+    }
+
+    /// `count MODEL CHECKPOINT`: the model file completed from the checkpoint (the `Parameter` and tie lines its
+    /// printout cannot show, as `load-into --complete` writes them) and counted; the notes list what was added and why.
+    public static func count(_ model: ModelSource, completedBy checkpoint: CheckpointReference, depth: Int = 1) throws -> CountReport {
+        guard case .modelFile(let path) = model else { throw PathError(path: model.path, .completionNeedsModelFile) }
+        let session = try LoadSession(model: model, checkpoint: checkpoint, values: false)
+        _ = try session.load()
+        guard let result = session.result else { return try count(model, depth: depth) }
+        let completion = try session.completion(of: result)
+        if let a = completion.ambiguities.first { throw PathError(path: checkpoint.file, .ambiguousTie(key: a.key, candidates: a.candidates)) }
+        guard !completion.additions.isEmpty else { return try count(model, depth: depth) }
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw PathError(path: path, .notText) }
+        let completed: String
+        do { completed = try ModelFile.adding(completion.additions, to: text) } catch let e as ModelFileError {
+            throw PathError(path: path, .modelFile(e.description))
+        }
+        let module = try EngineContext.with(\.isShapesOnly, true) { try ModelSource.build(text: completed, path: path) }
+        var report = CountReport(module: module, depth: depth)
+        report.notes = completion.additions.map { "added '\($0.line)'" + ($0.module.isEmpty ? "" : " inside '\($0.module)'") + ": \($0.evidence)" }
+            + (opaqueNote(module).map { [$0] } ?? [])
         return report
     }
 

@@ -80,7 +80,7 @@ public final class LoadSession {
         self.result = result
         return LoadIntoReport(model: model.path, checkpoint: checkpoint.reference, modelClass: module.typeName,
                               modelTensors: own.count, load: result, renamed: alignment.renamed,
-                              notes: (entryNote.map { [$0] } ?? []) + alignment.notes + pretrainedNotes + tied + tieNotes(result))
+                              notes: (entryNote.map { [$0] } ?? []) + alignment.notes + pretrainedNotes + tied + (try completion(of: result)).diagnosis)
     }
 
     /// `load-into`: loads, and when everything loaded and `output` is given, writes the model's state_dict there
@@ -108,17 +108,5 @@ public final class LoadSession {
     /// Runs `body` in the session's engine context.
     func inContext<R>(_ body: () throws -> R) rethrows -> R {
         try EngineContext.with(context, body)
-    }
-
-    /// Diagnosis lines for missing keys that are (or probably should be) tied to a loaded embedding.
-    private func tieNotes(_ result: LoadReport) -> [String] {
-        let own = module.stateDict()
-        var ties: [String: String] = [:]
-        for key in result.missingKeys {
-            if let t = own[key], let partner = own.first(where: { $0.key != key && $0.value === t })?.key { ties[key] = partner }
-        }
-        return TieDiagnosis.suggest(missing: result.missingKeys, ties: ties, loaded: Set(result.loaded),
-                                    modelShapes: Dictionary(own.map { ($0.key, $0.value.shape) }) { a, _ in a },
-                                    checkpointShapes: Dictionary(alignment.tensors.map { ($0.key, $0.value.shape) }) { a, _ in a })
     }
 }

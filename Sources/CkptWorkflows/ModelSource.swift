@@ -68,13 +68,7 @@ public enum ModelSource: Sendable, Equatable, CustomStringConvertible {
             do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
                 throw PathError(path: path, FileManager.default.fileExists(atPath: path) ? .notText : .noSuchFile)
             }
-            do { return try ModelBuilder(catalog: Self.catalog(beside: path)).build(ModelFile.parse(text)) } catch let e as ModelFileError {
-                throw PathError(path: path, .modelFile(e.description))
-            } catch let e as NNError {
-                throw PathError(path: path, .modelFile(e.description))
-            } catch let e as PretrainedConfigError {
-                throw PathError(path: e.path, .modelFile(e.message))
-            }
+            return try Self.build(text: text, path: path)
         case .folder(let path):
             guard let configPath = ModelFolder.configPath(path) else { throw PathError(path: path, .noSuchFile) }
             do {
@@ -94,5 +88,16 @@ public enum ModelSource: Sendable, Equatable, CustomStringConvertible {
         guard ModelFolder.isConfigFile(configPath), let config = try? PretrainedConfig(contentsOf: configPath),
               let schemas = try? PretrainedArchitectures.schemas(config) else { return .standard }
         return LayerCatalog(schemas + LayerSchema.standard)
+    }
+
+    /// Builds model-file `text` as the file at `path` (a `config.json` beside it gives what its printout hides).
+    static func build(text: String, path: String) throws -> Module {
+        do { return try ModelBuilder(catalog: catalog(beside: path)).build(ModelFile.parse(text)) } catch let e as ModelFileError {
+            throw PathError(path: path, .modelFile(e.description))
+        } catch let e as NNError {
+            throw PathError(path: path, .modelFile(e.description))
+        } catch let e as PretrainedConfigError {
+            throw PathError(path: e.path, .modelFile(e.message))
+        }
     }
 }

@@ -26,6 +26,10 @@ public struct PathError: Error, CustomStringConvertible, Sendable, Equatable {
         case expectedCount(expected: Int, outputs: Int)
         /// A tensor that cannot become an engine tensor (its dtype or layout; the engine's message).
         case unreadableTensor(String)
+        /// `load-into --complete` was given a model that is not a model file.
+        case completionNeedsModelFile
+        /// A missing key whose shape fits several tensors: which it is tied to is not in the checkpoint.
+        case ambiguousTie(key: String, candidates: [String])
     }
 
     public var path: String
@@ -53,6 +57,11 @@ extension PathError.Problem: CustomStringConvertible {
         case .holdsNoTensors: return "holds no tensors"
         case .holdsSeveralTensors(let n): return "holds \(n) tensors; name one with FILE#KEY"
         case .expectedCount(let expected, let outputs): return "holds \(expected) expected tensors for \(outputs) outputs"
+        case .completionNeedsModelFile: return "--complete writes a model file, so MODEL must be one (print(model) text)"
+        case .ambiguousTie(let key, let candidates):
+            return "cannot complete the model file: '\(key)' is missing and has the shape of "
+                + candidates.map { "'\($0)'" }.joined(separator: " and ") + ", and the checkpoint does not say which it is tied to; "
+                + "write its tie line yourself, '(\(key)): (NAME)' with the one it is"
         }
     }
 }

@@ -5,13 +5,13 @@ import CkptFormats
 /// file imports and the opcodes it uses, each allowed or refused. Reading never executes anything either way;
 /// this is what `inspect --globals` lists, and what lets it describe a file the reader refuses.
 public enum PickleSafety {
-    /// The globals and refused opcodes of a torch file (`torch-zip`, `torch-legacy`); nil for formats that hold no
+    /// The globals and refused opcodes of a torch file (`torch-zip`, `torch-legacy`, `torchscript`); nil for formats that hold no
     /// pickle. Errors are `FileError`s naming the file.
     public static func scan(_ path: String) throws -> PickleGlobalScan.Report? {
         do {
             let file = try MappedFile(path: path)
             let format = try CheckpointFormat.detect(file)
-            guard format == .torchZip || format == .torchLegacy else { return nil }
+            guard [.torchZip, .torchLegacy, .torchscript].contains(format) else { return nil }
             return try PickleGlobalScan.report(file, format: format)
         } catch let e as CheckpointError {
             throw FileError(path: path, e)

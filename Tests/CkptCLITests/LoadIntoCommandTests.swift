@@ -92,3 +92,36 @@ import Testing
         #expect(r.stderr.contains("bad.model: line 2") && r.stderr.contains("unexpected keyword argument 'foo'"))
     }
 }
+
+/// `load-into --complete`, `count MODEL CHECKPOINT`, `--version` and what inspect says of a file torch would refuse.
+@Suite struct CompletionCommandTests {
+    static func path(_ name: String) -> String { Fixtures.path("completion/" + name) }
+
+    @Test func completeWritesTheModelFileAndTheCheckpointThenFits() throws {
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
+        let out = dir.appendingPathComponent("gpt2.model").path
+        let before = try CLIRunner.run(["load-into", Self.path("gpt2.txt"), Self.path("gpt2.safetensors")])
+        #expect(before.status == 1 && before.stdout.contains("add the line '(lm_head.weight): (transformer.wte.weight)'"))
+        let r = try CLIRunner.run(["load-into", Self.path("gpt2.txt"), Self.path("gpt2.safetensors"), "--complete", "-o", out])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.hasPrefix("wrote \(out) with 1 added line:\n  (lm_head.weight): (transformer.wte.weight)\n"))
+        let count = try CLIRunner.run(["count", out, "--json"])
+        #expect(try count.json()["parameters"] as? Int == 4240)
+        #expect(try CLIRunner.run(["load-into", out, Self.path("gpt2.pt"), "-q"]).status == 0)
+        let counted = try CLIRunner.run(["count", Self.path("gpt2.txt"), Self.path("gpt2.pt")])
+        #expect(counted.status == 0 && counted.stdout.contains("parameters  4,240") && counted.stdout.contains("added '(lm_head.weight): (transformer.wte.weight)'"))
+        let ambiguous = try CLIRunner.run(["load-into", Self.path("ambiguous.txt"), Self.path("ambiguous.safetensors"), "--complete", "-o", out + "2"])
+        #expect(ambiguous.status == 2 && ambiguous.stderr.contains("'doc_embed.weight' and 'query_embed.weight'"))
+        #expect(try CLIRunner.run(["load-into", Self.path("gpt2.txt"), Self.path("gpt2.pt"), "--complete"]).status == 2)
+    }
+
+    @Test func versionAndTheRecordTorchNeeds() throws {
+        let v = try CLIRunner.run(["--version"])
+        #expect(v.status == 0 && v.stdout.hasPrefix("ckpt "))
+        let r = try CLIRunner.run(["inspect", Fixtures.path("torch_files/no_version.pt")])
+        #expect(r.status == 0 && r.stdout.contains("warning: the archive has no version record: torch.load refuses it"))
+        let j = try CLIRunner.run(["inspect", Fixtures.path("torch_files/no_version.pt"), "--json"])
+        #expect((try j.json()["warnings"] as? [String])?.count == 1)
+    }
+}

@@ -75,6 +75,7 @@ enum InspectText {
             lines.append(t.render(header: false))
         }
         lines.append("format: \(r.format)")
+        lines += r.warnings.map { "warning: " + $0 }
         if !r.metadata.isEmpty {
             lines.append("metadata:")
             var t = TextTable([("", .left), ("", .left)])
@@ -90,13 +91,17 @@ enum InspectText {
     }
 
     static func globalsText(_ globals: [InspectReport.Global], opcodes: [String], weightsOnly: Bool, format: String) -> String {
-        guard format == "torch-zip" || format == "torch-legacy" else {
+        guard ["torch-zip", "torch-legacy", "torchscript"].contains(format) else {
             return "pickle globals: none (\(format) files hold no pickle; nothing is executed on load)"
         }
-        var lines = ["pickle globals:"]
+        var lines = ["pickle globals\(format == "torchscript" ? " (data.pkl)" : ""):"]
         for g in globals { lines.append("  \(g.allowed ? "ok     " : "REFUSED") \(g.name)") }
         for o in opcodes { lines.append("  REFUSED opcode \(o)") }
         let refused = globals.filter { !$0.allowed }.map(\.name) + opcodes.map { "opcode " + $0 }
+        if format == "torchscript" {
+            lines.append("torch.load(weights_only=True) refuses TorchScript archives; ckpt reads __torch__ classes as plain objects and never runs code/")
+            return lines.joined(separator: "\n")
+        }
         lines.append(weightsOnly
                      ? "torch.load(weights_only=True) would accept this file"
                      : "torch.load(weights_only=True) would refuse this file (\(refused.joined(separator: ", ")))")

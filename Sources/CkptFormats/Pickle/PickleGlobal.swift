@@ -22,16 +22,16 @@ public enum PickleGlobalScan {
         public var weightsOnlyLoadable: Bool { globals.allSatisfy(\.allowed) && refusedOpcodes.isEmpty }
     }
 
-    /// The globals of a `torch-zip` or `torch-legacy` file, in first-use order, each once.
+    /// The globals of a `torch-zip`, `torchscript` or `torch-legacy` file, in first-use order, each once.
     public static func scan(_ file: MappedFile, format: CheckpointFormat) throws -> [PickleGlobal] {
         try report(file, format: format).globals
     }
 
-    /// Globals and refused opcodes of a `torch-zip` or `torch-legacy` file.
+    /// Globals and refused opcodes of a `torch-zip`, `torchscript` (its `data.pkl`) or `torch-legacy` file.
     public static func report(_ file: MappedFile, format: CheckpointFormat) throws -> Report {
         var scanner = Scanner()
         switch format {
-        case .torchZip:
+        case .torchZip, .torchscript:
             let archive = try ZipArchive(file)
             let entries = try TorchZipReader.entries(archive)
             let dir = try TorchZipReader.archiveFolder(entries)

@@ -11,9 +11,19 @@ enum TorchPickleGlobals {
         "__builtin__": "builtins", "copy_reg": "copyreg", "cPickle": "pickle", "_codecs": "_codecs",
     ]
 
-    /// `module.name` after Python 2 mapping, e.g. `__builtin__.set` → `builtins.set`.
+    /// Python 2 names that moved, as `_compat_pickle.NAME_MAPPING` maps them (`__builtin__.long` is `builtins.int`).
+    static let python2Names: [String: (module: String, name: String)] = [
+        "__builtin__.long": ("builtins", "int"), "__builtin__.unicode": ("builtins", "str"), "__builtin__.basestring": ("builtins", "str"),
+        "__builtin__.xrange": ("builtins", "range"), "__builtin__.unichr": ("builtins", "chr"), "__builtin__.reduce": ("functools", "reduce"),
+        "__builtin__.intern": ("sys", "intern"), "exceptions.StandardError": ("builtins", "Exception"),
+        "itertools.izip": ("builtins", "zip"), "itertools.imap": ("builtins", "map"), "itertools.ifilter": ("builtins", "filter"),
+        "UserDict.UserDict": ("collections", "UserDict"), "UserList.UserList": ("collections", "UserList"),
+    ]
+
+    /// `module.name` after Python 2 mapping, as Python's unpickler applies it (`fix_imports`): names that moved
+    /// first (`__builtin__.long` → `builtins.int`), then modules (`__builtin__.set` → `builtins.set`).
     static func canonical(module: String, name: String) -> (module: String, name: String) {
-        (python2Modules[module] ?? module, name)
+        python2Names[module + "." + name] ?? (python2Modules[module] ?? module, name)
     }
 
     static let storageDTypes: [String: DType] = [

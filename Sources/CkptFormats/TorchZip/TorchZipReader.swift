@@ -13,20 +13,13 @@ public enum TorchZipReader: CheckpointReader {
         if entries[dir + "constants.pkl"] != nil {
             throw CheckpointError.unsupported("a TorchScript archive (torch.jit.save), not a torch.save checkpoint")
         }
-        let byteOrder = try TorchZipReader.byteOrder(archive, entries[dir + "byteorder"])
-        let unpickler = TorchUnpickler { key, dtype, numel in
-            guard let entry = entries[dir + "data/" + key] else {
-                throw CheckpointError.malformed("storage \(key) has no record \(dir)data/\(key)")
-            }
-            let item = dtype?.itemSize ?? 1
-            let (expected, overflow) = numel.multipliedReportingOverflow(by: item)
-            guard !overflow, entry.uncompressedSize == expected else {
-                throw CheckpointError.malformed("storage data/\(key) is \(entry.uncompressedSize) bytes, expected \(overflow ? "more than the file holds" : "\(expected)") (\(numel) × \(item))")
-            }
-            return TensorStorage(key: key, dtype: dtype ?? .uint8, bytes: try archive.data(entry), byteOrder: byteOrder)
-        }
+        let unpickler = TorchUnpickler(loadStorage: try storageLoader(archive, entries, folder: dir, records: "data/"))
         let value = try archive.data(pickle).withUnsafeBytes { try unpickler.load($0).value }
-        return StateDict(root: value)
+        var stateDict = StateDict(root: value)
+        if entries[dir + "version"] == nil && entries[dir + ".data/version"] == nil {
+            stateDict.warnings.append("the archive has no version record: torch.load refuses it (\"Expected hasRecord(\"version\")\"); ckpt reads it")
+        }
+        return stateDict
     }
 
     /// Members by name; duplicate names are refused (a reader and torch could disagree on which one counts).
@@ -47,7 +40,25 @@ public enum TorchZipReader: CheckpointReader {
         return String(c.dropLast("data.pkl".count))
     }
 
-    private static func byteOrder(_ archive: ZipArchive, _ entry: ZipArchive.Entry?) throws -> ByteOrder {
+    /// Loads `<folder><records><key>` as a storage mapped from the file, checking its size against the persistent
+    /// id's element count; the byte order is the archive's `byteorder` record (little when absent).
+    static func storageLoader(_ archive: ZipArchive, _ entries: [String: ZipArchive.Entry], folder dir: String,
+                              records: String) throws -> TorchUnpickler.StorageLoader {
+        let byteOrder = try TorchZipReader.byteOrder(archive, entries[dir + "byteorder"])
+        return { key, dtype, numel in
+            guard let entry = entries[dir + records + key] else {
+                throw CheckpointError.malformed("storage \(key) has no record \(dir)\(records)\(key)")
+            }
+            let item = dtype?.itemSize ?? 1
+            let (expected, overflow) = numel.multipliedReportingOverflow(by: item)
+            guard !overflow, entry.uncompressedSize == expected else {
+                throw CheckpointError.malformed("storage \(records)\(key) is \(entry.uncompressedSize) bytes, expected \(overflow ? "more than the file holds" : "\(expected)") (\(numel) × \(item))")
+            }
+            return TensorStorage(key: key, dtype: dtype ?? .uint8, bytes: try archive.data(entry), byteOrder: byteOrder)
+        }
+    }
+
+    static func byteOrder(_ archive: ZipArchive, _ entry: ZipArchive.Entry?) throws -> ByteOrder {
         guard let entry else { return .little }
         guard entry.uncompressedSize <= 16 else { throw CheckpointError.malformed("byteorder record is \(entry.uncompressedSize) bytes") }
         let text = String(decoding: try archive.data(entry).load(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

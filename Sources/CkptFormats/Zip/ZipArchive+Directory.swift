@@ -105,6 +105,10 @@ extension ZipArchive {
             throw CheckpointError.malformed("zip central directory ends inside entry \(number)")
         }
         let nameBytes = try all.slice(offset: offset + 46, count: nameLength)
+        // Names end up in one-line error messages: a name with control characters is damage, not a member.
+        guard !nameBytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            throw CheckpointError.malformed("zip central directory entry \(number) has a name with control characters")
+        }
         let name = String(bytes: nameBytes, encoding: .utf8) ?? String(bytes: nameBytes, encoding: .isoLatin1) ?? ""
         var compressed = UInt64(ZipLE.u32(h, 20)), uncompressed = UInt64(ZipLE.u32(h, 24))
         var localOffset = UInt64(ZipLE.u32(h, 42))

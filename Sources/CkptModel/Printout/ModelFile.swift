@@ -31,6 +31,8 @@ public struct ModuleSpec: Sendable {
     public var isContainer: Bool
     /// 1-based line of the class name.
     public var line: Int
+    /// 1-based line of a container's closing `)`; the class name's line for a module printed on one line.
+    public var endLine: Int
 
     /// Children, parameters, buffers and ties, in printed (registration) order.
     public var children: [ChildSpec] { didSet { moduleCount = ModuleSpec.count(children) } }
@@ -50,7 +52,7 @@ public struct ModuleSpec: Sendable {
     public init(className: String, args: [ArgumentValue] = [], kwargs: [(name: String, value: ArgumentValue)] = [],
                 isContainer: Bool = false, children: [ChildSpec] = [], line: Int) {
         self.className = className; self.args = args; self.kwargs = kwargs
-        self.isContainer = isContainer; self.children = children; self.line = line
+        self.isContainer = isContainer; self.children = children; self.line = line; endLine = line
         moduleCount = ModuleSpec.count(children)
     }
 

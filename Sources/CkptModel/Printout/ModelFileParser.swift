@@ -113,6 +113,7 @@ struct ModelFileParser {
             let current = lines[index]
             switch try PrintoutLine.read(current.text, line: current.number, column: current.indent + 1) {
             case .close:
+                spec.endLine = current.number
                 index += 1
                 spec.children = children
                 guard spec.moduleCount <= Self.maxModules else {

@@ -151,4 +151,14 @@ import Testing
         #expect(scanner.globals.map(\.allowed) == [true, false, false])
         #expect(scanner.refused == ["SHORT_BINUNICODE", "MEMOIZE", "STACK_GLOBAL", "INST"])
     }
+
+    /// Python 2 names are listed as Python 3's unpickler maps them (`fix_imports`), as torch's
+    /// `get_unsafe_globals_in_checkpoint` names them.
+    @Test func python2NamesAreListedAsPython3Names() throws {
+        let p: [UInt8] = [0x80, 0x02, 0x63] + Array("__builtin__\nlong\n".utf8) + [0x63] + Array("__builtin__\nset\n".utf8)
+            + [0x63] + Array("copy_reg\n_reconstructor\n".utf8) + [0x2E]
+        var scanner = PickleGlobalScan.Scanner()
+        _ = p.withUnsafeBytes { scanner.scan($0, from: 0) }
+        #expect(scanner.globals.map(\.fullName) == ["builtins.int", "builtins.set", "copyreg._reconstructor"])
+    }
 }

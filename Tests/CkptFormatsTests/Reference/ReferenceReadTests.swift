@@ -12,9 +12,10 @@ import Testing
         let manifest = try ReferenceManifest.loaded.get()
         #expect(manifest.files.count >= 60)
         // Every format ckpt reads from these files has fixtures here.
-        // GGUF has its own fixtures and manifest (Fixtures/gguf_files, GGUFReaderTests), model folders theirs
-        // (Fixtures/hf_models, ModelFolderFormatTests).
-        for format in CheckpointFormat.allCases where format != .npy && format != .gguf && format != .folder {
+        // GGUF, TorchScript, torch.export, DCP and ONNX have their own fixtures and manifests (Fixtures/gguf_files,
+        // torchscript_files, dcp_files, onnx_files), model folders theirs (Fixtures/hf_models, ModelFolderFormatTests).
+        let ownFixtures: Set<CheckpointFormat> = [.npy, .gguf, .torchscript, .torchExport, .folder]
+        for format in CheckpointFormat.allCases where !ownFixtures.contains(format) {
             #expect(!ReferenceManifest.files(format).isEmpty, "no \(format.rawValue) fixture")
         }
         for name in manifest.files.keys {
