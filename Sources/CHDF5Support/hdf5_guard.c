@@ -21,7 +21,7 @@
 /// The largest description accepted from a child.
 #define MAX_DESCRIPTION ((size_t)1 << 30)
 /// What a child may allocate beyond what it inherited.
-#define CHILD_MEMORY ((rlim_t)1 << 30)
+#define CHILD_MEMORY ((rlim_t)512 << 20)
 
 /// Exit statuses of a child.
 enum { CHILD_OK = 0, CHILD_NO_MEMORY = 3, CHILD_NO_OUTPUT = 4, CHILD_FAILED = 5, CHILD_OPEN_FAILED = 6 };
@@ -72,11 +72,32 @@ static hid_t open_in_child(const void *image, size_t size, char *message) {
     return file;
 }
 
-/// Waits for `pid`, killing it when `stalled` says so; maps its end to a status. Reads the pipe `fd` (when
-/// not -1) into `out->data` meanwhile.
+/// The CPU time `pid` has used, in milliseconds (Linux /proc), or -1 where it cannot be read.
+static int64_t cpu_ms(pid_t pid) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    const char *p = strrchr(buf, ')');  // the command name may hold spaces; fields follow its ')'
+    if (!p) return -1;
+    unsigned long long utime = 0, stime = 0;
+    // After ')': state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+    if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) return -1;
+    long hz = sysconf(_SC_CLK_TCK);
+    return hz > 0 ? (int64_t)((utime + stime) * 1000 / (unsigned long long)hz) : -1;
+}
+
+/// Waits for `pid`, mapping its end to a status; reads the pipe `fd` (when not -1) into `out->data` meanwhile.
+/// The child is killed when it has used `stall_ms` of CPU time since its progress counter last moved (wall
+/// time where CPU time cannot be read: a child that waits for a busy machine's cores is not stuck), or when
+/// `limit_ms` of wall time have passed.
 static void supervise(pid_t pid, int fd, volatile uint64_t *progress, int stall_ms, int limit_ms, ckpt_h5g_result *out) {
     size_t cap = 0;
-    int64_t start = now_ms(), last_change = start;
+    int64_t start = now_ms(), last_change = start, cpu_at_change = 0, checked = start;
     uint64_t last = *progress;
     int open_pipe = fd >= 0, killed = 0, too_large = 0;
     for (;;) {
@@ -118,9 +139,13 @@ static void supervise(pid_t pid, int fd, volatile uint64_t *progress, int stall_
         }
         if (killed) continue;
         int64_t t = now_ms();
+        if (t - checked < 20) continue;
+        checked = t;
         uint64_t seen = *progress;
-        if (seen != last) { last = seen; last_change = t; }
-        if ((stall_ms > 0 && t - last_change > stall_ms) || (limit_ms > 0 && t - start > limit_ms)) {
+        int64_t cpu = stall_ms > 0 ? cpu_ms(pid) : -1;
+        if (seen != last) { last = seen; last_change = t; cpu_at_change = cpu; }
+        int stalled = stall_ms > 0 && (cpu >= 0 && cpu_at_change >= 0 ? cpu - cpu_at_change > stall_ms : t - last_change > stall_ms);
+        if (stalled || (limit_ms > 0 && t - start > limit_ms)) {
             kill(pid, SIGKILL);
             killed = 1;
             open_pipe = 0;
@@ -171,8 +196,8 @@ void ckpt_h5g_describe(const void *image, size_t size, int stall_ms, int limit_m
     }
 }
 
-void ckpt_h5g_read(const void *image, size_t size, const char *path, void *dest, size_t bytes, int limit_ms,
-                   ckpt_h5g_result *out) {
+void ckpt_h5g_read(const void *image, size_t size, const char *path, void *dest, size_t bytes, int cpu_limit_ms,
+                   int limit_ms, ckpt_h5g_result *out) {
     memset(out, 0, sizeof *out);
     size_t shared_size = 4096 + bytes;
     void *shared = mmap(NULL, shared_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -205,7 +230,7 @@ void ckpt_h5g_read(const void *image, size_t size, const char *path, void *dest,
         out->status = CKPT_H5G_NO_CHILD;
         return;
     }
-    supervise(pid, -1, progress, 0, limit_ms, out);
+    supervise(pid, -1, progress, cpu_limit_ms, limit_ms, out);
     if (out->status == CKPT_H5G_OK) memcpy(dest, data, bytes);
     memcpy(out->message, message, sizeof out->message - 1);
     out->message[sizeof out->message - 1] = 0;

@@ -34,13 +34,13 @@ typedef struct {
 } ckpt_h5g_result;
 
 /// Describes the HDF5 file image `image[0..<size)` from a child process (format: hdf5_walk.h). The child is
-/// killed when it makes no progress for `stall_ms` milliseconds or runs longer than `limit_ms`.
+/// killed when it uses `stall_ms` of CPU time without progress, or runs longer than `limit_ms` (wall time).
 void ckpt_h5g_describe(const void *image, size_t size, int stall_ms, int limit_ms, ckpt_h5g_result *out);
 
 /// Reads the dataset at `path` of the image whole, in its file datatype, into `dest` (`bytes` bytes), from a
-/// child process killed after `limit_ms` milliseconds.
-void ckpt_h5g_read(const void *image, size_t size, const char *path, void *dest, size_t bytes, int limit_ms,
-                   ckpt_h5g_result *out);
+/// child process killed after `cpu_limit_ms` of CPU time or `limit_ms` of wall time.
+void ckpt_h5g_read(const void *image, size_t size, const char *path, void *dest, size_t bytes, int cpu_limit_ms,
+                   int limit_ms, ckpt_h5g_result *out);
 
 /// Frees a result's data.
 void ckpt_h5g_free(ckpt_h5g_result *result);

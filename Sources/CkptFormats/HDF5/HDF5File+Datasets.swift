@@ -67,8 +67,11 @@ extension HDF5File {
         return .loader(count: bytes) { [self] in try self.readAll(path: path, bytes: bytes) }
     }
 
-    /// How long a child may take to read `bytes` bytes of a chunked or compressed dataset: 10 s plus 8 MB/s.
-    static func readLimitMilliseconds(_ bytes: Int) -> Int32 { Int32(clamping: 10_000 + bytes / 8_000) }
+    /// How much CPU time a child may use to read `bytes` bytes of a chunked or compressed dataset: 0.5 s plus
+    /// 20 MB/s (gzip inflates faster), so a libhdf5 that loops on a corrupt chunk index ends soon. Wall time
+    /// (a loaded machine) is allowed ten minutes.
+    static func readCPUMilliseconds(_ bytes: Int) -> Int32 { Int32(clamping: 500 + bytes / 20_000) }
+    static let readLimitMilliseconds: Int32 = 600_000
 
     /// Reads a dataset whole, in its file datatype (no conversion: the bytes are the file's), in a guarded child.
     func readAll(path: String, bytes: Int) throws -> [UInt8] {
@@ -76,11 +79,12 @@ extension HDF5File {
         var result = ckpt_h5g_result()
         try HDF5Library.locked {
             out.withUnsafeMutableBytes { dest in
-                ckpt_h5g_read(start, size, path, dest.baseAddress, bytes, HDF5File.readLimitMilliseconds(bytes), &result)
+                ckpt_h5g_read(start, size, path, dest.baseAddress, bytes, HDF5File.readCPUMilliseconds(bytes),
+                              HDF5File.readLimitMilliseconds, &result)
             }
         }
         try HDF5File.check(result, what: "reading dataset '\(path)'",
-                           stalled: "did not finish reading dataset '\(path)' in \(HDF5File.readLimitMilliseconds(bytes) / 1000) s")
+                           stalled: "did not finish reading dataset '\(path)' in \(HDF5File.readCPUMilliseconds(bytes)) ms of CPU time")
         return out
     }
 }

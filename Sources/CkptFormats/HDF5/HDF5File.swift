@@ -22,8 +22,9 @@ final class HDF5File: @unchecked Sendable {
     /// Per group, its links by name (built when a path is first looked up).
     private var linksByName: [Int: [String: Int]] = [:]
 
-    /// How long the walking child may go without progress before it is taken to be stuck.
-    static let stallMilliseconds: Int32 = 3_000
+    /// How much CPU time the walking child may use without progress before it is taken to be stuck (libhdf5
+    /// loops forever on some corrupt files; a sound file's walk advances with every object and link).
+    static let stallMilliseconds: Int32 = 500
     /// How long it may take in all.
     static let walkLimitMilliseconds: Int32 = 600_000
 
@@ -60,7 +61,7 @@ final class HDF5File: @unchecked Sendable {
         }
         defer { ckpt_h5g_free(&result) }
         try HDF5File.check(result, what: "walking the file's metadata",
-                           stalled: "made no progress walking the file's metadata for \(HDF5File.stallMilliseconds / 1000) s")
+                           stalled: "made no progress walking the file's metadata in \(HDF5File.stallMilliseconds) ms of CPU time")
         guard let data = result.data else { throw CheckpointError.malformed("not a readable HDF5 file") }
         description = try HDF5Description(UnsafeRawBufferPointer(start: data, count: result.size))
     }
@@ -77,7 +78,7 @@ final class HDF5File: @unchecked Sendable {
         case Int(CKPT_H5G_OK): return
         case Int(CKPT_H5G_CRASHED): throw CheckpointError.malformed("corrupt HDF5 file (libhdf5 crashes \(what))")
         case Int(CKPT_H5G_STALLED): throw CheckpointError.malformed("corrupt HDF5 file (libhdf5 \(stalled))")
-        case Int(CKPT_H5G_TOO_LARGE): throw CheckpointError.tooLarge("HDF5 metadata declares a value needing over 1 GiB (corrupt?)")
+        case Int(CKPT_H5G_TOO_LARGE): throw CheckpointError.tooLarge("HDF5 metadata declares a value needing over 512 MiB (corrupt?)")
         case Int(CKPT_H5G_FAILED): throw CheckpointError.malformed(message.isEmpty ? "not a readable HDF5 file" : message)
         default: throw CheckpointError.io("cannot start the process that reads HDF5 files: \(String(cString: strerror(errno)))")
         }
