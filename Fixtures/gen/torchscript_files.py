@@ -26,14 +26,13 @@ Files (under Fixtures/torchscript_files/):
 import hashlib
 import json
 import pathlib
-import shutil
-import warnings
 import zipfile
 from typing import Dict, List, Optional
 
 import torch
 import torch.nn as nn
 
+from _folders import fresh
 from reference import records
 
 
@@ -159,11 +158,7 @@ def hostile(out):
 
 
 def generate(root):
-    out = pathlib.Path(root) / 'torchscript_files'
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    warnings.filterwarnings('ignore')
+    out = fresh(root, 'torchscript_files')
     torch.manual_seed(13)
     scripted = torch.jit.script(Scripted())
     torch.jit.save(scripted, str(out / 'scripted.pt'), _extra_files={'notes.txt': 'extra file'})

@@ -9,6 +9,14 @@ public struct Checkpoint: Sendable {
 
     /// Reads `path` (metadata only; tensor bytes stay in the mapped file). Errors are `FileError`s naming the file.
     public static func read(_ path: String) throws -> Checkpoint {
+        if let metadata = DCPReader.metadataPath(ofFolder: path) {
+            // A distributed checkpoint is a folder read through its .metadata; errors name the folder.
+            do {
+                return Checkpoint(path: path, format: .dcp, stateDict: try DCPReader.read(MappedFile(path: metadata)))
+            } catch let e as CheckpointError {
+                throw FileError(path: path, e)
+            }
+        }
         if ModelFolder.isFolder(path) {
             // A model folder reads as its weights, through its config.json; errors name the folder.
             do {
@@ -55,6 +63,7 @@ public struct Checkpoint: Sendable {
         case .gguf: return GGUFReader.self
         case .torchscript: return TorchScriptReader.self
         case .torchExport: return TorchExportReader.self
+        case .dcp: return DCPReader.self
         case .folder: return ModelFolderReader.self
         }
     }
@@ -67,7 +76,7 @@ public struct Checkpoint: Sendable {
         case .safetensors: return SafetensorsWriter.self
         case .npz: return NPZWriter.self
         case .npy: return NPYWriter.self
-        case .torchLegacy, .keras, .sharded, .gguf, .torchscript, .torchExport, .folder: return nil
+        case .torchLegacy, .keras, .sharded, .gguf, .torchscript, .torchExport, .dcp, .folder: return nil
         }
     }
 

@@ -20,7 +20,7 @@ public enum Inspection {
         do {
             checkpoint = try Checkpoint.read(reference: reference)
         } catch where globals && PickleSafety.isRefusal(error) {
-            let format = (try? CheckpointFormat.detect(MappedFile(path: path)))?.rawValue ?? "unknown"
+            let format = (try? CheckpointFormat.detect(MappedFile(path: DCPReader.metadataPath(ofFolder: path) ?? path)))?.rawValue ?? "unknown"
             var refused = try InspectReport(file: reference, format: format, stateDict: StateDict(tensors: [:]))
             refused.error = "\(error)"
             return describe(refused, globals: scanned)

@@ -21,8 +21,8 @@ public struct FormatManifest: Decodable, Sendable {
     public let buffers: [String]?
     public let count: Count?
     public let torchStr: [String: String]?
-    /// Non-tensor items, dotted key → Python repr.
-    public let metadata: [String: String]?
+    /// Non-tensor items in order, dotted key and Python repr.
+    public let metadata: [ReferenceManifest.MetadataRecord]?
 
     enum CodingKeys: String, CodingKey {
         case format, tensors, parameters, buffers, count, metadata
@@ -38,6 +38,15 @@ public struct FormatManifest: Decodable, Sendable {
     public static func fixtures(in folder: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.path(folder))) ?? []
         return names.filter { $0.hasSuffix(".json") && $0 != "manifest.json" }.map { folder + "/" + $0.dropLast(5) }.sorted()
+    }
+
+    /// Expects `stateDict`'s non-tensor items to be these, in order, with these Python reprs (none when absent).
+    public func expectMetadata(_ stateDict: StateDict, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let actual = stateDict.metadata
+        #expect(Array(actual.keys) == (metadata ?? []).map(\.key), "\(what): metadata keys", sourceLocation: sourceLocation)
+        for m in metadata ?? [] {
+            #expect(actual[m.key]?.description == m.repr, "\(what) metadata \(m.key)", sourceLocation: sourceLocation)
+        }
     }
 
     /// Expects `stateDict` to hold exactly these tensors: keys in order, dtypes, shapes, bytes and storage sharing.

@@ -91,13 +91,18 @@ enum InspectText {
     }
 
     static func globalsText(_ globals: [InspectReport.Global], opcodes: [String], weightsOnly: Bool, format: String) -> String {
-        guard ["torch-zip", "torch-legacy", "torchscript"].contains(format) else {
+        guard ["torch-zip", "torch-legacy", "torchscript", "dcp"].contains(format) else {
             return "pickle globals: none (\(format) files hold no pickle; nothing is executed on load)"
         }
-        var lines = ["pickle globals\(format == "torchscript" ? " (data.pkl)" : ""):"]
+        var lines = ["pickle globals\(format == "torchscript" ? " (data.pkl)" : format == "dcp" ? " (.metadata)" : ""):"]
         for g in globals { lines.append("  \(g.allowed ? "ok     " : "REFUSED") \(g.name)") }
         for o in opcodes { lines.append("  REFUSED opcode \(o)") }
         let refused = globals.filter { !$0.allowed }.map(\.name) + opcodes.map { "opcode " + $0 }
+        if format == "dcp" {
+            lines.append(weightsOnly ? "every global is one ckpt's .metadata reader accepts (torch reads it with an unrestricted pickle.load)"
+                         : "ckpt refuses this .metadata (\(refused.joined(separator: ", "))); torch would run it with pickle.load")
+            return lines.joined(separator: "\n")
+        }
         if format == "torchscript" {
             lines.append("torch.load(weights_only=True) refuses TorchScript archives; ckpt reads __torch__ classes as plain objects and never runs code/")
             return lines.joined(separator: "\n")

@@ -27,7 +27,7 @@ public enum PickleGlobalScan {
         try report(file, format: format).globals
     }
 
-    /// Globals and refused opcodes of a `torch-zip`, `torchscript` (its `data.pkl`) or `torch-legacy` file.
+    /// Globals and refused opcodes of a `torch-zip`, `torchscript` (its `data.pkl`), `torch-legacy` or DCP `.metadata` file.
     public static func report(_ file: MappedFile, format: CheckpointFormat) throws -> Report {
         var scanner = Scanner()
         switch format {
@@ -37,6 +37,13 @@ public enum PickleGlobalScan {
             let dir = try TorchZipReader.archiveFolder(entries)
             guard let pickle = entries[dir + "data.pkl"] else { throw CheckpointError.malformed("torch archive has no \(dir)data.pkl") }
             try archive.data(pickle).withUnsafeBytes { _ = scanner.scan($0, from: 0) }
+        case .dcp:
+            // What matters here is what ckpt's reader accepts: the weights-only globals and DCP's own classes.
+            file.withBytes { _ = scanner.scan($0, from: 0) }
+            let globals = scanner.globals.map {
+                PickleGlobal(module: $0.module, name: $0.name, allowed: $0.allowed || DCPMetadataUnpickler.allowed.contains($0.fullName))
+            }
+            return Report(globals: globals, refusedOpcodes: [])
         case .torchLegacy:
             // magic, protocol version, sys_info, data, storage keys
             file.withBytes { all in

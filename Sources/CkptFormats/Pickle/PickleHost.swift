@@ -15,6 +15,17 @@ protocol PickleHost: AnyObject {
     func persistentLoad(_ id: PickleValue) throws -> PickleValue
 }
 
+extension PickleHost {
+    /// Runs the pickle in `bytes` with this host in charge and hands its top value to `body` while the objects it
+    /// refers to are alive (hosts whose callers walk the object graph itself: TorchScript modules, DCP metadata).
+    func withTopValue<R>(_ bytes: UnsafeRawBufferPointer, _ body: (PickleValue) throws -> R) throws -> R {
+        let arena = PickleArena()
+        defer { arena.clear() }
+        var machine = PickleMachine(bytes, host: self, arena: arena)
+        return try body(try machine.run())
+    }
+}
+
 /// Owns every container the machine creates, and breaks their links when done so deallocation never recurses deeply.
 final class PickleArena {
     private(set) var nodes: [PickleNode] = []

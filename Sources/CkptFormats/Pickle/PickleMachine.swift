@@ -130,7 +130,9 @@ struct PickleMachine {
         guard kv.count % 2 == 0 else { throw CheckpointError.malformed("pickle SETITEMS with an odd number of items") }
         var i = 0
         while i < kv.count {
-            d.entries[try kv[i].dictKey()] = kv[i + 1]
+            let key = try kv[i].dictKey()
+            d.entries[key] = kv[i + 1]
+            if let object = kv[i].node, case .call = object.kind { d.keyObjects[key] = object }
             i += 2
         }
     }

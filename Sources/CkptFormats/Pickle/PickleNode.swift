@@ -28,6 +28,8 @@ final class PickleNode {
     var entries: OrderedDictionary<CheckpointDict.Key, PickleValue> = [:]
     /// The state BUILD set on a dict or an object.
     var state: PickleValue?
+    /// A dict's keys that are objects (DCP's `MetadataIndex`), by the key their entry is stored under.
+    var keyObjects: [CheckpointDict.Key: PickleNode] = [:]
 
     init(_ kind: Kind, items: [PickleValue] = []) {
         self.kind = kind
@@ -42,5 +44,6 @@ final class PickleNode {
         items = []
         entries = [:]
         state = nil
+        keyObjects = [:]
     }
 }

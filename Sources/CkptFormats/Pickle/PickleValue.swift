@@ -67,8 +67,20 @@ extension PickleValue {
         case .global(let m, let n): return .other(m + "." + n)
         case .node(let n) where n.kind == .tuple:
             return .other("(" + (try n.items.map { try $0.dictKey(depth: depth + 1).description }).joined(separator: ", ") + (n.items.count == 1 ? ",)" : ")"))
+        case .node(let n):
+            // An object (`torch.Size((2,))`, DCP's `MetadataIndex`): named by its class, arguments and state, which
+            // must be keys themselves; the dict keeps the object beside its entry (`PickleNode.keyObjects`).
+            guard case .call(let name) = n.kind else { break }
+            var parts = try n.items.map { try $0.dictKey(depth: depth + 1).description }
+            if let state = n.state?.node, state.isDict {
+                parts += try state.entries.map { "\($0.key)=\(try $0.value.dictKey(depth: depth + 1))" }
+            } else if let state = n.state {
+                parts.append(try state.dictKey(depth: depth + 1).description)
+            }
+            return .other(name + "(" + parts.joined(separator: ", ") + ")")
         default:
-            throw CheckpointError.malformed("pickle uses an unhashable \(typeName) as a dict key")
+            break
         }
+        throw CheckpointError.malformed("pickle uses an unhashable \(typeName) as a dict key")
     }
 }

@@ -24,7 +24,7 @@ public enum TorchScriptReader: CheckpointReader {
         let unpickler = TorchScriptUnpickler(loadStorage: try TorchZipReader.storageLoader(archive, entries, folder: dir, records: "data/"))
         var walker = Walker(archive: archive, entries: entries, folder: dir)
         try archive.data(pickle).withUnsafeBytes { bytes in
-            try unpickler.load(bytes) { root in
+            try unpickler.withTopValue(bytes) { root in
                 guard let object = root.node, case .call(let name) = object.kind, TorchScriptUnpickler.isScriptClass(name) else {
                     throw CheckpointError.malformed("TorchScript data.pkl holds a \(root.typeName), not a __torch__ module")
                 }

@@ -17,14 +17,6 @@ final class TorchScriptUnpickler: PickleHost {
     /// True for a TorchScript class qualified name (`__torch__.torch.nn.modules.linear.Linear`).
     static func isScriptClass(_ module: String) -> Bool { module == "__torch__" || module.hasPrefix("__torch__.") }
 
-    /// Runs the pickle in `bytes` and hands its top value to `body` while the objects it refers to are alive.
-    func load<R>(_ bytes: UnsafeRawBufferPointer, _ body: (PickleValue) throws -> R) throws -> R {
-        let arena = PickleArena()
-        defer { arena.clear() }
-        var machine = PickleMachine(bytes, host: self, arena: arena)
-        return try body(try machine.run())
-    }
-
     func global(module: String, name: String) throws -> PickleValue {
         if Self.isScriptClass(module) || (module == "torch.jit._pickle" && Self.jitHelpers.contains(name)) {
             return .global(module: module, name: name)

@@ -4,7 +4,11 @@ import CkptCore
 /// storages `<dir>/data/<key>` as mapped slices of the file (no copy), `<dir>/byteorder`.
 public enum TorchZipReader: CheckpointReader {
     public static func read(_ file: MappedFile) throws -> StateDict {
-        let archive = try ZipArchive(file)
+        try read(ZipArchive(file))
+    }
+
+    /// Reads a `torch.save` zip (the whole file, or a region of it).
+    static func read(_ archive: ZipArchive) throws -> StateDict {
         let entries = try TorchZipReader.entries(archive)
         let dir = try archiveFolder(entries)
         guard let pickle = entries[dir + "data.pkl"] else {

@@ -34,15 +34,27 @@ public struct ZipArchive: Sendable {
 
     /// Reads and validates the central directory of `file`.
     public init(_ file: MappedFile) throws {
+        try self.init(file, offset: 0, count: file.size)
+    }
+
+    /// Reads and validates the zip that occupies `[offset, offset+count)` of `file` (a DCP `.distcp` file
+    /// concatenates whole `torch.save` zips): its offsets are relative to `offset`; entries' offsets are absolute.
+    public init(_ file: MappedFile, offset base: Int, count: Int) throws {
         self.file = file
-        let (end, entries) = try file.withBytes { try ZipArchive.readDirectory($0) }
+        let (end, relative) = try file.withBytes(offset: base, count: count) { try ZipArchive.readDirectory($0) }
+        try ZipArchive.checkNoOverlap(relative, directoryOffset: end.directoryOffset)
+        let entries = relative.map { e -> Entry in
+            var e = e
+            e.dataOffset += base
+            e.localHeaderOffset += base
+            return e
+        }
         var index: [String: Int] = [:]
         for (i, e) in entries.enumerated() {
             guard index.updateValue(i, forKey: e.name) == nil else {
                 throw CheckpointError.malformed("zip member '\(e.name)' appears twice")
             }
         }
-        try ZipArchive.checkNoOverlap(entries, directoryOffset: end.directoryOffset)
         self.entries = entries
         self.index = index
     }
