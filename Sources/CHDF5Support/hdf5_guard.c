@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -32,9 +35,16 @@ static int64_t now_ms(void) {
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/// The child's first steps: no core files, default crash handlers (no Swift backtracer, no sanitizer report on
+/// The child's first steps: death with its parent, no core files, default crash handlers (no Swift backtracer, no sanitizer report on
 /// a signal), no output, and an address space capped at its current size plus CHILD_MEMORY.
-static void enter_child(void) {
+static void enter_child(pid_t parent) {
+#ifdef __linux__
+    // A child whose parent is gone (killed mid-read) must not go on spinning in libhdf5 with nobody watching.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(CHILD_FAILED);
+#else
+    (void)parent;
+#endif
     struct rlimit none = {0, 0};
     setrlimit(RLIMIT_CORE, &none);
     int sigs[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGTRAP, SIGPIPE, SIGTERM, SIGINT, SIGHUP};
@@ -163,10 +173,11 @@ void ckpt_h5g_describe(const void *image, size_t size, int stall_ms, int limit_m
     volatile uint64_t *progress = (volatile uint64_t *)shared;
     char *message = (char *)shared + 64;
     fflush(NULL);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        enter_child();
+        enter_child(parent);
         hid_t file = open_in_child(image, size, message);
         static ckpt_walk w;  // 64 KiB of buffer: not on the stack
         memset(&w, 0, sizeof w);
@@ -206,9 +217,10 @@ void ckpt_h5g_read(const void *image, size_t size, const char *path, void *dest,
     char *message = (char *)shared + 64;
     uint8_t *data = (uint8_t *)shared + 4096;
     fflush(NULL);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
-        enter_child();
+        enter_child(parent);
         hid_t file = open_in_child(image, size, message);
         hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
         hid_t t = d >= 0 ? H5Dget_type(d) : -1;
