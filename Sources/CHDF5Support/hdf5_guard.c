@@ -2,6 +2,7 @@
 // and libhdf5 and ends with _exit (no atexit handlers, no stdio flush, no leak check), opens the image it
 // inherited, does its work and writes the answer to a pipe (a description) or to shared memory (dataset bytes).
 // The parent watches a progress counter in shared memory and kills a child that stalls.
+#define _GNU_SOURCE
 #include "hdf5_guard.h"
 #include "hdf5_walk.h"
 
@@ -169,7 +170,14 @@ void ckpt_h5g_describe(const void *image, size_t size, int stall_ms, int limit_m
     void *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     int fds[2];
     if (shared == MAP_FAILED) { out->status = CKPT_H5G_NO_CHILD; return; }
-    if (pipe(fds) != 0) { munmap(shared, 4096); out->status = CKPT_H5G_NO_CHILD; return; }
+    // Close-on-exec: a program another thread starts meanwhile must not hold the write end (EOF would wait for it).
+#ifdef __linux__
+    int piped = pipe2(fds, O_CLOEXEC);
+#else
+    int piped = pipe(fds);
+    if (piped == 0) { fcntl(fds[0], F_SETFD, FD_CLOEXEC); fcntl(fds[1], F_SETFD, FD_CLOEXEC); }
+#endif
+    if (piped != 0) { munmap(shared, 4096); out->status = CKPT_H5G_NO_CHILD; return; }
     volatile uint64_t *progress = (volatile uint64_t *)shared;
     char *message = (char *)shared + 64;
     fflush(NULL);

@@ -83,7 +83,7 @@ import Testing
         let folder = try Temporary.folder()
         defer { Temporary.remove(folder) }
         let big = folder.path + "/big.safetensors", out = folder.path + "/out." + ext
-        try ConvertSignalTests.bigSafetensors(at: big, megabytes: 24)
+        try ConvertSignalTests.bigSafetensors(at: big, megabytes: 8)
         // The complete new file, made once by a run that is left alone.
         let reference = try CLIRunner.run(["convert", big, out, "-q"], environment: environment)
         #expect(reference.status == 0, "\(reference.stderr)")

@@ -16,7 +16,7 @@ enum FuzzScratch {
     @discardableResult
     static func write(_ name: String, _ bytes: UnsafeBufferPointer<UInt8>) -> String {
         let path = folder + "/" + name
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return path }
         var done = 0
         while done < bytes.count, let base = bytes.baseAddress {

@@ -9,17 +9,12 @@ import Testing
 @Suite struct HDF5IsolationTests {
     /// Minimal reproductions from the mutation runs (Fixtures/gen/hostile_inputs.py): six changed bytes of
     /// nested.h5 crashed ckpt's own process once; three changed bytes make libhdf5 dereference a wild pointer in
-    /// H5HG_read every time. This test process survives both, which is the point.
-    @Test(arguments: [("hostile_inputs/hdf5_crash_six_bytes.h5", "cannot list attributes of '/'"),
-                      ("hostile_inputs/hdf5_crash_heap.h5", "libhdf5 crashes")])
-    func crashingFilesAreErrors(_ name: String, message: String) throws {
+    /// H5HG_read (or, with another memory layout, fail first). Either way this process gets an error and survives:
+    /// read in-process, the crash would end the whole test run.
+    @Test(arguments: ["hostile_inputs/hdf5_crash_six_bytes.h5", "hostile_inputs/hdf5_crash_heap.h5"])
+    func crashingFilesAreErrors(_ name: String) throws {
         for _ in 0 ..< 3 {
-            do {
-                _ = try HDF5Reader.read(MappedFile(path: Fixtures.path(name)))
-                Issue.record("\(name) was accepted")
-            } catch let e as CheckpointError {
-                #expect(e.description.contains(message), "\(e)")
-            }
+            #expect(throws: CheckpointError.self, "\(name)") { try HDF5Reader.read(MappedFile(path: Fixtures.path(name))) }
         }
     }
 
