@@ -1,9 +1,10 @@
 # ckpt: `make demo` and `make test` both start by installing the Debian packages the build needs.
-APT_PACKAGES := libhdf5-dev zlib1g-dev libopenblas-dev pkg-config
+# chromium: the report tests open `ckpt report`'s pages in a real headless browser (Tests/CkptCLITests/ReportBrowserTests).
+APT_PACKAGES := libhdf5-dev zlib1g-dev libopenblas-dev pkg-config chromium
 SWIFT ?= swift
 CKPT := .build/release/ckpt
 
-.PHONY: deps build demo test clean fuzz fuzz-build sanitize
+.PHONY: deps build demo test screenshots clean fuzz fuzz-build sanitize
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -40,6 +41,12 @@ sanitize: deps
 	$(SWIFT) build --build-tests $(SANITIZE_FLAGS)
 	$(SWIFT) build --product ckpt $(SANITIZE_FLAGS)
 	CKPT_TEST_BINARY=$(CURDIR)/.build-sanitize/debug/ckpt $(SWIFT) test --skip-build $(SANITIZE_FLAGS) --parallel --num-workers 2
+
+# The README's two report screenshots (docs/report.png, docs/diff.png), taken by the browser tests themselves.
+screenshots: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) build --product ckpt
+	CKPT_SCREENSHOTS=docs $(SWIFT) test --skip-build --filter ReportBrowserTests
 
 clean:
 	rm -rf .build .build-sanitize Fuzz/.build

@@ -55,8 +55,9 @@ let package = Package(
                 swiftSettings: swift5),
         .executableTarget(name: "ckpt", dependencies: ["CkptCLI"], swiftSettings: swift5),
         // Shared by the test targets only (closeness, gradient checks, fixtures, SHA-256); not in any product.
+        // CZlib: PNGImage reads the browser's screenshots in the report tests.
         .target(name: "CkptTestSupport",
-                dependencies: ["CkptCore", "CkptTensor", "CkptFormats",
+                dependencies: ["CkptCore", "CkptTensor", "CkptFormats", "CZlib",
                                .product(name: "OrderedCollections", package: "swift-collections")],
                 path: "Tests/CkptTestSupport", swiftSettings: swift5),
         .testTarget(name: "CkptTestSupportTests", dependencies: ["CkptTestSupport"], swiftSettings: swift5),

@@ -19,6 +19,7 @@ public struct CkptCommand: ParsableCommand {
               ckpt inspect model-Q4_K_M.gguf --stats
               ckpt diff model.safetensors model.gguf
               ckpt convert model.gguf model.safetensors --dtype bfloat16
+              ckpt report base.safetensors finetuned.pt -o diff.html
             """,
         version: CkptCommand.version,
         subcommands: [
@@ -32,6 +33,7 @@ public struct CkptCommand: ParsableCommand {
             RunCommand.self,
             InitCommand.self,
             SummaryCommand.self,
+            ReportCommand.self,
         ])
     public init() {}
 }

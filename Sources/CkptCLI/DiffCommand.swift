@@ -33,32 +33,17 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: "The second checkpoint (FILE or FILE#ENTRY).")
     var b: String
 
-    @Option(help: "Absolute tolerance (0: exact).")
-    var atol: Double = 0
-
-    @Option(help: "Relative tolerance, relative to B.")
-    var rtol: Double = 0
+    @OptionGroup var comparison: ComparisonArguments
 
     @Flag(help: "Compare keys, shapes and dtypes only; read no tensor data.")
     var keysOnly = false
 
-    @Option(name: .customLong("map-a"), help: ArgumentHelp("Rename A's keys first: REGEX=REPLACEMENT (repeatable; \\1 or $1 for groups).", valueName: "regex=replacement"))
-    var mapA: [String] = []
-
-    @Option(name: .customLong("map-b"), help: ArgumentHelp("Rename B's keys first: REGEX=REPLACEMENT (repeatable).", valueName: "regex=replacement"))
-    var mapB: [String] = []
-
     @OptionGroup var output: OutputOptions
-
-    func validate() throws {
-        guard atol >= 0, rtol >= 0, !atol.isNaN, !rtol.isNaN else {
-            throw ValidationError("--atol and --rtol must be non-negative numbers")
-        }
-    }
 
     func run() throws {
         try CLI.answer {
-            let report = try Comparison.run(a, b, atol: atol, rtol: rtol, keysOnly: keysOnly, mapA: mapA, mapB: mapB,
+            let c = comparison
+            let report = try Comparison.run(a, b, atol: c.atol, rtol: c.rtol, keysOnly: keysOnly, mapA: c.mapA, mapB: c.mapB,
                                             progress: TerminalProgress())
             // Unlike the other commands, diff's --quiet silences --json too.
             if !output.quiet { try output.print(report) { DiffText.render(report) } }

@@ -15,6 +15,7 @@ extension CountReport {
         unique = parameters + self.buffers
         tensors = all.count
         bufferTensors = buffers.count
+        bufferKeys = buffers.map(\.0)
         byDtype = [:]
         byPrefix = [:]
         for (name, t) in params + buffers {

@@ -23,6 +23,8 @@ public struct CountReport: Encodable, Sendable, Equatable {
     public var bufferTensors: Int
     /// What the counts may miss (a model file's modules of unknown classes); omitted from JSON when empty.
     public var notes: [String] = []
+    /// The keys counted as buffers, in order (not in the JSON).
+    public var bufferKeys: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case parameters, buffers, total, unique, tensors, notes
@@ -69,7 +71,7 @@ public struct CountReport: Encodable, Sendable, Equatable {
             let buffer = stateDict.bufferKeys.map { $0.contains(key) } ?? CountReport.isBuffer(key: key, dtype: t.dtype)
             tensors += 1
             total += n
-            if buffer { bufferTensors += 1 }
+            if buffer { bufferTensors += 1; bufferKeys.append(key) }
             if !buffer { byPrefix[CountReport.prefix(of: key, depth: depth), default: 0] += 0 }
             guard shared[key] == nil else { continue }
             unique += n

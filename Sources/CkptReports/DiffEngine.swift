@@ -13,14 +13,25 @@ struct DiffEngine {
     var rtol: Double
     /// Told the bytes compared after each tensor or batch, on the calling thread.
     var progress: ((Int) -> Void)?
+    /// Also measure `‖b‖` of bit-identical tensors (otherwise only counted), so that groups of tensors have a rel L2.
+    var measureIdentical = false
+    /// Map `|a − b|` (a `DeltaHeatmap`) over each tensor of 2 or more dimensions whose bytes differ.
+    var heatmaps = false
     /// Elements per chunk of a big tensor.
     var chunkElements = 1 << 20
     /// Bytes of small tensors gathered into one parallel batch.
     var batchBytes = 32 << 20
 
-    /// The statistics of each pair, in order.
-    func run(_ jobs: [DiffJob]) throws -> [DiffStatistics] {
-        var results = [DiffStatistics](repeating: DiffStatistics(), count: jobs.count)
+    /// What comparing one pair gives.
+    struct Outcome {
+        var statistics = DiffStatistics()
+        /// Where the values differ (with `heatmaps`, for tensors of 2 or more dimensions whose bytes differ).
+        var heatmap: DeltaHeatmap?
+    }
+
+    /// The outcome of each pair, in order.
+    func run(_ jobs: [DiffJob]) throws -> [Outcome] {
+        var results = [Outcome](repeating: Outcome(), count: jobs.count)
         var i = 0
         while i < jobs.count {
             if jobs[i].a.numel > chunkElements {
@@ -43,47 +54,46 @@ struct DiffEngine {
         return results
     }
 
-    /// One small tensor, on the calling thread.
-    func compareWhole(_ job: DiffJob) throws -> DiffStatistics {
-        let n = job.a.numel
-        let stats = try withBytes(job) { ra, rb in
-            var s = DiffStatistics()
-            if sameBytes(job, ra, rb, 0 ..< n) {
-                s.count = n
-            } else {
-                s.compare(ra, job.a.dtype, rb, job.b.dtype, start: 0, count: n, atol: atol, rtol: rtol)
-            }
-            return s
+    /// Compares elements `r`: bit-identical ones only counted (or their `‖b‖` measured), others compared and mapped.
+    /// Returns whether they were bit-identical and left unmeasured.
+    func compare(_ job: DiffJob, _ ra: UnsafeRawBufferPointer, _ rb: UnsafeRawBufferPointer, _ r: Range<Int>) -> (Outcome, Bool) {
+        var s = DiffStatistics()
+        let same = sameBytes(job, ra, rb, r)
+        if same && !measureIdentical {
+            s.count = r.count
+            return (Outcome(statistics: s), true)
         }
+        var map = same || !heatmaps ? nil : DeltaHeatmap(key: job.key, shape: job.a.shape)
+        let visit: ((UnsafePointer<Double>, UnsafePointer<Double>, Int, Int) -> Void)? = map == nil ? nil : { pa, pb, i, m in
+            map?.add(pa, pb, start: i, count: m)
+        }
+        s.compare(ra, job.a.dtype, rb, job.b.dtype, start: r.lowerBound, count: r.count, atol: atol, rtol: rtol,
+                  identical: same, visit: visit)
+        return (Outcome(statistics: s, heatmap: map), false)
+    }
+
+    /// One small tensor, on the calling thread.
+    func compareWhole(_ job: DiffJob) throws -> Outcome {
+        let n = job.a.numel
+        let outcome = try withBytes(job) { ra, rb in compare(job, ra, rb, 0 ..< n).0 }
         release(job, 0 ..< n)
-        return stats
+        return outcome
     }
 
     /// One big tensor, its chunks in parallel.
-    func compareChunked(_ job: DiffJob) throws -> DiffStatistics {
+    func compareChunked(_ job: DiffJob) throws -> Outcome {
         let n = job.a.numel
         let units = (n + chunkElements - 1) / chunkElements
         func range(_ u: Int) -> Range<Int> { u * chunkElements ..< Swift.min(n, (u + 1) * chunkElements) }
         return try withBytes(job) { ra, rb in
-            let parts = try parallel(units) { u -> (DiffStatistics, Bool) in
-                let r = range(u)
-                var s = DiffStatistics()
-                let same = sameBytes(job, ra, rb, r)
-                if same {
-                    s.count = r.count
-                } else {
-                    s.compare(ra, job.a.dtype, rb, job.b.dtype, start: r.lowerBound, count: r.count, atol: atol, rtol: rtol)
-                }
-                release(job, r)
-                return (s, same)
+            let parts = try parallel(units) { u -> (Outcome, Bool) in
+                defer { release(job, range(u)) }
+                return compare(job, ra, rb, range(u))
             }
-            var total = DiffStatistics()
-            guard parts.contains(where: { !$0.1 }) else {
-                total.count = n
-                return total
-            }
-            // Some chunks differ: the identical ones still count towards ‖b‖ for rel_l2.
+            // Bit-identical chunks left unmeasured: all of them means the tensor is unchanged.
             let identical = parts.indices.filter { parts[$0].1 }
+            if identical.count == units { return Outcome(statistics: DiffStatistics(count: n)) }
+            // Some chunks differ: the identical ones still count towards ‖b‖ for rel_l2.
             let norms = try parallel(identical.count) { k -> DiffStatistics in
                 let r = range(identical[k])
                 var s = DiffStatistics()
@@ -92,8 +102,14 @@ struct DiffEngine {
                 return s
             }
             var byUnit = parts.map(\.0)
-            for (k, u) in identical.enumerated() { byUnit[u] = norms[k] }
-            for s in byUnit { total.merge(s) }
+            for (k, u) in identical.enumerated() { byUnit[u].statistics = norms[k] }
+            var total = Outcome()
+            for part in byUnit {
+                total.statistics.merge(part.statistics)
+                if let m = part.heatmap {
+                    if total.heatmap == nil { total.heatmap = m } else { total.heatmap?.merge(m) }
+                }
+            }
             return total
         }
     }
@@ -134,15 +150,8 @@ struct DiffEngine {
 
     /// Drops the compared elements' pages of both mapped files from the resident set.
     func release(_ job: DiffJob, _ r: Range<Int>) {
-        for t in [job.a, job.b] {
-            let item = t.dtype.itemSize
-            if t.isContiguous {
-                t.storage.bytes.releasePages(offset: (t.storageOffset + r.lowerBound) * item, count: r.count * item)
-            } else if r.upperBound == t.numel {
-                let span = t.storageByteRange
-                t.storage.bytes.releasePages(offset: span.lowerBound, count: span.count)
-            }
-        }
+        job.a.releasePages(elements: r)
+        job.b.releasePages(elements: r)
     }
 
     /// Runs `body(0..<n)` over the cores; results in index order; rethrows the first error.

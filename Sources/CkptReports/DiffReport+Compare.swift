@@ -15,6 +15,11 @@ public struct DiffOptions {
     public var mapB = KeyMap()
     /// Called on the calling thread with the bytes (A's plus B's) compared since the last call.
     public var progress: ((Int) -> Void)?
+    /// Also measure `‖b‖` of bit-identical tensors, so that `DiffReport.statistics` of groups of keys merge into a
+    /// rel L2 for the group (`ckpt report`'s modules); costs a decoding pass over identical tensors.
+    public var measureIdentical = false
+    /// Map where each tensor of 2 or more dimensions differs (`DiffReport.heatmaps`), in the same pass.
+    public var heatmaps = false
 
     public init(atol: Double = 0, rtol: Double = 0, keysOnly: Bool = false, mapA: KeyMap? = nil, mapB: KeyMap? = nil,
                 progress: ((Int) -> Void)? = nil) {
@@ -62,10 +67,13 @@ extension DiffReport {
         }
         let onlyB = tensorsB.keys.elements.filter { tensorsA[$0] == nil }
 
-        var stats: [DiffStatistics]?
+        var outcomes: [DiffEngine.Outcome]?
         if !options.keysOnly {
             do {
-                stats = try DiffEngine(atol: options.atol, rtol: options.rtol, progress: options.progress).run(pairs)
+                var engine = DiffEngine(atol: options.atol, rtol: options.rtol, progress: options.progress)
+                engine.measureIdentical = options.measureIdentical
+                engine.heatmaps = options.heatmaps
+                outcomes = try engine.run(pairs)
             } catch let e as DiffEngine.ReadError {
                 throw FileError(path: e.inA ? nameA : nameB, e.error)
             }
@@ -73,7 +81,7 @@ extension DiffReport {
         var dtype: [DTypeMismatch] = [], changed: [ValueDiff] = []
         var unchanged = 0
         for (i, pair) in pairs.enumerated() {
-            let value = stats.map { ValueDiff(key: pair.key, statistics: $0[i]) }
+            let value = outcomes.map { ValueDiff(key: pair.key, statistics: $0[i].statistics) }
             if !kinds[i].sameDType {
                 dtype.append(DTypeMismatch(key: pair.key, a: pair.a.storedDTypeName, b: pair.b.storedDTypeName, stats: value))
             } else if let value, value.mismatched > 0 {
@@ -97,6 +105,11 @@ extension DiffReport {
         func detail(_ t: TensorEntry) -> String { "\(t.storedDTypeName) [\(t.shape.map(String.init).joined(separator: ", "))]" }
         for k in onlyA { if let t = tensorsA[k] { report.onlyInADetail[k] = detail(t) } }
         for k in onlyB { if let t = tensorsB[k] { report.onlyInBDetail[k] = detail(t) } }
+        for (i, pair) in pairs.enumerated() {
+            guard let outcome = outcomes?[i] else { continue }
+            report.statistics[pair.key] = outcome.statistics
+            if outcome.statistics.mismatched > 0, let map = outcome.heatmap { report.heatmaps.append(map) }
+        }
         return report
     }
 }

@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// The comparison of two checkpoints, as `ckpt diff --json` prints it (field names are CLI.md's contract).
 ///
 /// `changed` and `unchanged` count only keys present on both sides with equal shape and dtype; a
@@ -135,6 +137,11 @@ public struct DiffReport: Codable, Sendable, Equatable {
     /// `float32 [10, 84]` for each key only in A / only in B (text rendering only; not in the JSON).
     public var onlyInADetail: [String: String] = [:]
     public var onlyInBDetail: [String: String] = [:]
+    /// The value differences of every key compared (equal shapes), in A's order (not in the JSON, which lists only
+    /// the changed ones); empty when values were not compared.
+    public var statistics: OrderedDictionary<String, DiffStatistics> = [:]
+    /// Where each changed tensor of 2 or more dimensions differs, in A's order (with `DiffOptions.heatmaps`).
+    public var heatmaps: [DeltaHeatmap] = []
 
     enum CodingKeys: String, CodingKey {
         case a, b, identical

@@ -27,6 +27,9 @@ public struct DiffStatistics: Sendable, Equatable {
 
     public init() {}
 
+    /// `count` elements compared and found bit-identical, their norm not measured.
+    public init(count: Int) { self.count = count }
+
     /// `sum|a − b| / count` (0 for an empty tensor).
     public var meanAbs: Double { count == 0 ? 0 : sumAbs / Double(count) }
 
@@ -88,9 +91,11 @@ public struct DiffStatistics: Sendable, Equatable {
     }
 
     /// Compares elements `[start, start+n)` of two little-endian contiguous buffers of the given dtypes,
-    /// decoding blocks into Float64 scratch space.
+    /// decoding blocks into Float64 scratch space. `visit` sees each decoded block of pairs (A's values, B's values,
+    /// the first element's index, the count), as for a `DeltaHeatmap`.
     public mutating func compare(_ a: UnsafeRawBufferPointer, _ da: DType, _ b: UnsafeRawBufferPointer, _ db: DType,
-                                 start: Int, count n: Int, atol: Double, rtol: Double, identical: Bool = false) {
+                                 start: Int, count n: Int, atol: Double, rtol: Double, identical: Bool = false,
+                                 visit: ((UnsafePointer<Double>, UnsafePointer<Double>, Int, Int) -> Void)? = nil) {
         let block = 4096
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * block) { scratch in
             guard let pa = scratch.baseAddress else { return }
@@ -105,6 +110,7 @@ public struct DiffStatistics: Sendable, Equatable {
                 } else {
                     DiffStatistics.decode(a, da, from: i, count: m, into: pa)
                     accumulate(pa, pb, m, atol: atol, rtol: rtol)
+                    visit?(pa, pb, i, m)
                 }
                 i += m
             }

@@ -14,9 +14,11 @@ public struct InspectReport: Encodable, Sendable {
         /// The first earlier key whose tensor shares this one's storage region.
         public var sharedWith: String?
         public var stats: TensorStats?
+        /// The histogram of the finite values (with `stats`, when asked for: `ckpt report`).
+        public var histogram: TensorHistogram?
 
         enum CodingKeys: String, CodingKey {
-            case key, dtype, shape, numel, bytes, stats
+            case key, dtype, shape, numel, bytes, stats, histogram
             case sharedWith = "shared_with"
         }
     }
@@ -89,8 +91,9 @@ public struct InspectReport: Encodable, Sendable {
     /// - Parameters:
     ///   - filter: keep only keys matching this glob (totals are over the kept keys).
     ///   - stats: compute `TensorStats` for each kept tensor (reads its bytes); `progress` is told the bytes done.
+    ///   - histograms: with `stats`, also each tensor's `TensorHistogram`, from the same pass over its values.
     public init(file: String, format: String, stateDict: StateDict, filter: KeyGlob? = nil, stats: Bool = false,
-                progress: ((Int) -> Void)? = nil) throws {
+                histograms: Bool = false, progress: ((Int) -> Void)? = nil) throws {
         self.file = file
         self.format = format
         let shared = stateDict.sharedWith
@@ -99,7 +102,9 @@ public struct InspectReport: Encodable, Sendable {
             var row = Row(key: key, dtype: t.storedDTypeName, shape: t.shape, numel: t.numel, bytes: t.storedByteCount,
                           sharedWith: shared[key])
             if stats {
-                do { row.stats = try TensorStats.compute(t) } catch let e as CheckpointError {
+                do {
+                    (row.stats, row.histogram) = try TensorStats.summarize(t, histogram: histograms)
+                } catch let e as CheckpointError {
                     throw CheckpointError.malformed("\(key): \(e.description)")
                 }
                 progress?(t.byteCount)

@@ -35,19 +35,34 @@ public struct TensorStats: Codable, Sendable, Equatable {
 
     /// The statistics of `t`, streaming over its bytes once per chunk (no Float64 copy of the tensor).
     public static func compute(_ t: TensorEntry) throws -> TensorStats {
-        try compute(t, chunk: chunk, parallelThreshold: parallelThreshold)
+        try summarize(t, histogram: false).stats
+    }
+
+    /// The statistics of `t` and, with `histogram`, the histogram of its finite values, from the same pass over its
+    /// values: each chunk's values are read once, and each chunk's pages are released once it is done.
+    public static func summarize(_ t: TensorEntry, histogram: Bool) throws -> (stats: TensorStats, histogram: TensorHistogram?) {
+        let acc = try accumulate(t, histogram: histogram, chunk: chunk, parallelThreshold: parallelThreshold)
+        return (acc.stats, acc.histogram)
     }
 
     static func compute(_ t: TensorEntry, chunk: Int, parallelThreshold: Int) throws -> TensorStats {
+        try accumulate(t, histogram: false, chunk: chunk, parallelThreshold: parallelThreshold).stats
+    }
+
+    static func accumulate(_ t: TensorEntry, histogram: Bool, chunk: Int, parallelThreshold: Int) throws -> Accumulator {
         let n = t.numel
         let dtype = t.dtype
-        let acc: Accumulator = try t.withContiguousBytes { raw in
+        func part(_ raw: UnsafeRawBufferPointer, _ r: Range<Int>) -> Accumulator {
+            defer { t.releasePages(elements: r) }
+            return Accumulator(raw, dtype: dtype, range: r, histogram: histogram)
+        }
+        return try t.withContiguousBytes { raw in
             let chunks = (n + chunk - 1) / chunk
             if chunks <= 1 || n < parallelThreshold {
                 var total = Accumulator()
                 var start = 0
                 while start < n {
-                    total.merge(Accumulator(raw, dtype: dtype, range: start ..< Swift.min(n, start + chunk)))
+                    total.merge(part(raw, start ..< Swift.min(n, start + chunk)))
                     start += chunk
                 }
                 return total
@@ -56,13 +71,11 @@ public struct TensorStats: Codable, Sendable, Equatable {
             parts.withUnsafeMutableBufferPointer { out in
                 let base = out.baseAddress
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    let r = c * chunk ..< Swift.min(n, (c + 1) * chunk)
-                    base?[c] = Accumulator(raw, dtype: dtype, range: r)
+                    base?[c] = part(raw, c * chunk ..< Swift.min(n, (c + 1) * chunk))
                 }
             }
             return parts.reduce(into: Accumulator()) { $0.merge($1) }
         }
-        return acc.stats
     }
 }
 
@@ -76,10 +89,14 @@ struct Accumulator {
     var nan = 0
     var inf = 0
 
+    /// The histogram of the finite elements, when asked for.
+    var histogram: TensorHistogram?
+
     init() {}
 
-    /// Two passes over `range` (in cache): the mean, then squared deviations from it.
-    init(_ raw: UnsafeRawBufferPointer, dtype: DType, range: Range<Int>) {
+    /// Two passes over `range` (in cache): the mean, range and counts, then squared deviations from the mean (and,
+    /// with `histogram`, the bins, whose edges the range fixes).
+    init(_ raw: UnsafeRawBufferPointer, dtype: DType, range: Range<Int>, histogram: Bool = false) {
         var sum = 0.0
         Accumulator.forEach(raw, dtype: dtype, range: range) { v in
             if v.isNaN { nan += 1 } else if v.isInfinite { inf += 1 } else {
@@ -93,8 +110,17 @@ struct Accumulator {
         mean = sum / Double(count)
         var m2 = 0.0
         let mu = mean
-        Accumulator.forEach(raw, dtype: dtype, range: range) { v in
-            if v.isFinite { m2 += (v - mu) * (v - mu) }
+        if histogram {
+            var h = TensorHistogram(covering: lo, hi, dtype: dtype)
+            let scale = h.scale
+            Accumulator.forEach(raw, dtype: dtype, range: range) { v in
+                if v.isFinite { m2 += (v - mu) * (v - mu); h.add(v, scale: scale) }
+            }
+            self.histogram = h
+        } else {
+            Accumulator.forEach(raw, dtype: dtype, range: range) { v in
+                if v.isFinite { m2 += (v - mu) * (v - mu) }
+            }
         }
         self.m2 = m2
     }
@@ -111,6 +137,7 @@ struct Accumulator {
         count += o.count
         lo = Swift.min(lo, o.lo)
         hi = Swift.max(hi, o.hi)
+        if let h = histogram, let oh = o.histogram { histogram = h.merged(with: oh) }
     }
 
     var stats: TensorStats {

@@ -30,58 +30,76 @@ public struct EngineContext: Sendable {
     /// A context with the defaults: grad on, tensors initialised, standard limits, a new generator seeded 0.
     public init() {}
 
-    /// A context as installed for a task: boxed, so that every op reading a setting (grad mode, shapes-only) costs
-    /// one reference count instead of a copy of the whole value.
+    /// A context as installed for a task: boxed, so that reading a setting costs one reference count, not a copy of
+    /// the whole value.
     private final class Installed: Sendable {
         let context: EngineContext
         init(_ context: EngineContext) { self.context = context }
     }
 
     @TaskLocal private static var running = Installed(EngineContext())
+    /// Grad mode is kept apart from the rest of the installed context (as `torch.is_grad_enabled()` is a flag of its
+    /// own): every recorded op reads it and `noGrad` scopes nest often, so reading or flipping it touches one `Bool`.
+    @TaskLocal private static var gradEnabled = true
 
     /// The context of the code running now.
-    public static var current: EngineContext { running.context }
+    public static var current: EngineContext {
+        var context = running.context
+        context.isGradEnabled = gradEnabled
+        return context
+    }
+
+    /// `current.isGradEnabled` for the ops' hot paths.
+    static var isGradEnabledNow: Bool { gradEnabled }
+
+    /// `current.isShapesOnly` for the ops' hot paths.
+    static var isShapesOnlyNow: Bool { running.context.isShapesOnly }
+
+    /// `current.limits.maxOpElements` for the ops' hot paths.
+    static var maxOpElementsNow: Int { running.context.limits.maxOpElements }
+
+    /// `current.generator`, for ops given no generator.
+    static var generatorNow: Generator { running.context.generator }
 
     /// Runs `body` with `context` as the current context.
     public static func with<R>(_ context: EngineContext, _ body: () throws -> R) rethrows -> R {
-        try $running.withValue(Installed(context), operation: body)
+        try $running.withValue(Installed(context)) { try $gradEnabled.withValue(context.isGradEnabled, operation: body) }
     }
 
     /// Runs `body` with the current context changed by `change`: `EngineContext.with({ $0.isShapesOnly = true }) { … }`.
     public static func with<R>(_ change: (inout EngineContext) -> Void, _ body: () throws -> R) rethrows -> R {
         var context = current
         change(&context)
-        return try $running.withValue(Installed(context), operation: body)
+        return try with(context, body)
     }
 
-    /// Runs `body` with one setting of the current context changed: `EngineContext.with(\.isGradEnabled, false) { … }`.
+    /// Runs `body` with one setting of the current context changed: `EngineContext.with(\.isShapesOnly, true) { … }`.
     public static func with<V, R>(_ setting: WritableKeyPath<EngineContext, V>, _ value: V,
                                   _ body: () throws -> R) rethrows -> R {
         var context = current
         context[keyPath: setting] = value
-        return try $running.withValue(Installed(context), operation: body)
+        return try with(context, body)
     }
 
-    /// `with(\.isGradEnabled, enabled, body)` for the ops' own `noGrad` scopes, which nest often: a scope that changes
-    /// nothing installs nothing.
+    /// `with(\.isGradEnabled, enabled, body)` for `Tensor.noGrad`/`enableGrad`, which ops call often and nest: only
+    /// the grad flag is installed, and nothing when it already has that value.
     static func with<R>(gradEnabled enabled: Bool, _ body: () throws -> R) rethrows -> R {
-        let installed = running
-        if installed.context.isGradEnabled == enabled { return try body() }
-        var context = installed.context
-        context.isGradEnabled = enabled
-        return try $running.withValue(Installed(context), operation: body)
+        if gradEnabled == enabled { return try body() }
+        return try $gradEnabled.withValue(enabled, operation: body)
     }
 
     /// Runs the asynchronous `body` with `context` as the current context (child tasks it starts inherit it).
     public static func with<R>(_ context: EngineContext, _ body: () async throws -> R) async rethrows -> R {
-        try await $running.withValue(Installed(context), operation: body)
+        try await $running.withValue(Installed(context)) {
+            try await $gradEnabled.withValue(context.isGradEnabled, operation: body)
+        }
     }
 
     /// Runs the asynchronous `body` with the current context changed by `change`.
     public static func with<R>(_ change: (inout EngineContext) -> Void, _ body: () async throws -> R) async rethrows -> R {
         var context = current
         change(&context)
-        return try await $running.withValue(Installed(context), operation: body)
+        return try await with(context, body)
     }
 
     /// Runs the asynchronous `body` with one setting of the current context changed.
@@ -89,7 +107,7 @@ public struct EngineContext: Sendable {
                                   _ body: () async throws -> R) async rethrows -> R {
         var context = current
         context[keyPath: setting] = value
-        return try await $running.withValue(Installed(context), operation: body)
+        return try await with(context, body)
     }
 
     /// The value attached under `key`, or the key's default. Targets above the engine keep their own typed values in

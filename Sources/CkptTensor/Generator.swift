@@ -20,7 +20,7 @@ public final class Generator: RandomNumberGenerator, @unchecked Sendable {
 
     /// The generator used when an op is given none: the current `EngineContext`'s (one process-wide generator
     /// unless a scope installs its own; `torch.manual_seed` seeds it).
-    public static var `default`: Generator { EngineContext.current.generator }
+    public static var `default`: Generator { EngineContext.generatorNow }
 
     /// Restarts the sequence from `seed`.
     public func manualSeed(_ seed: UInt64) {
@@ -105,14 +105,14 @@ extension Tensor {
     /// Uniform samples in `[low, high)`.
     public static func uniform(_ shape: [Int], low: Float, high: Float, generator: Generator = .default, requiresGrad: Bool = false) -> Tensor {
         let t = zeros(shape, requiresGrad: requiresGrad)
-        if !EngineContext.current.isShapesOnly { generator.fillUniform(t.buffer.pointer, count: t.numel, low: low, high: high) }
+        if !EngineContext.isShapesOnlyNow { generator.fillUniform(t.buffer.pointer, count: t.numel, low: low, high: high) }
         return t
     }
 
     /// Normal samples with `mean` and `std`.
     public static func normal(_ shape: [Int], mean: Float, std: Float, generator: Generator = .default, requiresGrad: Bool = false) -> Tensor {
         let t = zeros(shape, requiresGrad: requiresGrad)
-        if !EngineContext.current.isShapesOnly { generator.fillNormal(t.buffer.pointer, count: t.numel, mean: mean, std: std) }
+        if !EngineContext.isShapesOnlyNow { generator.fillNormal(t.buffer.pointer, count: t.numel, mean: mean, std: std) }
         return t
     }
 
@@ -127,19 +127,19 @@ extension Tensor {
 
     /// Fills this tensor in place with uniform samples (`uniform_`, for initialisers; outside autograd).
     public func uniform_(low: Float, high: Float, generator: Generator = .default) {
-        guard !EngineContext.current.isShapesOnly else { return }
+        guard !EngineContext.isShapesOnlyNow else { return }
         generator.fillUniform(buffer.pointer, count: numel, low: low, high: high)
     }
 
     /// Fills this tensor in place with normal samples (`normal_`).
     public func normal_(mean: Float, std: Float, generator: Generator = .default) {
-        guard !EngineContext.current.isShapesOnly else { return }
+        guard !EngineContext.isShapesOnlyNow else { return }
         generator.fillNormal(buffer.pointer, count: numel, mean: mean, std: std)
     }
 
     /// Fills this tensor in place with `value` (`fill_`).
     public func fill_(_ value: Float) {
-        guard !EngineContext.current.isShapesOnly else { return }
+        guard !EngineContext.isShapesOnlyNow else { return }
         buffer.pointer.update(repeating: value, count: numel)
     }
 }

@@ -3,7 +3,7 @@ import CkptCore
 /// Autograd: recording ops (`makeResult`), running the graph backward, grad mode.
 extension Tensor {
     /// Whether ops record a graph in the current context (false inside `noGrad`).
-    public static var isGradEnabled: Bool { EngineContext.current.isGradEnabled }
+    public static var isGradEnabled: Bool { EngineContext.isGradEnabledNow }
 
     /// Runs `body` without recording any graph, as `with torch.no_grad():` (the current `EngineContext` with
     /// `isGradEnabled` false).

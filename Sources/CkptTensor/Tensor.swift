@@ -66,7 +66,7 @@ public final class Tensor {
         guard let n = TensorEntry.checkedNumel(shape) else {
             throw TensorError.invalidShape(shape: shape)
         }
-        let maxElements = EngineContext.current.limits.maxOpElements
+        let maxElements = EngineContext.maxOpElementsNow
         guard n <= maxElements else {
             throw TensorError.tooManyElements(shape: shape, count: n, limit: maxElements)
         }
@@ -118,7 +118,7 @@ extension Tensor {
     /// A tensor of `shape` filled with `value`.
     public static func full(_ shape: [Int], _ value: Float, dtype: DType = .float32, requiresGrad: Bool = false) -> Tensor {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in \(shape)")
-        if EngineContext.current.isShapesOnly, let lazy = TensorBuffer.lazyZeros(count(shape)) {
+        if EngineContext.isShapesOnlyNow, let lazy = TensorBuffer.lazyZeros(count(shape)) {
             return Tensor(buffer: lazy, shape: shape, dtype: dtype, requiresGrad: requiresGrad)
         }
         return Tensor(buffer: TensorBuffer(repeating: value, count: count(shape)), shape: shape, dtype: dtype,
@@ -150,7 +150,7 @@ extension Tensor {
     public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1) throws -> Tensor {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else { throw TensorError.invalidArgument("arange: step must be nonzero and bounds finite") }
         let steps = (Double(end) - Double(start)) / Double(step)
-        guard steps <= Double(EngineContext.current.limits.maxOpElements) else { throw TensorError.invalidArgument("arange: \(steps) elements is too many") }
+        guard steps <= Double(EngineContext.maxOpElementsNow) else { throw TensorError.invalidArgument("arange: \(steps) elements is too many") }
         let n = Swift.max(0, Int(steps.rounded(.up)))
         var values = [Float](repeating: 0, count: n)
         for i in 0 ..< n { values[i] = start + Float(i) * step }

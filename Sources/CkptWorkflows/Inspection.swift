@@ -9,11 +9,12 @@ public enum Inspection {
     /// - Parameters:
     ///   - filter: a shell pattern over dotted keys.
     ///   - stats: read every kept tensor's bytes for min, max, mean, std, NaN and Inf counts.
+    ///   - histograms: with `stats`, also each tensor's histogram, from the same pass over its values.
     ///   - tree: group by module prefix (`depth` levels deep at most).
     ///   - globals: list the pickle globals; a file the restricted reader refuses is then described (its format,
     ///     globals and the refusal in `error`) instead of failing.
-    public static func run(_ reference: String, filter: String? = nil, stats: Bool = false, tree: Bool = false, depth: Int? = nil,
-                           globals: Bool = false, progress: ProgressReporter = SilentProgress()) throws -> InspectReport {
+    public static func run(_ reference: String, filter: String? = nil, stats: Bool = false, histograms: Bool = false, tree: Bool = false,
+                           depth: Int? = nil, globals: Bool = false, progress: ProgressReporter = SilentProgress()) throws -> InspectReport {
         let path = CheckpointReference(reference).file
         let scanned = globals ? try PickleSafety.scan(path) : nil
         let checkpoint: Checkpoint
@@ -27,7 +28,8 @@ public enum Inspection {
         }
         progress.begin("stats", totalBytes: stats ? checkpoint.stateDict.tensors.values.reduce(0) { $0 + $1.byteCount } : 0)
         var report = try InspectReport(file: reference, format: checkpoint.format.rawValue, stateDict: checkpoint.stateDict,
-                                       filter: filter.map(KeyGlob.init), stats: stats, progress: progress.advance)
+                                       filter: filter.map(KeyGlob.init), stats: stats, histograms: histograms,
+                                       progress: progress.advance)
         progress.finish()
         if tree { report.tree = InspectTree(rows: report.tensors, depth: depth) }
         return globals ? describe(report, globals: scanned) : report

@@ -17,8 +17,9 @@ enum CLIRunner {
     static let binary = ProcessInfo.processInfo.environment["CKPT_TEST_BINARY"].map(URL.init(fileURLWithPath:))
         ?? Fixtures.packageRoot.appendingPathComponent(".build/debug/ckpt")
 
-    /// Runs `ckpt args…` with `NO_COLOR` set, stdout and stderr captured through files (no pipe deadlocks).
-    static func run(_ args: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs `ckpt args…` with `NO_COLOR` set, stdout and stderr captured through files (no pipe deadlocks), in
+    /// `directory` when given.
+    static func run(_ args: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Result {
         let dir = try Temporary.folder()
         defer { Temporary.remove(dir) }
         let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
@@ -27,6 +28,7 @@ enum CLIRunner {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
+        if let directory { p.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         for (k, v) in environment { env[k] = v }

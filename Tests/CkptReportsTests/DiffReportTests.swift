@@ -129,20 +129,20 @@ import Testing
         var x = [Float](), y = [Float]()
         for i in 0..<1000 { x.append(Float(i) * 0.37); y.append(i % 97 == 0 ? Float(i) * 0.37 + 0.5 : Float(i) * 0.37) }
         let job = DiffJob(key: "w", a: try f32(x), b: try f32(y))
-        let whole = try DiffEngine(atol: 0, rtol: 0).compareWhole(job)
+        let whole = try DiffEngine(atol: 0, rtol: 0).compareWhole(job).statistics
         var small = DiffEngine(atol: 0, rtol: 0)
         small.chunkElements = 64  // 16 chunks, most of them bit-identical
-        let chunked = try small.compareChunked(job)
+        let chunked = try small.compareChunked(job).statistics
         #expect(chunked.count == 1000 && chunked.mismatched == whole.mismatched && whole.mismatched == 11)
         #expect(chunked.maxAbs == whole.maxAbs)
         #expect(abs(chunked.sumSquaredB - whole.sumSquaredB) <= 1e-12 * whole.sumSquaredB)
         #expect(abs(chunked.sumAbs - whole.sumAbs) <= 1e-12 * whole.sumAbs)
-        let same = try small.compareChunked(DiffJob(key: "w", a: try f32(x), b: try f32(x)))
+        let same = try small.compareChunked(DiffJob(key: "w", a: try f32(x), b: try f32(x))).statistics
         #expect(same.count == 1000 && same.mismatched == 0 && same.relL2 == 0)
         // run() mixes batches of small tensors with chunked big ones and keeps the order.
         small.batchBytes = 16
         let r = try small.run([job, DiffJob(key: "s", a: try f32([1]), b: try f32([2])), DiffJob(key: "t", a: try f32([3]), b: try f32([3]))])
-        #expect(r.map(\.mismatched) == [11, 1, 0])
+        #expect(r.map(\.statistics.mismatched) == [11, 1, 0])
     }
 
     @Test func progressCountsComparedBytes() throws {
