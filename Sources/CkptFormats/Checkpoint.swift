@@ -29,7 +29,9 @@ public struct Checkpoint: Sendable {
         do {
             let file = try MappedFile(path: path)
             let format = try CheckpointFormat.detect(file)
-            return Checkpoint(path: path, format: format, stateDict: try reader(for: format).read(file))
+            // Data read later (a member's CRC, a compressed chunk) fails with an error naming this file.
+            let stateDict = try reader(for: format).read(file).namingDataErrors(path)
+            return Checkpoint(path: path, format: format, stateDict: stateDict)
         } catch let e as CheckpointError {
             throw FileError(path: path, e)
         }
@@ -62,6 +64,7 @@ public struct Checkpoint: Sendable {
         case .torchscript: return TorchScriptReader.self
         case .torchExport: return TorchExportReader.self
         case .dcp: return DCPReader.self
+        case .onnx: return ONNXReader.self
         case .folder: return ModelFolderReader.self
         }
     }
@@ -74,7 +77,7 @@ public struct Checkpoint: Sendable {
         case .safetensors: return SafetensorsWriter.self
         case .npz: return NPZWriter.self
         case .npy: return NPYWriter.self
-        case .torchLegacy, .keras, .sharded, .gguf, .torchscript, .torchExport, .dcp, .folder: return nil
+        case .torchLegacy, .keras, .sharded, .gguf, .torchscript, .torchExport, .dcp, .onnx, .folder: return nil
         }
     }
 
