@@ -46,7 +46,7 @@ say "## $(date -u '+%Y-%m-%d %H:%M UTC'), $(git rev-parse --short HEAD 2>/dev/nu
 say ""
 say "- CPU: $cpu, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048576}' /proc/meminfo); ISA: $isa"
 say "- FMA peak ($fma_isa): $peak1 GFLOP/s on 1 thread, $peakN on $THREADS (per CPU-second of the threads: $percpu1, $percpuN)"
-say "- OpenBLAS: $("$DATA/machine" openblas)${OPENBLAS_CORETYPE:+ (OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE)}; torch $torch_version"
+say "- OpenBLAS: $("$DATA/machine" openblas) for a plain C program; core $("$BIN/bench-tensor" core) in ckpt's executables${OPENBLAS_CORETYPE:+ (OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE)}; torch $torch_version"
 say "- load average at start: $LOAD_START; threads $THREADS, $ROUNDS rounds"
 [ $REF = 1 ] || say "- python3 with torch, safetensors, h5py and numpy is absent: rows against PyTorch skipped"
 

@@ -5,6 +5,11 @@ import CkptTensor
 import COpenBLAS
 import Foundation
 
+if CommandLine.arguments.dropFirst().first == "core" {
+    // The OpenBLAS core as ckpt's executables run it (CKernels' openblas_core.c may choose another than OpenBLAS).
+    print(openblas_get_corename().map { String(cString: $0) } ?? "unknown")
+    exit(0)
+}
 if CommandLine.arguments.dropFirst().first == "ops" {
     try elementwiseReport()
     exit(0)
