@@ -4,7 +4,7 @@
 # measures the FMA peak and `cp` bandwidth, then runs ROUNDS rounds of every benchmark, ckpt and its reference
 # alternating inside each round, and writes one Markdown table of ratios (Benchmarks/data/results.md, also printed).
 #
-# Usage: Benchmarks/run.sh [section...]      sections: formats diff tensor conv nn cli gguf minilm (default: all)
+# Usage: Benchmarks/run.sh [section...]      sections: formats diff tensor conv nn cli dcp gguf minilm (default: all)
 # env: ROUNDS (3), THREADS (the core count), RUNS (calls per in-process round, 20), SKIP_BUILD=1 (use the last build)
 # The reference side needs python3 with torch, safetensors, h5py and numpy (and gguf / transformers for those
 # sections): `pip install -r Benchmarks/requirements.txt`. Without them the rows that need them are skipped with a
@@ -17,7 +17,7 @@ mkdir -p "$DATA"
 ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-$(nproc)}
 RUNS=${RUNS:-20}
-SECTIONS=${*:-formats diff tensor conv nn cli gguf minilm}
+SECTIONS=${*:-formats diff tensor conv nn cli dcp gguf minilm}
 RECORDS=$DATA/records.tsv
 : > "$RECORDS"
 say() { echo "$*" | tee -a "$DATA/log.txt"; }
@@ -168,6 +168,17 @@ round_cli() {
   done
 }
 
+round_dcp() {
+  mkdir -p "$SHM"
+  process "inspect 2.4 GB DCP folder (whole process)" "DCP read_metadata + list" ckpt "" "" "$CKPT" inspect "$DATA/big.dcp"
+  process "inspect 2.4 GB DCP folder (whole process)" "DCP read_metadata + list" ref "" "" python3 $B/dcp/py_metadata.py "$DATA/big.dcp"
+  rm -f "$SHM"/*
+  process "convert 2.4 GB DCP folder to .pt in /dev/shm" "dcp_to_torch_save" ckpt "" "" "$CKPT" convert "$DATA/big.dcp" "$SHM/dcp.pt"
+  rm -f "$SHM"/*
+  process "convert 2.4 GB DCP folder to .pt in /dev/shm" "dcp_to_torch_save" ref "" "" python3 $B/dcp/py_to_torch_save.py "$DATA/big.dcp" "$SHM/dcp.pt"
+  rm -rf "$SHM"
+}
+
 round_gguf() {
   process "inspect 2.4 GB GGUF (whole process)" "gguf-py GGUFReader + list" ckpt "" "" "$CKPT" inspect "$DATA/big.gguf"
   process "inspect 2.4 GB GGUF (whole process)" "gguf-py GGUFReader + list" ref "" "" python3 $B/gguf/py_list.py "$DATA/big.gguf"
@@ -188,12 +199,14 @@ for s in $SECTIONS; do
     formats) prepare_formats; active+=(formats) ;;
     diff) if [ $REF = 1 ]; then python3 $B/diff/make_data.py "$DATA" >/dev/null; active+=(diff); else say "- skipped diff: needs torch"; fi ;;
     cli) if [ $REF = 1 ]; then prepare_cli; active+=(cli); else say "- skipped cli: needs torch"; fi ;;
+    dcp) if [ $REF = 1 ]; then [ -f "$DATA/big.dcp/.metadata" ] || python3 $B/dcp/make_big.py "$DATA/big.dcp"; active+=(dcp)
+         else say "- skipped dcp: needs torch"; fi ;;
     tensor | conv | nn) if [ $REF = 1 ]; then active+=("$s"); else say "- skipped $s: needs torch"; fi ;;
     gguf) if has_python gguf; then [ -f "$DATA/big.gguf" ] || python3 $B/gguf/make_big.py "$DATA/big.gguf"; active+=(gguf)
           else say "- skipped gguf: needs python3 -m pip install gguf"; fi ;;
     minilm) if [ -f "$DATA/minilm/run/ids.npy" ] && has_python transformers; then active+=(minilm)
             else say "- skipped minilm: run python3 $B/hf_models/check_minilm.py once (downloads the model; needs transformers)"; fi ;;
-    *) echo "unknown section $s (formats diff tensor conv nn cli gguf minilm)" >&2; exit 2 ;;
+    *) echo "unknown section $s (formats diff tensor conv nn cli dcp gguf minilm)" >&2; exit 2 ;;
   esac
 done
 : > "$SGEMM"

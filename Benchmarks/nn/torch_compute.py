@@ -1,4 +1,4 @@
-"""The PyTorch side of nn/compute.sh: the same workloads as bench-nn, timed in-process.
+"""The PyTorch side of `Benchmarks/run.sh nn`: the same workloads as bench-nn, timed in-process.
 
 Usage: torch_compute.py [runs] [warmup] [workload ...]
 Prints one line per workload, `<name> min <ms> median <ms>`, like bench-nn. Forwards run in eval mode under

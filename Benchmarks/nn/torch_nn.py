@@ -1,4 +1,4 @@
-"""The PyTorch side of nn/bench.sh: what `ckpt run` (or `ckpt verify --backward`) does, in PyTorch.
+"""The PyTorch side of `Benchmarks/run.sh cli`: what `ckpt run` (or `ckpt verify --backward`) does, in PyTorch.
 
 Usage: torch_nn.py lenet|mlp|lstm CKPT INPUT.npy OUT.npy [--backward] [--reps N]
 Loads the state_dict (weights_only), runs one forward (and backward from the output's sum with --backward),

@@ -1,6 +1,6 @@
 // conv2d benchmark: 64 → 128 channels, 3×3, padding 1, 56×56, batch 8, forward and backward through the
 // engine (`Tensor.conv2d` + `backward`), fastest and median of timed runs after a warm-up. Prints one line per measure:
-// `<name> min <ms> median <ms>`. Run through Benchmarks/conv/bench.sh, which runs PyTorch beside it.
+// `<name> min <ms> median <ms>`. Run by Benchmarks/run.sh (section conv), which runs PyTorch beside it.
 import BenchTiming
 import CkptTensor
 import Foundation

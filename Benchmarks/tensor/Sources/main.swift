@@ -1,5 +1,5 @@
 // sgemm benchmark: ckpt's Tensor.mm / linear against a bare cblas_sgemm call, same sizes as
-// bench_torch.py. Run through Benchmarks/tensor/run.sh, which pins the thread count for both.
+// bench_torch.py. Run by Benchmarks/run.sh (section tensor), which pins the thread count for both.
 import BenchTiming
 import CkptTensor
 import COpenBLAS
