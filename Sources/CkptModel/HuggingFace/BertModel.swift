@@ -29,7 +29,7 @@ public final class BertModel: Module, PretrainedModel {
     public var loading: PretrainedLoading { PretrainedLoading(baseModelPrefix: "bert") }
     public var outputKind: PretrainedOutput { .hiddenStates }
     public var layerModules: [Module] { self["encoder"]?["layer"]?.namedChildren().map(\.1) ?? [] }
-    public func initializeWeights() { initializeTransformersStyle() }
+    public func initializeWeights(only: Set<ObjectIdentifier>?) { initializeTransformersStyle(only: only) }
     public override var forwardParameterNames: [String] { ["input_ids", "attention_mask"] }
 
     /// `(last_hidden_state, pooler_output)`.

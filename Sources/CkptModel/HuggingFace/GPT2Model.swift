@@ -147,13 +147,15 @@ public final class GPT2Model: Module, PretrainedModel {
     public override var forwardParameterNames: [String] { ["input_ids", "attention_mask"] }
 
     /// GPT-2's `_init_weights`: transformers' defaults, then each `c_proj` weight N(0, std/√(2·n_layer)).
-    public func initializeWeights() {
-        initializeTransformersStyle()
+    public func initializeWeights(only: Set<ObjectIdentifier>?) {
+        initializeTransformersStyle(only: only)
         guard !EngineContext.current.isShapesOnly else { return }
         let std = initializerRange / Float(2 * gpt2.layers).squareRoot()
         for block in layerModules {
-            block["attn"]?["c_proj"]?.parameter("weight")?.normal_(mean: 0, std: std)
-            block["mlp"]?["c_proj"]?.parameter("weight")?.normal_(mean: 0, std: std)
+            for proj in [block["attn"]?["c_proj"], block["mlp"]?["c_proj"]] {
+                guard let w = proj?.parameter("weight"), only?.contains(ObjectIdentifier(w)) ?? true else { continue }
+                w.normal_(mean: 0, std: std)
+            }
         }
     }
 
@@ -204,10 +206,11 @@ public final class GPT2LMHeadModel: Module, PretrainedModel {
     }
     public var outputKind: PretrainedOutput { .logits }
     public var layerModules: [Module] { transformer?.layerModules ?? [] }
-    public func initializeWeights() {
-        transformer?.initializeWeights()
-        guard !EngineContext.current.isShapesOnly, transformer?.gpt2.tieWordEmbeddings == false else { return }
-        (self["lm_head"] as? Linear)?.weight?.normal_(mean: 0, std: initializerRange)
+    public func initializeWeights(only: Set<ObjectIdentifier>?) {
+        transformer?.initializeWeights(only: only)
+        guard !EngineContext.current.isShapesOnly, transformer?.gpt2.tieWordEmbeddings == false,
+              let w = (self["lm_head"] as? Linear)?.weight, only?.contains(ObjectIdentifier(w)) ?? true else { return }
+        w.normal_(mean: 0, std: initializerRange)
     }
     public override var forwardParameterNames: [String] { ["input_ids", "attention_mask"] }
 

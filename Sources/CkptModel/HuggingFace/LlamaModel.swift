@@ -26,7 +26,7 @@ public final class LlamaModel: Module, PretrainedModel {
     public var loading: PretrainedLoading { PretrainedLoading(baseModelPrefix: "model") }
     public var outputKind: PretrainedOutput { .hiddenStates }
     public var layerModules: [Module] { self["layers"]?.namedChildren().map(\.1) ?? [] }
-    public func initializeWeights() { initializeTransformersStyle() }
+    public func initializeWeights(only: Set<ObjectIdentifier>?) { initializeTransformersStyle(only: only) }
     public override var forwardParameterNames: [String] { ["input_ids", "attention_mask"] }
 
     /// The last hidden state `[B, T, hidden]` for token ids `[B, T]`.
@@ -80,7 +80,7 @@ public final class LlamaForCausalLM: Module, PretrainedModel {
     }
     public var outputKind: PretrainedOutput { .logits }
     public var layerModules: [Module] { (self["model"] as? LlamaModel)?.layerModules ?? [] }
-    public func initializeWeights() { initializeTransformersStyle() }
+    public func initializeWeights(only: Set<ObjectIdentifier>?) { initializeTransformersStyle(only: only) }
     public override var forwardParameterNames: [String] { ["input_ids", "attention_mask"] }
 
     /// `(logits,)`: `[B, T, vocab]`.
