@@ -77,12 +77,11 @@ public struct TensorHistogram: Codable, Sendable, Equatable {
         return x == 0 && v < 0 ? -1 : Int(x.rounded(.down))
     }
 
-    /// Counts one finite value; `scale` is `scale` below (passed in so that a loop computes it once).
+    /// `floor(v / 2^exponent)` given `scale` = `2^-exponent` as a normal Double (then the product is exact).
     @inline(__always)
-    mutating func add(_ v: Double, scale: Double?) {
-        guard let scale else { counts[Self.index(v, exponent) - start] += 1; return }
+    static func bin(_ v: Double, scaledBy scale: Double) -> Int {
         let x = v * scale
-        counts[(x == 0 && v < 0 ? -1 : Int(x.rounded(.down))) - start] += 1
+        return x == 0 && v < 0 ? -1 : Int(x.rounded(.down))
     }
 
     /// `2^-exponent` when it is a normal Double (multiplying by it is then exact scaling), else nil.

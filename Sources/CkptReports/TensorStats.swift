@@ -112,10 +112,32 @@ struct Accumulator {
         let mu = mean
         if histogram {
             var h = TensorHistogram(covering: lo, hi, dtype: dtype)
-            let scale = h.scale
-            Accumulator.forEach(raw, dtype: dtype, range: range) { v in
-                if v.isFinite { m2 += (v - mu) * (v - mu); h.add(v, scale: scale) }
+            let start = h.start, exponent = h.exponent, n = h.counts.count
+            // Four interleaved sets of bins, so that runs of values in one bin do not wait on each other's increments.
+            // The bins cover this run's [lo, hi] by construction, so every finite value's bin is in range.
+            var lanes = [Int](repeating: 0, count: 4 * n)
+            lanes.withUnsafeMutableBufferPointer { buffer in
+                guard let bins = buffer.baseAddress else { return }
+                var lane = 0
+                func tally(_ i: Int) {
+                    bins[lane &* n &+ i &- start] &+= 1
+                    lane = (lane &+ 1) & 3
+                }
+                if let scale = h.scale {
+                    Accumulator.forEach(raw, dtype: dtype, range: range) { v in
+                        guard v.isFinite else { return }
+                        m2 += (v - mu) * (v - mu)
+                        tally(TensorHistogram.bin(v, scaledBy: scale))
+                    }
+                } else {
+                    Accumulator.forEach(raw, dtype: dtype, range: range) { v in
+                        guard v.isFinite else { return }
+                        m2 += (v - mu) * (v - mu)
+                        tally(TensorHistogram.index(v, exponent))
+                    }
+                }
             }
+            for i in 0 ..< n { h.counts[i] = lanes[i] + lanes[n + i] + lanes[2 * n + i] + lanes[3 * n + i] }
             self.histogram = h
         } else {
             Accumulator.forEach(raw, dtype: dtype, range: range) { v in
