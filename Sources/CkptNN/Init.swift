@@ -134,3 +134,14 @@ public enum Init {
         }
     }
 }
+
+extension Module {
+    /// PyTorch's default initialisation of a linear or convolution layer (`reset_parameters`): `weight` uniform in
+    /// ±1/√fan_in (kaiming_uniform with a = √5 comes to that) and, when `bias` gives its size, `bias` uniform in the
+    /// same range; `bias` nil registers None.
+    func registerDefaultWeights(_ shape: [Int], fanIn: Int, bias: Int?) {
+        let bound = fanIn > 0 ? Float(1 / Double(fanIn).squareRoot()) : 0
+        registerParameter("weight", Tensor.uniform(shape, low: -bound, high: bound))
+        registerParameter("bias", bias.map { Tensor.uniform([$0], low: -bound, high: bound) })
+    }
+}

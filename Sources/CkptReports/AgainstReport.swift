@@ -8,12 +8,15 @@ import Foundation
 /// the attention mask marks as padding are left out.
 public struct AgainstReport: Encodable, Sendable, Equatable {
     public struct Position: Encodable, Sendable, Equatable {
+        /// Which sequence of the batch, and which token of it.
+        public var sequence: Int
+        public var token: Int
         public var maxAbsDiff: Double
         public var top1Agree: Bool?
         public var kl: Double?
         public var cosine: Double?
 
-        enum CodingKeys: String, CodingKey { case maxAbsDiff = "max_abs_diff", top1Agree = "top1_agree", kl, cosine }
+        enum CodingKeys: String, CodingKey { case sequence, token, maxAbsDiff = "max_abs_diff", top1Agree = "top1_agree", kl, cosine }
     }
 
     /// The OTHER argument.
@@ -43,10 +46,11 @@ public struct AgainstReport: Encodable, Sendable, Equatable {
         kind = logits ? "logits" : "hidden_states"
         let width = shape.last ?? 1
         let count = width > 0 ? min(a.count, b.count) / width : 0
+        let length = Swift.max(shape.count >= 3 ? shape[shape.count - 2] : count, 1)
         var positions: [Position] = []
         for p in 0 ..< count where mask.map({ p < $0.count ? $0[p] != 0 : true }) ?? true {
             let x = a[(p * width) ..< ((p + 1) * width)], y = b[(p * width) ..< ((p + 1) * width)]
-            var position = Position(maxAbsDiff: zip(x, y).reduce(0.0) { d, pair in
+            var position = Position(sequence: p / length, token: p % length, maxAbsDiff: zip(x, y).reduce(0.0) { d, pair in
                 let delta = abs(Double(pair.0) - Double(pair.1))
                 return delta.isNaN ? .infinity : Swift.max(d, delta)
             })

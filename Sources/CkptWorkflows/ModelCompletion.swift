@@ -1,5 +1,6 @@
 import CkptCore
 import CkptModel
+import CkptNN
 import OrderedCollections
 
 /// What a checkpoint says a model file leaves out: tensors registered directly on modules whose class ckpt knows only
@@ -85,7 +86,7 @@ public struct ModelCompletion: Sendable, Equatable {
         let isBuffer = !dtype.isFloatingPoint || Self.bufferNames.contains(name)
         let line = isBuffer
             ? "(\(name)): Buffer(\(shape.map(String.init).joined(separator: ", "))\(dtype == .float32 ? "" : ", dtype=\(dtype.torchName)"))"
-            : "(\(name)): Parameter containing: [\(dtype.torchName) of size \(shape.map(String.init).joined(separator: "x"))]"
+            : Module.parameterLine(name, typeName: dtype.torchName, shape: shape)
         let place = path.isEmpty ? "the root module" : "'\(path)'"
         additions.append(ModelFileAddition(module: path, line: line, evidence: "\(f.file) holds '\(key)' \(shape) on \(place), a \(className), "
                                            + "a class ckpt knows only from its printout, which does not show tensors registered on a module"))

@@ -69,6 +69,17 @@ import Testing
         expectClose(got.values, Array(want.prefix(got.values.count)), tolerance: 1e-4, floor: Closeness.scale(want))
     }
 
+    /// An explicit CHECKPOINT overrides the folder's own weights.
+    @Test func explicitCheckpointOverridesTheFolders() throws {
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
+        let out = dir.appendingPathComponent("out.npy").path
+        let r = try CLIRunner.run(["run", HF.path("llama"), HF.path("llama-perturbed/model.safetensors"), "--input", HF.ids, "-o", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let want = try Fixtures.tensor("hf_models/io/llama-perturbed.npy").floatValues()
+        expectClose(try HF.tensor(atPath: out).values, want, tolerance: 1e-4, floor: Closeness.scale(want))
+    }
+
     /// A printout beside a `config.json` builds transformers' classes from the config, and runs.
     @Test func printoutBesideConfigRuns() throws {
         let r = try CLIRunner.run(["verify", HF.path("gpt2/print.txt"), HF.path("gpt2/model.safetensors"), "--input", HF.ids,

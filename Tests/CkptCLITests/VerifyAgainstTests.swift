@@ -56,10 +56,12 @@ import Testing
         #expect((a["positions"] as? [[String: Any]])?.count == 14)
     }
 
-    /// A GGUF converted from the same weights (llama.cpp's names and Q/K row order) computes the same logits.
-    @Test func ggufOfTheSameWeightsAgrees() throws {
-        let llama = Fixtures.path("gguf_files/llama")
-        let r = try CLIRunner.run(["verify", llama, "--tokens", "1,5,7,9,11", "--against", llama + "/model.f32.gguf", "--json"])
+    /// A GGUF converted from the same weights (llama.cpp's names, and for llama its Q/K row order) computes the same
+    /// logits.
+    @Test(arguments: ["llama", "qwen3"])
+    func ggufOfTheSameWeightsAgrees(name: String) throws {
+        let folder = Fixtures.path("gguf_files/" + name)
+        let r = try CLIRunner.run(["verify", folder, "--tokens", "1,5,7,9,11", "--against", folder + "/model.f32.gguf", "--json"])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         let a = try #require(try r.json()["against"] as? [String: Any])
         #expect((a["mean_kl"] as? Double ?? 1) < 1e-9 && a["top1_agreement"] as? Double == 1)

@@ -22,6 +22,9 @@ import Testing
         let a: [Float] = [0, 0, 5, 0], b: [Float] = [0, 0, 0, 5]
         let r = AgainstReport(other: "b", a: a, b: b, shape: [2, 1, 2], mask: [1, 0], logits: true, maxKL: 1e-3, atol: 0)
         #expect(r.positions.count == 1 && r.meanKL == 0 && r.top1Agreement == 1 && r.ok)
+        #expect(r.positions[0].sequence == 0 && r.positions[0].token == 0)
+        let second = AgainstReport(other: "b", a: a, b: b, shape: [2, 1, 2], mask: [0, 1], logits: true, maxKL: 1e-3, atol: 0)
+        #expect(second.positions.map(\.sequence) == [1] && second.top1Agreement == 0)
     }
 
     /// Hidden states: cosine similarity per position, the verdict by max |Δ| against atol.
@@ -36,6 +39,6 @@ import Testing
         let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(r)) as? [String: Any])
         #expect(Set(json.keys).isSuperset(of: ["max_abs_diff", "top1_agreement", "mean_kl", "positions"]))
         let position = try #require((json["positions"] as? [[String: Any]])?.first)
-        #expect(Set(position.keys) == ["max_abs_diff", "top1_agree", "kl"])
+        #expect(Set(position.keys) == ["sequence", "token", "max_abs_diff", "top1_agree", "kl"])
     }
 }

@@ -39,9 +39,10 @@ enum VerifyText {
             line += String(format: ", mean cosine similarity %.6f", cosine) + " (atol \(g(a.threshold)))"
         }
         var lines = [line + (a.ok ? "" : "  DIFFERS")]
-        let worst = a.positions.enumerated().sorted { ($0.element.kl ?? $0.element.maxAbsDiff) > ($1.element.kl ?? $1.element.maxAbsDiff) }.prefix(3)
-        for (i, p) in worst where (p.kl ?? p.maxAbsDiff) > 0 {
-            var text = "  position \(i): max abs diff \(g(p.maxAbsDiff))"
+        let worst = a.positions.sorted { ($0.kl ?? $0.maxAbsDiff) > ($1.kl ?? $1.maxAbsDiff) }.prefix(3)
+        let batched = a.positions.contains { $0.sequence > 0 }
+        for p in worst where (p.kl ?? p.maxAbsDiff) > 0 {
+            var text = "  " + (batched ? "sequence \(p.sequence) token \(p.token)" : "token \(p.token)") + ": max abs diff \(g(p.maxAbsDiff))"
             if let kl = p.kl { text += ", KL \(g(kl))" }
             if let agree = p.top1Agree { text += agree ? ", same top-1" : ", top-1 differs" }
             if let c = p.cosine { text += String(format: ", cosine %.6f", c) }

@@ -72,7 +72,7 @@ public final class ParameterList: Module {
 
     public override var extraRepr: String {
         parameterSlots.compactMap { name, p in
-            p.map { "  (\(name)): Parameter containing: [\($0.dtype.torchName) of size \($0.shape.map(String.init).joined(separator: "x"))]" }
+            p.map { "  " + Module.parameterLine(name, typeName: $0.dtype.torchName, shape: $0.shape) }
         }.joined(separator: "\n")
     }
 }
@@ -88,7 +88,7 @@ public final class ParameterDict: Module {
 
     public override var extraRepr: String {
         parameterSlots.compactMap { name, p in
-            p.map { "  (\(name)): Parameter containing: [\(ParameterDict.legacyTypeName($0.dtype)) of size \($0.shape.map(String.init).joined(separator: "x"))]" }
+            p.map { "  " + Module.parameterLine(name, typeName: ParameterDict.legacyTypeName($0.dtype), shape: $0.shape) }
         }.joined(separator: "\n")
     }
 

@@ -77,10 +77,8 @@ public final class Conv: UnaryModule {
         self.groups = groups
         self.paddingMode = paddingMode
         super.init()
-        let fanIn = inChannels / groups * self.kernelSize.reduce(1, *)
-        let bound = fanIn > 0 ? Float(1 / Double(fanIn).squareRoot()) : 0
-        registerParameter("weight", Tensor.uniform([outChannels, inChannels / groups] + self.kernelSize, low: -bound, high: bound))
-        registerParameter("bias", bias ? Tensor.uniform([outChannels], low: -bound, high: bound) : nil)
+        registerDefaultWeights([outChannels, inChannels / groups] + self.kernelSize, fanIn: inChannels / groups * self.kernelSize.reduce(1, *),
+                               bias: bias ? outChannels : nil)
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
@@ -138,10 +136,9 @@ public final class ConvTranspose2d: UnaryModule {
         self.kernelSize = kernelSize.expanded(2); self.stride = stride.expanded(2); self.padding = padding.expanded(2)
         self.outputPadding = outputPadding.expanded(2); self.groups = groups; self.dilation = dilation.expanded(2)
         super.init()
-        let fanIn = outChannels / groups * self.kernelSize.reduce(1, *)
-        let bound = fanIn > 0 ? Float(1 / Double(fanIn).squareRoot()) : 0
-        registerParameter("weight", Tensor.uniform([inChannels, outChannels / groups] + self.kernelSize, low: -bound, high: bound))
-        registerParameter("bias", bias ? Tensor.uniform([outChannels], low: -bound, high: bound) : nil)
+        // fan_in from the weight's dim 1, as for any weight: out/groups · kernel.
+        registerDefaultWeights([inChannels, outChannels / groups] + self.kernelSize, fanIn: outChannels / groups * self.kernelSize.reduce(1, *),
+                               bias: bias ? outChannels : nil)
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {

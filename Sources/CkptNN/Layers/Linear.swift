@@ -19,14 +19,12 @@ public class Linear: UnaryModule {
     public let inFeatures: Int
     public let outFeatures: Int
 
-    /// PyTorch's default initialisation: weight and bias uniform in ±1/√in_features (kaiming_uniform with a=√5).
+    /// PyTorch's default initialisation: weight and bias uniform in ±1/√in_features.
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true) {
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
         super.init()
-        let bound = inFeatures > 0 ? Float(1 / Double(inFeatures).squareRoot()) : 0
-        registerParameter("weight", Tensor.uniform([outFeatures, inFeatures], low: -bound, high: bound))
-        registerParameter("bias", bias ? Tensor.uniform([outFeatures], low: -bound, high: bound) : nil)
+        registerDefaultWeights([outFeatures, inFeatures], fanIn: inFeatures, bias: bias ? outFeatures : nil)
     }
 
     public var weight: Tensor? { parameter("weight") }
@@ -66,9 +64,7 @@ public final class Bilinear: Module {
     public init(_ in1Features: Int, _ in2Features: Int, _ outFeatures: Int, bias: Bool = true) {
         self.in1Features = in1Features; self.in2Features = in2Features; self.outFeatures = outFeatures
         super.init()
-        let bound = in1Features > 0 ? Float(1 / Double(in1Features).squareRoot()) : 0
-        registerParameter("weight", Tensor.uniform([outFeatures, in1Features, in2Features], low: -bound, high: bound))
-        registerParameter("bias", bias ? Tensor.uniform([outFeatures], low: -bound, high: bound) : nil)
+        registerDefaultWeights([outFeatures, in1Features, in2Features], fanIn: in1Features, bias: bias ? outFeatures : nil)
     }
 
     public func callAsFunction(_ x1: Tensor, _ x2: Tensor) throws -> Tensor {

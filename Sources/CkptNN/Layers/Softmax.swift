@@ -7,8 +7,7 @@ import CkptTensor
 /// 3-d inputs, else 1. `F.softmax`, `torch.softmax` and `x.softmax` are this layer's functional form, so the rule
 /// lives here once.
 public final class Softmax: UnaryModule {
-    public static let schema = LayerSchema("Softmax", "dim=None", repr: "dim={dim}", functional: .named("softmax", extra: "_stacklevel=3, dtype=None"),
-                                           attributes: { (m: Softmax) in ["dim": m.dim] }) { a in Softmax(dim: try a["dim"]) }
+    public static let schema = LayerSchema.optionalDim("Softmax", function: "softmax", value: \.dim, make: Softmax.init)
     public let dim: Int?
     public init(dim: Int? = nil) { self.dim = dim; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.softmax(dim: dim ?? Softmax.legacyDim(x.rank)) }
@@ -19,8 +18,7 @@ public final class Softmax: UnaryModule {
 
 /// `nn.LogSoftmax(dim=None)`, with Softmax's implicit dim.
 public final class LogSoftmax: UnaryModule {
-    public static let schema = LayerSchema("LogSoftmax", "dim=None", repr: "dim={dim}", functional: .named("log_softmax", extra: "_stacklevel=3, dtype=None"),
-                                           attributes: { (m: LogSoftmax) in ["dim": m.dim] }) { a in LogSoftmax(dim: try a["dim"]) }
+    public static let schema = LayerSchema.optionalDim("LogSoftmax", function: "log_softmax", value: \.dim, make: LogSoftmax.init)
     public let dim: Int?
     public init(dim: Int? = nil) { self.dim = dim; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.logSoftmax(dim: dim ?? Softmax.legacyDim(x.rank)) }
@@ -28,8 +26,7 @@ public final class LogSoftmax: UnaryModule {
 
 /// `nn.Softmin(dim=None)`: `softmax(−x)`, with Softmax's implicit dim.
 public final class Softmin: UnaryModule {
-    public static let schema = LayerSchema("Softmin", "dim=None", repr: "dim={dim}", functional: .named("softmin", extra: "_stacklevel=3, dtype=None"),
-                                           attributes: { (m: Softmin) in ["dim": m.dim] }) { a in Softmin(dim: try a["dim"]) }
+    public static let schema = LayerSchema.optionalDim("Softmin", function: "softmin", value: \.dim, make: Softmin.init)
     public let dim: Int?
     public init(dim: Int? = nil) { self.dim = dim; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.negated().softmax(dim: dim ?? Softmax.legacyDim(x.rank)) }

@@ -5,10 +5,8 @@ import Foundation
 
 /// `nn.PixelShuffle(upscale_factor)`.
 public final class PixelShuffle: UnaryModule {
-    public static let schema = LayerSchema("PixelShuffle", "upscale_factor", repr: "upscale_factor={upscale_factor}", functional: .named("pixel_shuffle"),
-                                           attributes: { (m: PixelShuffle) in ["upscale_factor": m.upscaleFactor] }) { a in
-        PixelShuffle(try a["upscale_factor"])
-    }
+    public static let schema = LayerSchema.oneInteger("PixelShuffle", "upscale_factor", function: "pixel_shuffle", value: \.upscaleFactor,
+                                                      make: PixelShuffle.init)
     public let upscaleFactor: Int
     public init(_ upscaleFactor: Int) { self.upscaleFactor = upscaleFactor; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.pixelShuffle(upscaleFactor) }
@@ -16,11 +14,8 @@ public final class PixelShuffle: UnaryModule {
 
 /// `nn.PixelUnshuffle(downscale_factor)`: `(*, C, H·r, W·r)` → `(*, C·r², H, W)`, the inverse of `PixelShuffle`.
 public final class PixelUnshuffle: UnaryModule {
-    public static let schema = LayerSchema("PixelUnshuffle", "downscale_factor", repr: "downscale_factor={downscale_factor}",
-                                           functional: .named("pixel_unshuffle"),
-                                           attributes: { (m: PixelUnshuffle) in ["downscale_factor": m.downscaleFactor] }) { a in
-        PixelUnshuffle(try a["downscale_factor"])
-    }
+    public static let schema = LayerSchema.oneInteger("PixelUnshuffle", "downscale_factor", function: "pixel_unshuffle",
+                                                      value: \.downscaleFactor, make: PixelUnshuffle.init)
     public let downscaleFactor: Int
     public init(_ downscaleFactor: Int) { self.downscaleFactor = downscaleFactor; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor { try x.pixelUnshuffle(downscaleFactor) }
@@ -29,8 +24,8 @@ public final class PixelUnshuffle: UnaryModule {
 /// `nn.ChannelShuffle(groups)`: the channels of `(N, C, *)` viewed as `(groups, C/groups)` and transposed, as
 /// ShuffleNet does — a reshape, a transpose and a reshape, as ATen's `native_channel_shuffle`.
 public final class ChannelShuffle: UnaryModule {
-    public static let schema = LayerSchema("ChannelShuffle", "groups", repr: "groups={groups}", functional: .named("channel_shuffle"),
-                                           attributes: { (m: ChannelShuffle) in ["groups": m.groups] }) { a in ChannelShuffle(try a["groups"]) }
+    public static let schema = LayerSchema.oneInteger("ChannelShuffle", "groups", function: "channel_shuffle", value: \.groups,
+                                                      make: ChannelShuffle.init)
     public let groups: Int
     public init(_ groups: Int) { self.groups = groups; super.init() }
     public override func forward(_ x: Tensor) throws -> Tensor {

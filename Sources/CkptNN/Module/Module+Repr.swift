@@ -27,6 +27,12 @@ extension Module {
         return ([lines[0]] + lines.dropFirst().map { pad + $0 }).joined(separator: "\n")
     }
 
+    /// How PyTorch prints a parameter in a ParameterList or ParameterDict (and how a model file declares one):
+    /// `(name): Parameter containing: [torch.float32 of size 3x4]`.
+    public static func parameterLine(_ name: String, typeName: String, shape: [Int]) -> String {
+        "(\(name)): Parameter containing: [\(typeName) of size \(shape.map(String.init).joined(separator: "x"))]"
+    }
+
     /// Python's repr of a tuple of ints: `(5,)`, `(3, 5)`.
     public static func tupleRepr(_ values: [Int]) -> String {
         values.count == 1 ? "(\(values[0]),)" : "(" + values.map(String.init).joined(separator: ", ") + ")"

@@ -80,3 +80,21 @@ public struct LayerSchema: @unchecked Sendable {
         functional.map { f in Signature(f.inputs.joined(separator: ", ")).appending(signature).appending(f.extra) }
     }
 }
+
+extension LayerSchema {
+    /// A layer whose one integer argument prints as `name=value` and passes to its functional form
+    /// (`PixelShuffle(upscale_factor=3)`, `F.pixel_shuffle(x, 3)`).
+    static func oneInteger<M: Module>(_ name: String, _ parameter: String, function: String, value: @escaping (M) -> Int,
+                                      make: @escaping (Int) -> M) -> LayerSchema {
+        LayerSchema(name, parameter, repr: "\(parameter)={\(parameter)}", functional: .named(function),
+                    attributes: { (m: M) in [parameter: value(m)] }) { a in make(try a[parameter]) }
+    }
+
+    /// A softmax-like layer of an optional `dim` (`Softmax(dim=None)`), whose functional form also takes torch's
+    /// `_stacklevel` and `dtype`.
+    static func optionalDim<M: Module>(_ name: String, function: String, value: @escaping (M) -> Int?,
+                                       make: @escaping (Int?) -> M) -> LayerSchema {
+        LayerSchema(name, "dim=None", repr: "dim={dim}", functional: .named(function, extra: "_stacklevel=3, dtype=None"),
+                    attributes: { (m: M) in ["dim": value(m)] }) { a in make(try a["dim"]) }
+    }
+}
