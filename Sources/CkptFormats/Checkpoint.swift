@@ -62,6 +62,7 @@ public struct Checkpoint: Sendable {
         case .torchscript: return TorchScriptReader.self
         case .torchExport: return TorchExportReader.self
         case .dcp: return DCPReader.self
+        case .onnx: return ONNXReader.self
         case .folder: return ModelFolderReader.self
         }
     }
@@ -74,7 +75,7 @@ public struct Checkpoint: Sendable {
         case .safetensors: return SafetensorsWriter.self
         case .npz: return NPZWriter.self
         case .npy: return NPYWriter.self
-        case .torchLegacy, .keras, .sharded, .gguf, .torchscript, .torchExport, .dcp, .folder: return nil
+        case .torchLegacy, .keras, .sharded, .gguf, .torchscript, .torchExport, .dcp, .onnx, .folder: return nil
         }
     }
 

@@ -17,6 +17,8 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
     case torchExport = "torch-export"
     /// A `torch.distributed.checkpoint` folder (`.metadata` + `*.distcp`): read as `dcp_to_torch_save` gives it.
     case dcp
+    /// An ONNX model (`ModelProto`): its initializers and Constant tensors.
+    case onnx
     /// A Hugging Face model folder (or its `config.json`): read as its weights.
     case folder
 
@@ -24,7 +26,7 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
     public var isWritable: Bool {
         switch self {
         case .torchZip, .hdf5, .safetensors, .npz, .npy: return true
-        case .torchLegacy, .keras, .sharded, .gguf, .torchscript, .torchExport, .dcp, .folder: return false
+        case .torchLegacy, .keras, .sharded, .gguf, .torchscript, .torchExport, .dcp, .onnx, .folder: return false
         }
     }
 
@@ -81,11 +83,12 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
            s.contains("\"model_type\""), ModelFolder.isConfigFile(file.path) {
             return .folder
         }
+        if ONNXReader.looksLikeModel(file) { return .onnx }
         if starts([0x80]) && head.count >= 2 && head[1] <= 5 && DCPReader.isMetadataFile(file.path) { return .dcp }
         if starts([0x80]) && head.count >= 2 && head[1] <= 5 {
             throw CheckpointError.unrecognized("a bare pickle, not a torch.save file (no zip container and no legacy magic number)")
         }
-        throw CheckpointError.unrecognized("not a checkpoint format ckpt knows (torch zip or legacy, TorchScript, torch.export .pt2, HDF5, .keras, safetensors, npz/npy, sharded index, GGUF, DCP folder, model folder config.json)")
+        throw CheckpointError.unrecognized("not a checkpoint format ckpt knows (torch zip or legacy, TorchScript, torch.export .pt2, HDF5, .keras, safetensors, npz/npy, sharded index, GGUF, DCP folder, ONNX, model folder config.json)")
     }
 
     /// A member only TorchScript archives hold (FORMATS-MORE.md 2.1): `<dir>/constants.pkl` or a file under

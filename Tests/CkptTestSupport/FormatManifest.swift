@@ -40,6 +40,16 @@ public struct FormatManifest: Decodable, Sendable {
         return names.filter { $0.hasSuffix(".json") && $0 != "manifest.json" }.map { folder + "/" + $0.dropLast(5) }.sorted()
     }
 
+    /// Reads `Fixtures/<relative>` and expects it in this manifest's format, holding exactly its tensors; returns it.
+    @discardableResult
+    public static func expectRead(_ relative: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> (Checkpoint, FormatManifest) {
+        let manifest = try of(relative)
+        let checkpoint = try Checkpoint.read(Fixtures.path(relative))
+        #expect(checkpoint.format.rawValue == manifest.format, "\(relative)", sourceLocation: sourceLocation)
+        try manifest.expectMatches(checkpoint.stateDict, relative, sourceLocation: sourceLocation)
+        return (checkpoint, manifest)
+    }
+
     /// Expects `stateDict`'s non-tensor items to be these, in order, with these Python reprs (none when absent).
     public func expectMetadata(_ stateDict: StateDict, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let actual = stateDict.metadata

@@ -28,7 +28,7 @@ public enum DCPReader: CheckpointReader {
 
     /// Reads the checkpoint whose `.metadata` is `file`, with the `.distcp` files beside it.
     public static func read(_ file: MappedFile) throws -> StateDict {
-        let folder = (file.path as NSString).deletingLastPathComponent.isEmpty ? "." : (file.path as NSString).deletingLastPathComponent
+        let folder = FolderMember.folder(of: file.path)
         guard file.size <= maxMetadataSize else { throw CheckpointError.tooLarge(".metadata is \(file.size) bytes") }
         let metadata = try file.withBytes { bytes in
             try DCPMetadataUnpickler().withTopValue(bytes) { try DCPMetadata($0) }
@@ -109,7 +109,6 @@ public enum DCPReader: CheckpointReader {
 struct DCPFiles {
     let folder: String
     private var mapped: [String: MappedFile] = [:]
-    private lazy var root = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
 
     init(folder: String) { self.folder = folder }
 
@@ -127,15 +126,7 @@ struct DCPFiles {
 
     private mutating func open(_ name: String) throws -> MappedFile {
         if let f = mapped[name] { return f }
-        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
-        guard !name.isEmpty, !name.hasPrefix("/"), !parts.contains(".."), !name.contains("\0") else {
-            throw CheckpointError.unsafe("DCP storage path '\(name)' leaves the checkpoint's folder")
-        }
-        let path = (folder as NSString).appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: path) else { throw CheckpointError.notFound("DCP storage file '\(name)' does not exist") }
-        guard URL(fileURLWithPath: path).resolvingSymlinksInPath().path.hasPrefix(root + "/") else {
-            throw CheckpointError.unsafe("DCP storage path '\(name)' leaves the checkpoint's folder (through a symbolic link)")
-        }
+        let path = try FolderMember.path(name, in: folder, what: "DCP storage file")
         do {
             let f = try MappedFile(path: path)
             mapped[name] = f

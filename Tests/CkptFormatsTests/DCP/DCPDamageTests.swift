@@ -11,7 +11,7 @@ import Testing
     @Test(arguments: [
         ("gap", "DCP tensor 'w': its chunks hold 12 of its 18 elements (a gap)"),
         ("overlap", "DCP tensor 'w': chunks at [0, 0] and [1, 0] overlap"),
-        ("escape", "DCP storage path '../tiny/__0_0.distcp' leaves the checkpoint's folder"),
+        ("escape", "DCP storage file '../tiny/__0_0.distcp' leaves the checkpoint's folder"),
         ("past_end", "of __0_0.distcp, which has"),
         ("transform", "DCP item 'w' is stored through transforms (zstd), which ckpt does not read"),
         ("missing", "DCP storage file '__0_0.distcp' does not exist"),

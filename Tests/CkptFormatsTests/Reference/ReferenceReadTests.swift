@@ -14,7 +14,7 @@ import Testing
         // Every format ckpt reads from these files has fixtures here.
         // GGUF, TorchScript, torch.export, DCP and ONNX have their own fixtures and manifests (Fixtures/gguf_files,
         // torchscript_files, dcp_files, onnx_files), model folders theirs (Fixtures/hf_models, ModelFolderFormatTests).
-        let ownFixtures: Set<CheckpointFormat> = [.npy, .gguf, .torchscript, .torchExport, .dcp, .folder]
+        let ownFixtures: Set<CheckpointFormat> = [.npy, .gguf, .torchscript, .torchExport, .dcp, .onnx, .folder]
         for format in CheckpointFormat.allCases where !ownFixtures.contains(format) {
             #expect(!ReferenceManifest.files(format).isEmpty, "no \(format.rawValue) fixture")
         }

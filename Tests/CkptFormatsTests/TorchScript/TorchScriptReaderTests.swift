@@ -17,10 +17,7 @@ import Testing
 
     @Test(arguments: fixtures)
     func readsAsTorchLoadsIt(_ name: String) throws {
-        let manifest = try FormatManifest.of(name)
-        let checkpoint = try Checkpoint.read(Fixtures.path(name))
-        #expect(checkpoint.format.rawValue == manifest.format)
-        try manifest.expectMatches(checkpoint.stateDict, name)
+        let (checkpoint, manifest) = try FormatManifest.expectRead(name)
         let buffers = try #require(checkpoint.stateDict.bufferKeys, "\(name): the archive records its buffers")
         #expect(buffers == Set(manifest.buffers ?? []), "\(name)")
         let parameters = checkpoint.stateDict.tensors.keys.filter { !buffers.contains($0) }
