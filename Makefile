@@ -4,7 +4,7 @@ APT_PACKAGES := libhdf5-dev zlib1g-dev libopenblas-dev pkg-config chromium
 SWIFT ?= swift
 CKPT := .build/release/ckpt
 
-.PHONY: deps build demo test screenshots clean
+.PHONY: deps build demo test screenshots clean fuzz fuzz-build sanitize
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -25,6 +25,23 @@ test: deps
 	$(SWIFT) build --product ckpt
 	$(SWIFT) test --skip-build --parallel --num-workers 2
 
+# In-process fuzzing (Fuzz/README.md): libFuzzer + AddressSanitizer, every target for FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz-build: deps
+	$(SWIFT) build --package-path Fuzz -c release --sanitize=address -Xswiftc -sanitize=fuzzer -Xcc -fsanitize=fuzzer-no-link
+
+fuzz: fuzz-build
+	@python3 Fuzz/seeds.py > /dev/null
+	python3 Fuzz/run.py --seconds $(FUZZ_SECONDS)
+
+# The test suite under AddressSanitizer and UndefinedBehaviorSanitizer, in a build folder of its own; the CLI tests
+# run the sanitized ckpt binary.
+SANITIZE_FLAGS := --scratch-path .build-sanitize --sanitize=address --sanitize=undefined
+sanitize: deps
+	$(SWIFT) build --build-tests $(SANITIZE_FLAGS)
+	$(SWIFT) build --product ckpt $(SANITIZE_FLAGS)
+	CKPT_TEST_BINARY=$(CURDIR)/.build-sanitize/debug/ckpt $(SWIFT) test --skip-build $(SANITIZE_FLAGS) --parallel --num-workers 2
+
 # The README's two report screenshots (docs/report.png, docs/diff.png), taken by the browser tests themselves.
 screenshots: deps
 	$(SWIFT) build --build-tests
@@ -32,4 +49,4 @@ screenshots: deps
 	CKPT_SCREENSHOTS=docs $(SWIFT) test --skip-build --filter ReportBrowserTests
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-sanitize Fuzz/.build

@@ -23,11 +23,16 @@ Files (all under Fixtures/gguf_files/; the module cannot be named gguf.py: it wo
   llama/model.quant.gguf    the same with the 2-D weights quantized (Q8_0, Q4_0, Q5_0, Q4_1, Q5_1) and the head F16.
   qwen3/model.safetensors, qwen3/model.f32.gguf   a tiny Qwen3ForCausalLM and its F32 conversion (names mapped as
                      gguf-py's tensor map does, no permutation: NEOX RoPE).
+  gemma3/model.safetensors, gemma3/model.f32.gguf   a tiny Gemma3ForCausalLM (weights rounded to bf16, saved as
+                     float32) and its F32 conversion as llama.cpp's Gemma3Model makes it: names mapped, every
+                     `*norm.weight` stored + 1, the tied head left out.
 
 manifest.json: per file its version, byte order, alignment, metadata {key: {type, value}} (arrays over 64
 elements as {type: array, element_type, count, head: first 8}) and tensors in file order {key, ggml_type, dtype
 (as ckpt names it), shape (PyTorch order: gguf-py's ne reversed), numel, bytes}; for the llama pair the
-Hugging Face key each GGUF tensor maps to and, per key, the max |hf - gguf| after undoing the permutation;
+Hugging Face key each GGUF tensor maps to and, per key, the max |hf - gguf| after undoing the permutation, and
+for the quantized llama `verify_against`: what `verify llama --tokens ... --against model.quant.gguf` must report
+(per-position max |a-b|, KL, top-1) as transformers computes it with gguf.quants' dequantized weights;
 for types.gguf, `torch_str`: PyTorch's str() of a few tensors (what `ckpt show` prints).
 <file>.values.npz (not for the llama pair): each tensor's values as gguf-py reads them (dequantized to float32 for quantized types;
 float32 for F16/BF16; the stored dtype for the others), in PyTorch shape.
@@ -44,7 +49,7 @@ import gguf
 from gguf import GGMLQuantizationType as T, GGUFValueType as V
 from gguf.quants import dequantize, quantize
 
-from _gguf_llama import llama_files, qwen3_files
+from _gguf_llama import gemma3_files, llama_files, qwen3_files
 
 PLAIN = {T.F32: 'float32', T.F16: 'float16', T.BF16: 'bfloat16', T.F64: 'float64',
          T.I8: 'int8', T.I16: 'int16', T.I32: 'int32', T.I64: 'int64'}
@@ -300,6 +305,7 @@ def generate(root):
     bigendian_file(out, rng)
     llama = llama_files(out)
     llama.update(qwen3_files(out))
+    llama.update(gemma3_files(out))
 
     manifest = {'versions': {'gguf': importlib.metadata.version('gguf'),
                              'numpy': np.__version__, 'torch': torch.__version__.split('+')[0]},

@@ -39,7 +39,9 @@ enum CLI {
     }
 
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data(("ckpt: error: " + line.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
+        // One line whatever the message holds: its newlines become spaces, file text's control characters escapes.
+        let text = TerminalText.escaped(line.replacingOccurrences(of: "\n", with: " "))
+        FileHandle.standardError.write(Data(("ckpt: error: " + text + "\n").utf8))
     }
 
     /// Writes one JSON document to stdout.

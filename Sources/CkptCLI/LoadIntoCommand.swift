@@ -44,7 +44,7 @@ struct LoadIntoCommand: ParsableCommand {
             // Without -o only keys and shapes matter: the model holds no values and no tensor bytes are read.
             let session = try load.open(values: outputFile != nil)
             if plan {
-                if !output.quiet { print(LoadIntoText.render(session.plan)) }
+                if !output.quiet { print(TerminalText.escapedOutput(LoadIntoText.render(session.plan), color: Terminal.color)) }
                 return true
             }
             let report = try session.loadInto(writingTo: outputFile)

@@ -29,7 +29,9 @@ public struct Checkpoint: Sendable {
         do {
             let file = try MappedFile(path: path)
             let format = try CheckpointFormat.detect(file)
-            return Checkpoint(path: path, format: format, stateDict: try reader(for: format).read(file))
+            // Data read later (a member's CRC, a compressed chunk) fails with an error naming this file.
+            let stateDict = try reader(for: format).read(file).namingDataErrors(path)
+            return Checkpoint(path: path, format: format, stateDict: stateDict)
         } catch let e as CheckpointError {
             throw FileError(path: path, e)
         }

@@ -54,7 +54,8 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
             if names.contains(where: isTorchScriptMember) { return .torchscript }
             if names.contains(where: { $0.hasSuffix("/data.pkl") || $0 == "data.pkl" }) { return .torchZip }
             if names.contains("model.weights.h5") { return .keras }
-            if !names.isEmpty, names.allSatisfy({ $0.hasSuffix(".npy") }) { return .npz }
+            // An empty zip is numpy's `np.savez(f)` of no arrays (np.load reads it as an empty NpzFile).
+            if names.allSatisfy({ $0.hasSuffix(".npy") }) { return .npz }
             throw CheckpointError.unrecognized("zip archive without data.pkl, constants.pkl, code/, model.weights.h5 or .npy members")
         }
         if starts([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) { return .npy }

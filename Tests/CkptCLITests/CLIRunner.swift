@@ -13,7 +13,9 @@ enum CLIRunner {
         var exitedNormally = true
     }
 
-    static let binary = Fixtures.packageRoot.appendingPathComponent(".build/debug/ckpt")
+    /// `CKPT_TEST_BINARY` runs another build (`make sanitize`'s).
+    static let binary = ProcessInfo.processInfo.environment["CKPT_TEST_BINARY"].map(URL.init(fileURLWithPath:))
+        ?? Fixtures.packageRoot.appendingPathComponent(".build/debug/ckpt")
 
     /// Runs `ckpt args…` with `NO_COLOR` set, stdout and stderr captured through files (no pipe deadlocks), in
     /// `directory` when given.

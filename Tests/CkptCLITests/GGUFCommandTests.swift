@@ -148,11 +148,14 @@ import Testing
         #expect(j.unchanged == expected.count - quantized.count)
     }
 
-    @Test func aQwen3ConversionIsIdenticalUnderHuggingFaceNames() throws {
-        let qwen = Self.path("qwen3")
-        let r = try CLIRunner.run(["diff", qwen + "/model.safetensors", qwen + "/model.f32.gguf"])
+    /// qwen3 (names mapped, rows as stored) and gemma3 (names mapped, its norms' + 1 undone) F32 conversions are
+    /// identical to their source under Hugging Face names.
+    @Test(arguments: [("qwen3", 25), ("gemma3", 28)])
+    func aConversionIsIdenticalUnderHuggingFaceNames(model: String, tensors: Int) throws {
+        let folder = Self.path(model)
+        let r = try CLIRunner.run(["diff", folder + "/model.safetensors", folder + "/model.f32.gguf"])
         #expect(r.status == 0, "\(r.stdout)")
-        #expect(r.stdout.hasSuffix("\nidentical: 25 tensors, same keys, shapes, dtypes and values\n"))
+        #expect(r.stdout.hasSuffix("\nidentical: \(tensors) tensors, same keys, shapes, dtypes and values\n"))
     }
 
     @Test func twoGGUFsCompareUnderTheirStoredNames() throws {

@@ -67,6 +67,29 @@ import Testing
         #expect((a["mean_kl"] as? Double ?? 1) < 1e-9 && a["top1_agreement"] as? Double == 1)
     }
 
+    /// The tiny llama against its quantized GGUF (Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, F16): per-position max |Δ|, KL and
+    /// top-1 as transformers computes them with the weights its GGUF loader gives (gguf.quants dequantized, Q/K rows
+    /// un-permuted), recorded by `Fixtures/gen/_gguf_llama.py`.
+    @Test func quantizedGGUFAsTransformersMeasuresIt() throws {
+        let folder = Fixtures.path("gguf_files/llama")
+        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("gguf_files/manifest.json")))
+        let files = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["files"] as? [String: Any])
+        let want = try #require((files["llama/model.quant.gguf"] as? [String: Any])?["verify_against"] as? [String: Any])
+        let tokens = try #require(want["tokens"] as? [Int]).map(String.init).joined(separator: ",")
+        let r = try CLIRunner.run(["verify", folder, "--tokens", tokens, "--against", folder + "/model.quant.gguf", "--json"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let got = try #require(try r.json()["against"] as? [String: Any])
+        expectClose(got["mean_kl"] as? Double, want["mean_kl"] as? Double ?? -1, tolerance: 1e-4, floor: 0, "mean KL")
+        #expect(got["top1_agreement"] as? Double == want["top1_agreement"] as? Double)
+        let positions = try #require(got["positions"] as? [[String: Any]]), expected = try #require(want["positions"] as? [[String: Any]])
+        #expect(positions.count == expected.count)
+        for (p, e) in zip(positions, expected) {
+            expectClose(p["kl"] as? Double, e["kl"] as? Double ?? -1, tolerance: 1e-4, floor: 0, "KL")
+            expectClose(p["max_abs_diff"] as? Double, e["max_abs_diff"] as? Double ?? -1, tolerance: 1e-4, floor: 1e-6, "max |a-b|")
+            #expect(p["top1_agree"] as? Bool == e["top1_agree"] as? Bool)
+        }
+    }
+
     /// OTHER that does not load is a "no", with its load report.
     @Test func otherThatDoesNotLoadFails() throws {
         let (status, a) = try against(HF.path("llama"), HF.path("llama-missing"))

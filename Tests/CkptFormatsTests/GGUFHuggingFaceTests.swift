@@ -7,11 +7,13 @@ import Testing
 /// GGUF names back to Hugging Face names, and llama.cpp's Q/K row permutation undone: against gguf-py's
 /// tensor map (recorded by the generator for the tiny llama) and against the permutation's definition.
 @Suite struct GGUFHuggingFaceTests {
-    @Test(arguments: ["llama/model.f32.gguf", "llama/model.quant.gguf", "qwen3/model.f32.gguf"])
-    func namesAreGGUFPysTensorMapReversed(_ name: String) throws {
+    @Test(arguments: [("llama/model.f32.gguf", 29), ("llama/model.quant.gguf", 29), ("qwen3/model.f32.gguf", 25),
+                      ("gemma3/model.f32.gguf", 28)])
+    func namesAreGGUFPysTensorMapReversed(_ name: String, count: Int) throws {
         let mapping = try #require(try GGUFFixture.file(name).hfNames)
-        #expect(mapping.count == (name.hasPrefix("qwen3") ? 25 : 29))
-        for (gguf, hf) in mapping { #expect(GGUFHuggingFace.name(for: gguf) == hf, "\(gguf)") }
+        let arch = String(name.prefix { $0 != "/" })
+        #expect(mapping.count == count)
+        for (gguf, hf) in mapping { #expect(GGUFHuggingFace.name(for: gguf, architecture: arch) == hf, "\(gguf)") }
         #expect(GGUFHuggingFace.name(for: "rope_freqs.weight") == nil)
         #expect(GGUFHuggingFace.name(for: "blk.01.attn_q.weight") == nil)
         #expect(GGUFHuggingFace.name(for: "blk.0.attn_q.scale") == nil)
@@ -60,8 +62,26 @@ import Testing
         #expect(view.fileMetadata["general.architecture"] != nil && view.metadata.isEmpty)
     }
 
+    /// Gemma 2/3's `ffn_norm` is the pre-feed-forward norm; llama's is the post-attention norm.
+    @Test func gemmaNamesItsNormsItsOwnWay() {
+        #expect(GGUFHuggingFace.name(for: "blk.1.ffn_norm.weight") == "model.layers.1.post_attention_layernorm.weight")
+        #expect(GGUFHuggingFace.name(for: "blk.1.ffn_norm.weight", architecture: "gemma3") == "model.layers.1.pre_feedforward_layernorm.weight")
+        #expect(GGUFHuggingFace.name(for: "blk.1.post_attention_norm.weight", architecture: "gemma2") == "model.layers.1.post_attention_layernorm.weight")
+        #expect(GGUFHuggingFace.name(for: "blk.1.ffn_norm.weight", architecture: "gemma") == "model.layers.1.post_attention_layernorm.weight")
+    }
+
+    /// Gemma's norms come back as stored − 1 (float32), every other tensor as stored.
+    @Test func gemmaNormsAreShiftedBack() throws {
+        var sd = StateDict(tensors: ["blk.0.attn_norm.weight": try TensorEntry.float32([1, 1.5, 0.25, 2], shape: [4]),
+                                     "blk.0.attn_q.weight": try Self.rowIndexTensor(rows: 4, cols: 2)])
+        sd.fileMetadata["general.architecture"] = .string("gemma3")
+        let view = try #require(try GGUFHuggingFace.view(sd))
+        #expect(try view.tensors["model.layers.0.input_layernorm.weight"]?.floatValues() == [0, 0.5, -0.75, 1])
+        #expect(try view.tensors["model.layers.0.self_attn.q_proj.weight"]?.floatValues() == [0, 0, 1, 1, 2, 2, 3, 3])
+    }
+
     @Test func otherArchitecturesAreLeftAsStored() throws {
-        #expect(try GGUFHuggingFace.view(try Self.stateDict(arch: "gemma3", heads: 2, kvHeads: 1)) == nil)
+        #expect(try GGUFHuggingFace.view(try Self.stateDict(arch: "phi3", heads: 2, kvHeads: 1)) == nil)
         #expect(throws: CheckpointError.self) { try GGUFHuggingFace.view(try Self.stateDict(arch: "llama", heads: nil, kvHeads: nil)) }
     }
 
@@ -77,8 +97,8 @@ import Testing
     }
 
     /// The F32 GGUF, once aligned, holds exactly the safetensors' values in every tensor, row order included:
-    /// llama's Q/K rows un-permuted, qwen3's (never permuted) left alone.
-    @Test(arguments: ["llama", "qwen3"])
+    /// llama's Q/K rows un-permuted, qwen3's (never permuted) left alone, gemma3's norms shifted back.
+    @Test(arguments: ["llama", "qwen3", "gemma3"])
     func theF32ConversionComesBackBitForBit(_ model: String) throws {
         let safetensors = try Checkpoint.read(GGUFFixture.path(model + "/model.safetensors"))
         let gguf = try Checkpoint.read(GGUFFixture.path(model + "/model.f32.gguf")).aligned(with: safetensors)

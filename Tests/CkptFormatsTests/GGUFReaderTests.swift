@@ -10,7 +10,8 @@ import Testing
     @Test func manifestLoadsAndListsEveryFixture() throws {
         let m = try GGUFFixture.manifest.get()
         #expect(Set(m.files.keys) == ["types.gguf", "unsupported.gguf", "metadata.gguf", "v2.gguf", "bigendian.gguf",
-                                      "llama/model.f32.gguf", "llama/model.quant.gguf", "qwen3/model.f32.gguf"])
+                                      "llama/model.f32.gguf", "llama/model.quant.gguf", "qwen3/model.f32.gguf",
+                                      "gemma3/model.f32.gguf"])
         #expect(m.versions["gguf"] == "0.19.0")
     }
 

@@ -10,12 +10,12 @@ struct OutputOptions: ParsableArguments {
     var quiet = false
 
     /// Prints `document` as JSON with `--json` (even with `--quiet`: the document was asked for), else `text()`
-    /// unless `--quiet`.
+    /// unless `--quiet`, with the control characters of file text escaped (`TerminalText`).
     func print<Document: Encodable>(_ document: Document, text: () -> String) throws {
         if json {
             try CLI.printJSON(document)
         } else if !quiet {
-            Swift.print(text())
+            Swift.print(TerminalText.escapedOutput(text(), color: Terminal.color))
         }
     }
 }

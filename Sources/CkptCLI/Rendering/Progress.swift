@@ -14,7 +14,7 @@ final class TerminalProgress: ProgressReporter {
     /// Starts a bar (reset) for work of `totalBytes`.
     func begin(_ label: String, totalBytes: Int) {
         self.total = totalBytes
-        self.label = label
+        self.label = TerminalText.escaped(label)
         self.enabled = Terminal.stderrIsTTY && totalBytes > Self.minimumBytes
         done = 0
         shownPercent = -1

@@ -16,7 +16,8 @@ struct TextTable {
         self.optional = optional
     }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    /// Adds a row; its cells' control characters are escaped here, so that alignment counts what is shown.
+    mutating func add(_ row: [String]) { rows.append(row.map { TerminalText.escaped($0) }) }
 
     /// The table as lines, header first.
     func render(header: Bool = true) -> String {

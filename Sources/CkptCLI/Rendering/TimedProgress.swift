@@ -21,7 +21,7 @@ final class TimedProgress: ProgressReporter {
 
     func begin(_ label: String, total: Int, unit: ProgressUnit) {
         finish()
-        self.label = label
+        self.label = TerminalText.escaped(label)
         self.total = total
         self.unit = unit
         done = 0

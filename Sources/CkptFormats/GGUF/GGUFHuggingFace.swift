@@ -7,12 +7,36 @@ import OrderedCollections
 ///
 /// Only the GGUF side decides, from `general.architecture`: llama (which covers Mistral and Mixtral
 /// conversions) has its names mapped and its Q/K permutation undone; qwen2 and qwen3 (NEOX RoPE, stored in
-/// Hugging Face's row order) have their names mapped; other architectures are left as stored (Gemma, for one,
-/// renames its norms and stores them + 1). A name outside the table (`rope_freqs.weight`, stacked MoE experts)
-/// keeps its GGUF name.
+/// Hugging Face's row order) have their names mapped; gemma, gemma2 and gemma3 have their names mapped and their
+/// norm weights shifted back: llama.cpp's converter stores every `*norm.weight` + 1 (transformers' Gemma norms
+/// scale by `1 + weight`, ggml's by the weight), so the view subtracts 1 in float32, which gives back exactly a
+/// float32 copy of bf16 weights (and of any weight with |w| ≥ 2⁻¹⁶ and 8 significant bits), within one float32
+/// rounding of w + 1 otherwise. Other architectures are left as stored. A name outside the table (`rope_freqs.weight`,
+/// stacked MoE experts) keeps its GGUF name.
 public enum GGUFHuggingFace {
-    /// Architectures ckpt maps, and whether llama.cpp permuted their Q/K rows ("normal" RoPE).
-    public static let architectures: [String: Bool] = ["llama": true, "qwen2": false, "qwen3": false]
+    /// What llama.cpp's converter did to an architecture's tensors beyond renaming them.
+    public struct Conversion: Sendable {
+        /// Q/K rows permuted per head ("normal" RoPE).
+        public var permutesQK = false
+        /// Added to every `*norm.weight` (Gemma's `norm_shift`).
+        public var normShift: Float = 0
+        /// Block names that mean something else in this architecture (Gemma 2/3's `ffn_norm` is the
+        /// pre-feed-forward norm, its post-attention norm has a name of its own).
+        public var blocks: [String: String] = [:]
+    }
+
+    /// Architectures ckpt maps.
+    public static let architectures: [String: Conversion] = [
+        "llama": Conversion(permutesQK: true), "qwen2": Conversion(), "qwen3": Conversion(),
+        "gemma": Conversion(normShift: 1), "gemma2": Conversion(normShift: 1, blocks: gemma2Blocks),
+        "gemma3": Conversion(normShift: 1, blocks: gemma2Blocks),
+    ]
+
+    /// gguf-py `tensor_mapping.py` for Gemma 2 and 3: `ATTN_POST_NORM`, `FFN_PRE_NORM`, `FFN_POST_NORM`.
+    static let gemma2Blocks: [String: String] = [
+        "post_attention_norm": "post_attention_layernorm", "ffn_norm": "pre_feedforward_layernorm",
+        "post_ffw_norm": "post_feedforward_layernorm",
+    ]
 
     /// Whole names.
     static let globals: [String: String] = [
@@ -28,12 +52,13 @@ public enum GGUFHuggingFace {
     ]
 
     /// The Hugging Face name of a GGUF tensor name (`blk.3.attn_q.weight` → `model.layers.3.self_attn.q_proj.weight`),
-    /// or nil when it is not in the table. `.weight` and `.bias` are kept.
-    public static func name(for gguf: String) -> String? {
+    /// or nil when it is not in the table. `.weight` and `.bias` are kept. `architecture` defaults to llama's names.
+    public static func name(for gguf: String, architecture: String = "llama") -> String? {
+        let overrides = architectures[architecture]?.blocks ?? [:]
         var parts = gguf.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard let suffix = parts.popLast(), suffix == "weight" || suffix == "bias" else { return nil }
         if parts.count == 1, let hf = globals[parts[0]] { return hf + "." + suffix }
-        if parts.count == 3, parts[0] == "blk", let n = Int(parts[1]), n >= 0, String(n) == parts[1], let hf = blocks[parts[2]] {
+        if parts.count == 3, parts[0] == "blk", let n = Int(parts[1]), n >= 0, String(n) == parts[1], let hf = overrides[parts[2]] ?? blocks[parts[2]] {
             return "model.layers.\(n).\(hf).\(suffix)"
         }
         return nil
@@ -43,14 +68,17 @@ public enum GGUFHuggingFace {
     /// rows in Hugging Face's order; nil when the architecture is not one ckpt maps.
     public static func view(_ stateDict: StateDict) throws -> StateDict? {
         let metadata = stateDict.fileMetadata
-        guard case .string(let arch)? = metadata["general.architecture"], let permuted = architectures[arch] else { return nil }
+        guard case .string(let arch)? = metadata["general.architecture"], let conversion = architectures[arch] else { return nil }
         var tensors = OrderedDictionary<String, TensorEntry>()
         for (key, t) in stateDict.tensors {
-            let hf = name(for: key) ?? key
+            let hf = name(for: key, architecture: arch) ?? key
             guard tensors[hf] == nil else { throw CheckpointError.malformed("tensors \(key.ggufQuoted) and another both map to \(hf.ggufQuoted)") }
             var entry = t
-            if permuted, let heads = try permutationHeads(key, metadata: metadata, arch: arch) {
+            if conversion.permutesQK, let heads = try permutationHeads(key, metadata: metadata, arch: arch) {
                 entry = try unpermuted(t, heads: heads, key: key)
+            }
+            if conversion.normShift != 0, hf.hasSuffix("norm.weight") {
+                entry = try shifted(entry, by: -conversion.normShift)
             }
             tensors[hf] = entry
         }
@@ -100,6 +128,19 @@ public enum GGUFHuggingFace {
         }
         let storage = TensorStorage(key: t.storage.key, dtype: t.dtype, bytes: bytes, encoding: t.storage.encoding)
         return try TensorEntry(dtype: t.dtype, shape: t.shape, storage: storage)
+    }
+}
+
+extension GGUFHuggingFace {
+    /// `t` plus `delta`, computed in float32 when the values are read (a float32 tensor; the stored encoding,
+    /// if any, is kept for reports).
+    static func shifted(_ t: TensorEntry, by delta: Float) throws -> TensorEntry {
+        let source = t
+        let bytes = ByteSource.loader(count: t.numel * 4) {
+            try source.floatValues().map { $0 + delta }.withUnsafeBytes { Array($0) }
+        }
+        let storage = TensorStorage(key: t.storage.key, dtype: .float32, bytes: bytes, encoding: t.storage.encoding)
+        return try TensorEntry(dtype: .float32, shape: t.shape, storage: storage)
     }
 }
 

@@ -10,36 +10,31 @@ enum HDF5Datatype {
         case other(String)
     }
 
-    /// Classifies the datatype `type`. `dtypeAttribute` is the dataset's `dtype` attribute, if any: Keras marks
-    /// bfloat16 (an opaque 2-byte type, or uint16) with `dtype="bfloat16"`.
-    static func classify(_ type: hid_t, dtypeAttribute: String?) -> Kind {
-        let size = H5Tget_size(type)
-        let order: ByteOrder = H5Tget_order(type) == H5T_ORDER_BE ? .big : .little
-        switch H5Tget_class(type) {
-        case H5T_FLOAT:
-            var spos = 0, epos = 0, esize = 0, mpos = 0, msize = 0
-            guard H5Tget_fields(type, &spos, &epos, &esize, &mpos, &msize) >= 0 else { return .other("float") }
-            let ebias = H5Tget_ebias(type)
-            switch (size, spos, epos, esize, mpos, msize, ebias) {
+    /// Classifies a datatype. `dtypeAttribute` is the dataset's `dtype` attribute, if any: Keras marks bfloat16
+    /// (an opaque 2-byte type, or uint16) with `dtype="bfloat16"`.
+    static func classify(_ type: HDF5TypeFacts, dtypeAttribute: String?) -> Kind {
+        let size = type.size
+        let order: ByteOrder = type.bigEndian ? .big : .little
+        switch type.typeClass {
+        case H5T_FLOAT.rawValue:
+            guard type.fields.count == 5, type.fields[0] >= 0 else { return .other("float") }
+            let f = type.fields
+            switch (size, f[0], f[1], f[2], f[3], f[4], type.exponentBias) {
             case (2, 15, 10, 5, 0, 10, 15): return .tensor(.float16, order)
             case (2, 15, 7, 8, 0, 7, 127): return .tensor(.bfloat16, order)
             case (4, 31, 23, 8, 0, 23, 127): return .tensor(.float32, order)
             case (8, 63, 52, 11, 0, 52, 1023): return .tensor(.float64, order)
-            default: return .other("\(size)-byte float with sign \(spos), exponent \(epos)/\(esize), mantissa \(mpos)/\(msize)")
+            default: return .other("\(size)-byte float with sign \(f[0]), exponent \(f[1])/\(f[2]), mantissa \(f[3])/\(f[4])")
             }
-        case H5T_INTEGER:
+        case H5T_INTEGER.rawValue:
             if dtypeAttribute == "bfloat16", size == 2 { return .tensor(.bfloat16, order) }
-            return integer(size: size, signed: H5Tget_sign(type) == H5T_SGN_2, order: order)
-        case H5T_ENUM:
+            return integer(size: size, signed: type.signed, order: order)
+        case H5T_ENUM.rawValue:
             // h5py's bool: an enum on int8 with FALSE=0 and TRUE=1.
-            if size == 1, H5Tget_nmembers(type) == 2, memberName(type, 0) == "FALSE", memberName(type, 1) == "TRUE" {
-                return .tensor(.bool, .little)
-            }
-            let base = H5Tget_super(type)
-            guard base >= 0 else { return .other("enum") }
-            defer { H5Tclose(base) }
-            return integer(size: size, signed: H5Tget_sign(base) == H5T_SGN_2, order: order)
-        case H5T_OPAQUE:
+            if type.isBoolEnum { return .tensor(.bool, .little) }
+            guard let signed = type.enumBaseSigned else { return .other("enum") }
+            return integer(size: size, signed: signed, order: order)
+        case H5T_OPAQUE.rawValue:
             if let name = dtypeAttribute, let dtype = DType(rawValue: name), dtype.itemSize == size {
                 return .tensor(dtype, .little)
             }
@@ -47,12 +42,18 @@ enum HDF5Datatype {
             // that is still the only 2-byte opaque type checkpoints carry.
             if size == 2 { return .tensor(.bfloat16, .little) }
             return .other("\(size)-byte opaque")
-        case H5T_COMPOUND:
-            return complex(type, size: size)
-        case H5T_STRING:
+        case H5T_COMPOUND.rawValue:
+            // h5py's complex: a compound `{r, i}` of two equal IEEE floats (checked by the walk).
+            guard let part = type.complexPart.first else { return .other("compound") }
+            switch classify(part, dtypeAttribute: nil) {
+            case .tensor(.float32, let order) where size == 8: return .tensor(.complex64, order)
+            case .tensor(.float64, let order) where size == 16: return .tensor(.complex128, order)
+            default: return .other("compound")
+            }
+        case H5T_STRING.rawValue:
             return .string
         default:
-            return .other("HDF5 type class \(H5Tget_class(type).rawValue)")
+            return .other("HDF5 type class \(type.typeClass)")
         }
     }
 
@@ -68,28 +69,6 @@ enum HDF5Datatype {
         case (8, false): return .tensor(.uint64, order)
         default: return .other("\(size)-byte integer")
         }
-    }
-
-    /// h5py's complex: a compound `{r, i}` of two IEEE floats of the same type.
-    private static func complex(_ type: hid_t, size: Int) -> Kind {
-        guard H5Tget_nmembers(type) == 2, memberName(type, 0) == "r", memberName(type, 1) == "i",
-              H5Tget_member_offset(type, 0) == 0, H5Tget_member_offset(type, 1) == size / 2 else {
-            return .other("compound")
-        }
-        let first = H5Tget_member_type(type, 0), second = H5Tget_member_type(type, 1)
-        defer { if first >= 0 { H5Tclose(first) }; if second >= 0 { H5Tclose(second) } }
-        guard first >= 0, second >= 0, H5Tequal(first, second) > 0 else { return .other("compound") }
-        switch classify(first, dtypeAttribute: nil) {
-        case .tensor(.float32, let order) where size == 8: return .tensor(.complex64, order)
-        case .tensor(.float64, let order) where size == 16: return .tensor(.complex128, order)
-        default: return .other("compound")
-        }
-    }
-
-    private static func memberName(_ type: hid_t, _ index: UInt32) -> String? {
-        guard let p = H5Tget_member_name(type, index) else { return nil }
-        defer { H5free_memory(p) }
-        return String(cString: p)
     }
 
     /// A new datatype for writing `dtype` as h5py (and Keras, for bf16 and float8) write it, and whether it
@@ -138,4 +117,25 @@ enum HDF5Datatype {
             return (t, false)
         }
     }
+}
+
+/// The facts about a datatype the reader needs, as the guarded walk reported them (hdf5_walk.h).
+struct HDF5TypeFacts {
+    /// libhdf5's `H5T_class_t` raw value.
+    var typeClass: Int32
+    var size: Int
+    var bigEndian: Bool
+    /// An integer's sign.
+    var signed: Bool
+    /// A float's sign position, exponent position and size, mantissa position and size (-1: unknown).
+    var fields: [Int]
+    var exponentBias: UInt64
+    /// An enum on int8 with members FALSE and TRUE (h5py's bool).
+    var isBoolEnum: Bool
+    /// Whether an enum's base integer is signed (nil: unknown).
+    var enumBaseSigned: Bool?
+    /// The float type of both members of h5py's complex compound `{r, i}`, when it is one.
+    var complexPart: [HDF5TypeFacts]
+
+    var isString: Bool { typeClass == H5T_STRING.rawValue }
 }

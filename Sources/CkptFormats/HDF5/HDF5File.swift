@@ -1,11 +1,12 @@
 import CHDF5
+import CHDF5Support
 import CkptCore
 import Foundation
 
-/// An HDF5 file opened read-only from bytes in memory, in place: libhdf5's core driver reads the mapped
-/// bytes directly (no copy), so a plain `.h5` and a STORED `model.weights.h5` inside a `.keras` zip open the
-/// same way. Contiguous datasets are then mapped straight from the file at `base + H5Dget_offset`.
-/// Keeps the bytes alive while libhdf5 uses them; closes itself (under the library lock) on deinit.
+/// An HDF5 file read from bytes in memory: a region of a mapped file (a plain `.h5`, or a STORED
+/// `model.weights.h5` inside a `.keras` zip) or bytes it owns (an inflated member). libhdf5 reads it only in a
+/// guarded child process (CHDF5Support): `description` is what the child found; contiguous datasets are then
+/// mapped straight from the file at their offset, others read by another child when asked.
 final class HDF5File: @unchecked Sendable {
     /// Where the image lives: a region of a mapped file, or bytes owned by this object (an inflated member).
     enum Backing {
@@ -17,12 +18,17 @@ final class HDF5File: @unchecked Sendable {
     let size: Int
     /// The image's first byte, valid while `self` lives.
     let start: UnsafeRawPointer
-    let id: hid_t
-    private let image: UnsafeMutablePointer<ckpt_h5_image>
-    /// Whether `validateGlobalHeaps` has run (it runs before the first variable-length read).
-    private var heapsChecked = false
+    let description: HDF5Description
+    /// Per group, its links by name (built when a path is first looked up).
+    private var linksByName: [Int: [String: Int]] = [:]
 
-    /// Opens `mapped[base ..< base+size]`; must be called holding the library lock.
+    /// How much CPU time the walking child may use without progress before it is taken to be stuck (libhdf5
+    /// loops forever on some corrupt files; a sound file's walk advances with every object and link).
+    static let stallMilliseconds: Int32 = 500
+    /// How long it may take in all.
+    static let walkLimitMilliseconds: Int32 = 600_000
+
+    /// Reads `mapped[base ..< base+size]`.
     convenience init(_ mapped: MappedFile, base: Int = 0, size: Int? = nil) throws {
         let size = size ?? mapped.size - base
         guard size >= 8 else { throw CheckpointError.truncated("HDF5 file of \(size) bytes is too short") }
@@ -31,13 +37,14 @@ final class HDF5File: @unchecked Sendable {
         try self.init(backing: .mapped(mapped, base: base), start: start, size: size)
     }
 
-    /// Opens a copy of `bytes` (an inflated zip member); must be called holding the library lock.
+    /// Reads a copy of `bytes` (an inflated zip member).
     convenience init(bytes: [UInt8]) throws {
         guard bytes.count >= 8 else { throw CheckpointError.truncated("HDF5 file of \(bytes.count) bytes is too short") }
         let owned = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
         bytes.withUnsafeBytes { owned.copyMemory(from: $0) }
+        guard let start = owned.baseAddress else { throw CheckpointError.truncated("empty HDF5 image") }
         do {
-            try self.init(backing: .owned(owned), start: UnsafeRawPointer(owned.baseAddress!), size: bytes.count)
+            try self.init(backing: .owned(owned), start: UnsafeRawPointer(start), size: bytes.count)
         } catch {
             owned.deallocate()
             throw error
@@ -48,28 +55,33 @@ final class HDF5File: @unchecked Sendable {
         self.backing = backing
         self.start = start
         self.size = size
-        image = .allocate(capacity: 1)
-        image.initialize(to: ckpt_h5_image(buf: start, len: size))
-        // libhdf5 treats two core-driver files with one name as the same open file, so each image gets a name of
-        // its own; the folder does not exist, so the name never collides with a real file either.
-        var reason = [CChar](repeating: 0, count: 512)
-        let id = ckpt_h5_open_image(image, "/nonexistent-ckpt-hdf5-image/\(UUID().uuidString)", &reason)
-        guard id >= 0 else {
-            image.deallocate()
-            let text = String(cString: reason)
-            throw CheckpointError.malformed(text.isEmpty ? "not a readable HDF5 file" : "not a readable HDF5 file: \(text)")
+        var result = ckpt_h5g_result()
+        try HDF5Library.locked {
+            ckpt_h5g_describe(start, size, HDF5File.stallMilliseconds, HDF5File.walkLimitMilliseconds, &result)
         }
-        self.id = id
+        defer { ckpt_h5g_free(&result) }
+        try HDF5File.check(result, what: "walking the file's metadata",
+                           stalled: "made no progress walking the file's metadata in \(HDF5File.stallMilliseconds) ms of CPU time")
+        guard let data = result.data else { throw CheckpointError.malformed("not a readable HDF5 file") }
+        description = try HDF5Description(UnsafeRawBufferPointer(start: data, count: result.size))
     }
 
     deinit {
-        let id = self.id
-        _ = try? HDF5Library.locked {
-            _ = H5Fclose(id)
-            _ = HDF5Library.lastError()
-        }
-        image.deallocate()
         if case .owned(let buffer) = backing { buffer.deallocate() }
+    }
+
+    /// Throws the error for a guarded call that did not succeed.
+    static func check(_ result: ckpt_h5g_result, what: String, stalled: String) throws {
+        var copy = result
+        let message = withUnsafeBytes(of: &copy.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        switch Int(result.status) {
+        case Int(CKPT_H5G_OK): return
+        case Int(CKPT_H5G_CRASHED): throw CheckpointError.malformed("corrupt HDF5 file (libhdf5 crashes \(what))")
+        case Int(CKPT_H5G_STALLED): throw CheckpointError.malformed("corrupt HDF5 file (libhdf5 \(stalled))")
+        case Int(CKPT_H5G_TOO_LARGE): throw CheckpointError.tooLarge("HDF5 metadata declares a value needing over 512 MiB (corrupt?)")
+        case Int(CKPT_H5G_FAILED): throw CheckpointError.malformed(message.isEmpty ? "not a readable HDF5 file" : message)
+        default: throw CheckpointError.io("cannot start the process that reads HDF5 files: \(String(cString: strerror(errno)))")
+        }
     }
 
     /// The bytes `[offset, offset+count)` of the image, without copying when the image is a mapped file.
@@ -83,74 +95,52 @@ final class HDF5File: @unchecked Sendable {
         }
     }
 
-    /// Validates the global heaps the first time it is called.
-    func checkGlobalHeapsOnce() throws {
-        if heapsChecked { return }
-        try validateGlobalHeaps()
-        heapsChecked = true
-    }
-
     /// One link of a group, in iteration order.
     struct Link {
         var name: String
+        /// The object it points to (an index into `description.objects`).
+        var object: Int
         var isGroup: Bool
         var isDataset: Bool
         /// Object address, to detect hard links to the same object (shared storage, cycles).
-        var address: haddr_t
+        var address: UInt64
     }
 
-    /// Largest link or attribute name accepted from a file.
-    static let maxNameLength = 1 << 16
+    /// The root group.
+    static let root = 0
 
-    /// The hard links of the group at `path`, in creation order when the group tracks and indexes it,
-    /// else in name order with all-digit names (`vars/0 … vars/10`) sorted numerically.
+    /// The object `index`.
+    func object(_ index: Int) -> HDF5Description.Object { description.objects[index] }
+
+    /// The hard links of the group `group` (at `path`, for messages), in creation order when the group tracks
+    /// and indexes it, else in name order with all-digit names (`vars/0 … vars/10`) sorted numerically.
     /// Soft, external and user-defined links are skipped: reading never follows links out of the file.
-    func links(of path: String) throws -> [Link] {
-        let group = try HDF5ID.checked(H5Gopen2(id, path, ckpt_H5P_DEFAULT()), "cannot open group '\(path)'", closer: H5Gclose)
-        var info = H5G_info_t()
-        try HDF5Library.check(H5Gget_info(group.id, &info), "cannot read group '\(path)'")
-        var order = H5_INDEX_NAME
-        if let gcpl = try? HDF5ID.checked(H5Gget_create_plist(group.id), "", closer: H5Pclose) {
-            var flags: UInt32 = 0
-            if H5Pget_link_creation_order(gcpl.id, &flags) >= 0,
-               flags & ckpt_H5P_CRT_ORDER_TRACKED() != 0, flags & ckpt_H5P_CRT_ORDER_INDEXED() != 0 {
-                order = H5_INDEX_CRT_ORDER
-            }
+    func links(of group: Int, path: String) throws -> [Link] {
+        guard case .group(let result, let byName) = object(group).body else { throw CheckpointError.malformed("'\(path)' is not a group") }
+        var out = try result.get().map { link in
+            let o = object(link.object)
+            return Link(name: link.name, object: link.object, isGroup: o.isGroup, isDataset: o.isDataset, address: o.address)
         }
-        _ = HDF5Library.lastError()
-        // One H5Literate pass: asking for names by index rebuilds the sorted table on every call (quadratic).
-        let collector = LinkCollector()
-        var position: hsize_t = 0
-        let status = H5Literate(group.id, order, H5_ITER_INC, &position, { _, name, info, data in
-            guard let name, let info, let data else { return -1 }
-            let collector = Unmanaged<LinkCollector>.fromOpaque(data).takeUnretainedValue()
-            guard collector.items.count < LinkCollector.limit else { return -1 }
-            if info.pointee.type == H5L_TYPE_HARD {
-                collector.items.append((String(cString: name), info.pointee.u.address))
-            }
-            return 0
-        }, Unmanaged.passUnretained(collector).toOpaque())
-        guard status >= 0 else { throw HDF5Library.failure("cannot list group '\(path)'") }
-        var out: [Link] = []
-        out.reserveCapacity(collector.items.count)
-        for (name, address) in collector.items {
-            var oinfo = H5O_info_t()
-            guard H5Oget_info_by_name2(group.id, name, &oinfo, UInt32(H5O_INFO_BASIC), ckpt_H5P_DEFAULT()) >= 0 else {
-                throw HDF5Library.failure("cannot read object '\(name)' in '\(path)'")
-            }
-            out.append(Link(name: name, isGroup: oinfo.type == H5O_TYPE_GROUP, isDataset: oinfo.type == H5O_TYPE_DATASET,
-                            address: address))
-        }
-        if order == H5_INDEX_NAME, out.count > 1, out.allSatisfy({ HDF5File.isDecimal($0.name) }) {
+        if byName, out.count > 1, out.allSatisfy({ HDF5File.isDecimal($0.name) }) {
             out.sort { HDF5File.numericLess($0.name, $1.name) }
         }
         return out
     }
 
-    /// Names and addresses gathered by the `H5Literate` callback.
-    private final class LinkCollector {
-        static let limit = 10_000_000
-        var items: [(String, haddr_t)] = []
+    /// The object at the absolute `path` (through hard links), or nil.
+    func object(at path: String) -> Int? {
+        var current = HDF5File.root
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if linksByName[current] == nil {
+                guard case .group(.success(let links), _) = object(current).body else { return nil }
+                var names: [String: Int] = [:]
+                for link in links where names[link.name] == nil { names[link.name] = link.object }
+                linksByName[current] = names
+            }
+            guard let next = linksByName[current]?[String(part)] else { return nil }
+            current = next
+        }
+        return current
     }
 
     static func isDecimal(_ s: String) -> Bool { !s.isEmpty && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }

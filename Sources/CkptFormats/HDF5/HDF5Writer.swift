@@ -1,10 +1,12 @@
 import CHDF5
+import CHDF5Support
 import CkptCore
+import Foundation
 
 /// Writes a state_dict as an HDF5 file h5py reads back with the same keys, order and values.
 ///
 /// Each tensor is a dataset in the root group named by its key — dots stay inside the name, no groups are
-/// made for them (a `/` in a key does make groups, as h5py's `f[key] = v` would). The file and every group
+/// made for them; a key holding `/` is refused (HDF5 would make it groups, read back as a dotted key). The file and every group
 /// track and index creation order (h5py's `track_order=True`), so the key order survives. Types are h5py's:
 /// IEEE floats and integers little-endian, float16 as h5py's 2-byte float, bool as the enum FALSE/TRUE on
 /// int8, complex as the compound `{r, i}`; bfloat16 (and float8) as Keras 3 writes them: an opaque type of the
@@ -23,14 +25,20 @@ public enum HDF5Writer: CheckpointWriter {
         let order = ckpt_H5P_CRT_ORDER_TRACKED() | ckpt_H5P_CRT_ORDER_INDEXED()
         try HDF5Library.check(H5Pset_link_creation_order(fcpl.id, order), "cannot track creation order")
         try HDF5Library.check(H5Pset_attr_creation_order(fcpl.id, order), "cannot track creation order")
-        let fid = H5Fcreate(path, ckpt_H5F_ACC_TRUNC(), fcpl.id, ckpt_H5P_DEFAULT())
+        // libhdf5 writes through the descriptor (CHDF5Support's driver): its own drivers cannot create the unnamed
+        // file AtomicFile passes as /proc/self/fd/N.
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CheckpointError.io("cannot create the file: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let fapl = try HDF5ID.checked(ckpt_h5_fd_fapl(fd), "cannot set up writing", closer: H5Pclose)
+        let fid = H5Fcreate("ckpt-output.h5", ckpt_H5F_ACC_TRUNC(), fcpl.id, fapl.id)
         guard fid >= 0 else { throw HDF5Library.failure("cannot create the file", kind: CheckpointError.io) }
         var closed = false
         defer { if !closed { H5Fclose(fid) } }
 
         var written: [(path: String, tensor: TensorEntry)] = []
         for (key, tensor) in stateDict.tensors {
-            let dsetPath = try createGroups(for: key, in: fid)
+            let dsetPath = try datasetPath(for: key)
             if let first = written.first(where: { sameView($0.tensor, tensor) }) {
                 try HDF5Library.check(H5Lcreate_hard(fid, first.path, fid, dsetPath, ckpt_H5P_DEFAULT(), ckpt_H5P_DEFAULT()),
                                       "cannot link '\(key)' to '\(first.path)'")
@@ -55,24 +63,16 @@ public enum HDF5Writer: CheckpointWriter {
             && a.strides == b.strides
     }
 
-    /// The dataset's HDF5 path for `key`, creating (order-tracking) groups for any `/` in it.
-    private static func createGroups(for key: String, in fid: hid_t) throws -> String {
-        let parts = key.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        guard !parts.isEmpty, !parts.contains("."), !parts.contains("..") else {
+    /// The dataset's HDF5 path for `key`. A `/` would make groups, and ckpt (like h5py's users) reads groups back
+    /// as dotted keys: `a/b` would come back as `a.b`, so such a key is refused rather than renamed.
+    private static func datasetPath(for key: String) throws -> String {
+        guard !key.contains("/") else {
+            throw CheckpointError.unsupported("key '\(key)' holds '/', which HDF5 makes a group: it would read back as '\(key.replacingOccurrences(of: "/", with: "."))', so it is not written (an HDF5 name cannot hold '/')")
+        }
+        guard !key.isEmpty, key != ".", key != ".." else {
             throw CheckpointError.unsupported("key '\(key)' cannot be an HDF5 dataset name")
         }
-        var path = ""
-        for group in parts.dropLast() {
-            path += "/" + group
-            if H5Lexists(fid, path, ckpt_H5P_DEFAULT()) > 0 { continue }
-            _ = HDF5Library.lastError()
-            let gcpl = try HDF5ID.checked(H5Pcreate(ckpt_H5P_GROUP_CREATE()), "cannot create a property list", closer: H5Pclose)
-            let order = ckpt_H5P_CRT_ORDER_TRACKED() | ckpt_H5P_CRT_ORDER_INDEXED()
-            try HDF5Library.check(H5Pset_link_creation_order(gcpl.id, order), "cannot track creation order")
-            _ = try HDF5ID.checked(H5Gcreate2(fid, path, ckpt_H5P_DEFAULT(), gcpl.id, ckpt_H5P_DEFAULT()),
-                                   "cannot create group '\(path)' for key '\(key)'", closer: H5Gclose)
-        }
-        return path + "/" + parts[parts.count - 1]
+        return "/" + key
     }
 
     private static func writeDataset(_ tensor: TensorEntry, at path: String, key: String, in fid: hid_t) throws {

@@ -1,4 +1,3 @@
-import CHDF5
 import CkptCore
 
 /// The Keras 2 / legacy `.h5` layout (FORMATS.md 5.2): a weights group (the root for `save_weights`,
@@ -20,10 +19,8 @@ struct KerasLegacyLayout {
     /// The layout of `h5`, or nil when it is not a Keras legacy file.
     static func find(_ h5: HDF5File) throws -> KerasLegacyLayout? {
         for group in ["/", "/model_weights"] {
-            if group != "/" {
-                guard H5Lexists(h5.id, group, ckpt_H5P_DEFAULT()) > 0 else { _ = HDF5Library.lastError(); continue }
-            }
-            if let names = try list("layer_names", of: group, in: h5) {
+            guard let index = h5.object(at: group) else { continue }
+            if let names = try list("layer_names", of: index, path: group, in: h5) {
                 return KerasLegacyLayout(group: group, layers: names)
             }
         }
@@ -31,14 +28,14 @@ struct KerasLegacyLayout {
     }
 
     /// The string list in attribute `name` of `path`, or in its chunks `name0`, `name1`, … when it was split.
-    static func list(_ name: String, of path: String, in h5: HDF5File) throws -> [String]? {
-        if let v = try h5.attribute(name, of: path) {
+    static func list(_ name: String, of index: Int, path: String, in h5: HDF5File) throws -> [String]? {
+        if let v = try h5.attribute(name, of: index) {
             guard let s = v.strings else { throw CheckpointError.malformed("Keras attribute '\(name)' of '\(path)' is not a list of strings") }
             return s
         }
         var out: [String]?
         var i = 0
-        while let v = try h5.attribute("\(name)\(i)", of: path) {
+        while let v = try h5.attribute("\(name)\(i)", of: index) {
             guard let s = v.strings else { throw CheckpointError.malformed("Keras attribute '\(name)\(i)' of '\(path)' is not a list of strings") }
             out = (out ?? []) + s
             i += 1
@@ -61,12 +58,15 @@ struct KerasLegacyLayout {
         let h5 = tree.h5
         // The layer list is structure, not metadata (`layer_names`, or its chunks `layer_names0`, …).
         let isLayerList = { (name: String) in name.hasPrefix("layer_names") && HDF5File.isDecimal(String(name.dropFirst(11))) || name == "layer_names" }
-        try tree.recordAttributes(of: "/", isDataset: false, skip: isLayerList)
-        if group != "/" { try tree.recordAttributes(of: group, isDataset: false, skip: isLayerList) }
+        try tree.recordAttributes(of: HDF5File.root, "/", isDataset: false, skip: isLayerList)
+        if group != "/", let index = h5.object(at: group) {
+            try tree.recordAttributes(of: index, group, isDataset: false, skip: isLayerList)
+        }
         var used = Set<[String]>()
         for layer in layers {
             let layerPath = HDF5File.join(group, layer)
-            guard let weights = try KerasLegacyLayout.list("weight_names", of: layerPath, in: h5) else {
+            guard let layerIndex = h5.object(at: layerPath),
+                  let weights = try KerasLegacyLayout.list("weight_names", of: layerIndex, path: layerPath, in: h5) else {
                 throw CheckpointError.malformed("Keras layer '\(layer)' has no weight_names")
             }
             for weight in weights {
@@ -76,22 +76,19 @@ struct KerasLegacyLayout {
                 used.insert(key)
             }
         }
-        if group != "/", H5Lexists(h5.id, "/optimizer_weights", ckpt_H5P_DEFAULT()) > 0,
-           let weights = try KerasLegacyLayout.list("weight_names", of: "/optimizer_weights", in: h5) {
+        if group != "/", let optimizer = h5.object(at: "/optimizer_weights"),
+           let weights = try KerasLegacyLayout.list("weight_names", of: optimizer, path: "/optimizer_weights", in: h5) {
             for weight in weights {
                 let key = ["optimizer_weights"] + KerasLegacyLayout.keyPath(layer: "", weight: weight).dropFirst()
                 try add("/optimizer_weights/" + weight, key: key, into: &tree)
             }
         }
-        _ = HDF5Library.lastError()
     }
 
     private func add(_ path: String, key: [String], into tree: inout HDF5Tree) throws {
-        var info = H5O_info_t()
-        guard H5Oget_info_by_name2(tree.h5.id, path, &info, UInt32(H5O_INFO_BASIC), ckpt_H5P_DEFAULT()) >= 0,
-              info.type == H5O_TYPE_DATASET else {
-            throw HDF5Library.failure("Keras weight '\(path)' is missing")
+        guard let index = tree.h5.object(at: path), tree.h5.object(index).isDataset else {
+            throw CheckpointError.malformed("Keras weight '\(path)' is missing")
         }
-        tree.insert(try tree.dataset(path, address: info.addr, key: key), at: key)
+        tree.insert(try tree.dataset(index, path, key: key), at: key)
     }
 }

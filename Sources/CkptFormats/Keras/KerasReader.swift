@@ -18,12 +18,10 @@ public enum KerasReader: CheckpointReader {
         }
         var stateDict: StateDict
         if member.method == ZipArchive.stored {
-            stateDict = try HDF5Library.locked {
-                try HDF5Reader.read(HDF5File(file, base: member.dataOffset, size: member.uncompressedSize))
-            }
+            stateDict = try HDF5Reader.read(HDF5File(file, base: member.dataOffset, size: member.uncompressedSize))
         } else {
             let bytes = try zip.data(member).load()
-            stateDict = try HDF5Library.locked { try HDF5Reader.read(HDF5File(bytes: bytes)) }
+            stateDict = try HDF5Reader.read(HDF5File(bytes: bytes))
         }
         var attributes = stateDict.attributes
         if let meta = try json(zip, "metadata.json"),

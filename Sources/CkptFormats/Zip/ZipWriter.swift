@@ -144,18 +144,22 @@ public final class ZipWriter {
         // torch (miniz with MZ_ZIP_FLAG_WRITE_ZIP64) always writes the zip64 end record and locator, and the
         // classic end record still holds the real values where they fit; doing the same makes ckpt's archives
         // byte-identical to torch.save's for the same records.
+        // An empty archive (an .npz of no arrays) is the classic end record alone, as Python's zipfile writes it:
+        // numpy and ckpt recognise a zip by its first four bytes, which would otherwise be the zip64 record's.
         let record = out.position
         var e = ZipBytes()
-        e.u32(ZipArchive.zip64EndSignature)
-        e.u64(44)
-        e.u16(0x031E); e.u16(45)
-        e.u32(0); e.u32(0)
-        e.u64(UInt64(members.count)); e.u64(UInt64(members.count))
-        e.u64(UInt64(directorySize)); e.u64(UInt64(directoryOffset))
-        e.u32(ZipArchive.zip64LocatorSignature)
-        e.u32(0)
-        e.u64(UInt64(record))
-        e.u32(1)
+        if !members.isEmpty {
+            e.u32(ZipArchive.zip64EndSignature)
+            e.u64(44)
+            e.u16(0x031E); e.u16(45)
+            e.u32(0); e.u32(0)
+            e.u64(UInt64(members.count)); e.u64(UInt64(members.count))
+            e.u64(UInt64(directorySize)); e.u64(UInt64(directoryOffset))
+            e.u32(ZipArchive.zip64LocatorSignature)
+            e.u32(0)
+            e.u64(UInt64(record))
+            e.u32(1)
+        }
         e.u32(ZipArchive.endSignature)
         e.u16(0); e.u16(0)
         let count = members.count >= min(0xFFFF, limit) ? 0xFFFF : UInt16(members.count)

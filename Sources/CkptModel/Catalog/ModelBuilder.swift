@@ -83,6 +83,9 @@ public struct ModelBuilder {
 
     /// A zero tensor for a declared parameter or buffer (values come from the checkpoint).
     static func emptyTensor(_ shape: [Int], _ dtype: DType, line: Int) throws -> Tensor {
+        guard shape.count <= TensorEntry.maxRank else {
+            throw ModelFileError(line: line, "a tensor of rank \(shape.count) (at most \(TensorEntry.maxRank))")
+        }
         guard TensorEntry.checkedNumel(shape).map({ $0 <= EngineContext.current.limits.maxModelElements }) == true else {
             throw ModelFileError(line: line, "shape \(shape) is too large")
         }

@@ -37,13 +37,14 @@ public struct ModuleSpec: Sendable {
     /// Children, parameters, buffers and ties, in printed (registration) order.
     public var children: [ChildSpec] { didSet { moduleCount = ModuleSpec.count(children) } }
 
-    /// This module and every module under it, each copy of a folded run counted: what building it makes.
+    /// This module and every module, parameter, buffer and tie line under it, each copy of a folded run counted:
+    /// what building it makes (a folded `ParameterList` of a thousand parameters counts a thousand per copy).
     public private(set) var moduleCount = 1
 
-    /// 1 plus the children's module counts (saturating).
+    /// 1 plus the children's counts (saturating): a module child its own count, any other child 1.
     static func count(_ children: [ChildSpec]) -> Int {
         children.reduce(1) { total, child in
-            guard case .module(let m) = child.entry else { return total }
+            guard case .module(let m) = child.entry else { return total == .max ? total : total + 1 }
             let (sum, overflow) = total.addingReportingOverflow(m.moduleCount)
             return overflow ? .max : sum
         }

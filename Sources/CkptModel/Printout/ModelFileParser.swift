@@ -117,7 +117,7 @@ struct ModelFileParser {
                 index += 1
                 spec.children = children
                 guard spec.moduleCount <= Self.maxModules else {
-                    throw ModelFileError(line: line, column: column, "the model file describes more than \(Self.maxModules) modules")
+                    throw ModelFileError(line: line, column: column, "the model file describes more than \(Self.maxModules) modules and parameters")
                 }
                 if !extra.isEmpty { (spec.args, spec.kwargs) = try ReprArguments.parse(extra, line: line, column: argumentsColumn) }
                 return spec

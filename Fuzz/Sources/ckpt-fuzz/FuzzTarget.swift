@@ -1,0 +1,111 @@
+import CkptCore
+import CkptFormats
+import CkptReports
+import CkptWorkflows
+import Foundation
+
+/// One fuzz target: a name for `CKPT_FUZZ_TARGET`, optional set-up (fixture files beside the input), and what it
+/// does with one input.
+struct FuzzTarget {
+    var name: String
+    var setUp: (() -> Void)?
+    var run: (UnsafeBufferPointer<UInt8>) -> Void
+
+    /// Every target, readers first (README.md lists them with their seeds).
+    static let all: [FuzzTarget] = [
+        reader("torch-zip", .torchZip, file: "in.pt"),
+        reader("torch-legacy", .torchLegacy, file: "in.pt"),
+        pickle,
+        reader("hdf5", .hdf5, file: "in.h5"),
+        reader("keras", .keras, file: "in.keras"),
+        reader("safetensors", .safetensors, file: "in.safetensors"),
+        reader("npy", .npy, file: "in.npy"),
+        reader("npz", .npz, file: "in.npz"),
+        sharded,
+        reader("gguf", .gguf, file: "in.gguf"),
+        reader("torchscript", .torchscript, file: "in.pt"),
+        reader("torch-export", .torchExport, file: "in.pt2"),
+        dcp,
+        ModelTargets.printout,
+        ModelTargets.forward,
+        diff,
+    ]
+
+    /// Reads the input as `format` through its reader (no detection: every mutation stays with this reader),
+    /// then does what `inspect --stats` and `count` do with it.
+    static func reader(_ name: String, _ format: CheckpointFormat, file: String) -> FuzzTarget {
+        FuzzTarget(name: name, setUp: nil) { bytes in
+            let path = FuzzScratch.write(file, bytes)
+            guard let mapped = try? MappedFile(path: path) else { return }
+            guard let stateDict = try? Checkpoint.reader(for: format).read(mapped) else { return }
+            exercise(stateDict.namingDataErrors(path))
+        }
+    }
+
+    /// What the reports do with a state_dict read from a file: flatten it, count it, and (when its data is under
+    /// 64 MiB) read every tensor's values for statistics.
+    static func exercise(_ stateDict: StateDict) {
+        _ = stateDict.metadata
+        _ = stateDict.sharedWith
+        _ = CountReport(stateDict: stateDict, depth: 2)
+        let bytes = stateDict.tensors.values.reduce(0) { $0 &+ $1.byteCount }
+        _ = try? InspectReport(file: "in", format: "fuzz", stateDict: stateDict, stats: bytes <= 64 << 20)
+        for (_, value) in stateDict.metadata { _ = value.description }
+    }
+
+    /// The pickle VM: the input is `data.pkl` of a torch zip whose other records are fixed, so every mutation
+    /// reaches the unpickler (and the globals scanner) instead of the zip reader.
+    static let pickle = FuzzTarget(name: "pickle", setUp: nil) { bytes in
+        let path = FuzzScratch.folder + "/pickle.pt"
+        do {
+            let zip = try ZipWriter(path: path)
+            try zip.add("archive/data.pkl", bytes: Array(bytes))
+            try zip.add("archive/data/0", bytes: [UInt8](repeating: 0x3f, count: 64))
+            try zip.add("archive/data/1", bytes: [UInt8](repeating: 0x01, count: 16))
+            try zip.add("archive/version", bytes: Array("3\n".utf8))
+            try zip.finish()
+        } catch { return }
+        guard let mapped = try? MappedFile(path: path) else { return }
+        _ = try? PickleGlobalScan.report(mapped, format: .torchZip)
+        guard let stateDict = try? TorchZipReader.read(mapped) else { return }
+        exercise(stateDict)
+    }
+
+    /// A Hugging Face index (`*.index.json`) over the committed shards: the input is the index.
+    static let sharded = FuzzTarget(name: "sharded", setUp: {
+        for shard in ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors",
+                      "pytorch_model-00001-of-00002.bin", "pytorch_model-00002-of-00002.bin", "extra.npz"] {
+            FuzzScratch.copyFixture("flat/sharded/" + shard, as: shard)
+        }
+    }) { bytes in
+        let path = FuzzScratch.write("model.safetensors.index.json", bytes)
+        guard let mapped = try? MappedFile(path: path), let stateDict = try? ShardedReader.read(mapped) else { return }
+        exercise(stateDict)
+    }
+
+    /// A torch.distributed.checkpoint folder: the input is its `.metadata`, beside the committed single-rank shard.
+    static let dcp = FuzzTarget(name: "dcp", setUp: {
+        try? FileManager.default.createDirectory(atPath: FuzzScratch.folder + "/dcp", withIntermediateDirectories: true)
+        FuzzScratch.copyFixture("dcp_files/single/__0_0.distcp", as: "dcp/__0_0.distcp")
+        FuzzScratch.copyFixture("dcp_files/sharded/__1_0.distcp", as: "dcp/__1_0.distcp")
+    }) { bytes in
+        let path = FuzzScratch.write("dcp/.metadata", bytes)
+        guard let mapped = try? MappedFile(path: path), let stateDict = try? DCPReader.read(mapped) else { return }
+        exercise(stateDict)
+    }
+
+    /// `diff` of two files: the input is a 4-byte little-endian length, file A, then file B (any formats, told
+    /// apart by their bytes as ckpt does); A is also converted to the format named by its length's low bits.
+    static let diff = FuzzTarget(name: "diff", setUp: nil) { bytes in
+        guard bytes.count >= 4 else { return }
+        let length = Int(bytes[0]) | Int(bytes[1]) << 8 | Int(bytes[2]) << 16 | Int(bytes[3]) << 24
+        let rest = UnsafeBufferPointer(rebasing: bytes[4...])
+        let split = min(length, rest.count)
+        let a = FuzzScratch.write("a", UnsafeBufferPointer(rebasing: rest[..<split]))
+        let b = FuzzScratch.write("b", UnsafeBufferPointer(rebasing: rest[split...]))
+        _ = try? Comparison.run(a, b)
+        _ = try? Comparison.run(a, b, atol: 1e-3, rtol: 1e-3, keysOnly: false, mapA: ["^(.*)$=x.$1"], mapB: ["^=x."])
+        let out = FuzzScratch.folder + "/out." + ["safetensors", "pt", "h5", "npz"][length & 3]
+        _ = try? Conversion.run(input: a, output: out)
+    }
+}

@@ -1,0 +1,49 @@
+import CkptCore
+@testable import CkptModel
+import CkptNN
+import CkptTensor
+import Testing
+
+/// Counts and sizes a model file states are checked before anything is built (issue 15's findings): every
+/// failure is a `ModelFileError` naming the line, never a trap or an allocation.
+@Suite struct ModelFileLimitTests {
+    func expectRefused(_ text: String, _ what: String, line: Int? = nil, message: String) {
+        do {
+            _ = try ModelBuilder(catalog: .standard).build(ModelFile.parse(text))
+            Issue.record("\(what) was accepted")
+        } catch let e as ModelFileError {
+            if let line { #expect(e.line == line, "\(what): \(e)") }
+            #expect(e.message.contains(message), "\(what): \(e)")
+        } catch {
+            Issue.record("\(what): \(error)")
+        }
+    }
+
+    /// A folded ParameterList multiplies its parameters by its copies: 65,536 × 5 tensors is past the limit that
+    /// bounds modules, now counted with their parameters.
+    @Test func foldedParameterListsCountTheirParameters() {
+        let parameter = "Parameter containing: [torch.float32 of size 4x4]"
+        let list = (0 ..< 5).map { "      (\($0)): \(parameter)" }.joined(separator: "\n")
+        let text = "ModuleList(\n  (0-65535): 65536 x ParameterList(\n\(list)\n  )\n)\n"
+        expectRefused(text, "65536 × 5 parameters", message: "more than \(ModelFileParser.maxModules) modules and parameters")
+        let fine = "ModuleList(\n  (0-9): 10 x ParameterList(\n\(list)\n  )\n)\n"
+        #expect((try? ModelBuilder(catalog: .standard).build(ModelFile.parse(fine)).stateDict().count) == 50)
+    }
+
+    @Test func parameterShapesAreBoundedInRankAndSize() {
+        let rank = "Net(\n  (p): Parameter containing: [torch.float32 of size \(Array(repeating: "1", count: 65).joined(separator: "x"))]\n)\n"
+        expectRefused(rank, "rank 65", line: 2, message: "rank 65")
+        let huge = "Net(\n  (p): Parameter containing: [torch.float32 of size 4294967296x4294967296]\n)\n"
+        expectRefused(huge, "2^64 elements", line: 2, message: "too large")
+        let buffer = "Net(\n  (b): Buffer(\(Array(repeating: "2", count: 70).joined(separator: ", ")))\n)\n"
+        expectRefused(buffer, "a buffer of rank 70", line: 2, message: "rank 70")
+    }
+
+    /// `Embedding(9223372036854775807, 4)` trapped in the error path that reports it as too large.
+    @Test func layerSizesPastIntAreErrorsNotTraps() {
+        for layer in ["Embedding(9223372036854775807, 4)", "Linear(in_features=9223372036854775807, out_features=9223372036854775807, bias=True)",
+                      "LSTM(9223372036854775807, 9223372036854775807, num_layers=9223372036854775807)"] {
+            expectRefused("Net(\n  (x): \(layer)\n)\n", layer, line: 2, message: "too large")
+        }
+    }
+}
