@@ -4,8 +4,9 @@ arithmetic give for them (golden.json). report.py holds the realistic pair; this
 Files under Fixtures/report_edges/:
   edges.pt     one flat state_dict of tensors whose histograms stress the dyadic rule: subnormal float64 (bins
                narrower than 2^-1022), a negative value scaled below the smallest subnormal (bin -1), int64 and
-               uint8 extremes, bool, one value, one repeated value, -0.0 beside 0.0, float8 and bfloat16, a wide
-               float64 span, values around a power of two
+               uint8 extremes, int64's largest value repeated, bool, one value, one repeated value, -0.0 beside
+               0.0, float8 and bfloat16, a wide float64 span, values near the largest doubles, values around a
+               power of two
   conv_a.pt    a small conv net's state_dict;
   conv_b.pt    the same after edits: a conv weight [70, 3, 5, 5] changed, with NaN against NaN and Inf against
                Inf at agreeing places and one NaN only in B; a bias changed; a buffer untouched; the classifier
@@ -17,10 +18,12 @@ Files under Fixtures/report_edges/:
                layer torch's float64 figures over the keys of equal shape (rel L2 undefined, null, where NaN/Inf
                disagree)
 
-The histogram rule is report.py's (and TensorHistogram's): width 2^e, e the smallest exponent not below the
-values' resolution (0 for integer dtypes, else the largest |value|'s last mantissa bit, at least -1074) at which
-the finite values span at most 64 bins.
+The histogram rule is TensorHistogram's (report.py's, for the values there): width 2^e, e the smallest exponent
+not below the values' resolution (the largest |value|'s last mantissa bit as a float64, at least -1074, and at
+least 0 for integer dtypes) at which the finite values span at most 64 bins. Also per key of edges.pt: the
+statistics in exact arithmetic (`stats`: float64 sums overflow for values near the largest doubles).
 """
+import decimal
 import json
 import math
 import pathlib
@@ -45,7 +48,8 @@ def histogram(t):
         return None
     lo, hi = min(v), max(v)
     m = max(abs(lo), abs(hi))
-    e = 0 if integer else (max(-1074, math.frexp(m)[1] - 1 - 52) if m > 0 else -1074)
+    resolution = math.frexp(m)[1] - 1 - 52 if m > 0 else -1074
+    e = max(0, resolution) if integer else max(-1074, resolution)
     while floor_div_pow2(hi, e) - floor_div_pow2(lo, e) + 1 > MAX_BINS:
         e += 1
     bins = [floor_div_pow2(x, e) for x in v]
@@ -54,6 +58,26 @@ def histogram(t):
     for b in bins:
         counts[b - start] += 1
     return {'exponent': e, 'start': start, 'counts': counts}
+
+
+def exact_stats(t):
+    """min, max, mean and unbiased std of the finite values in rational arithmetic, rounded once (where torch's
+    float64 sums overflow to inf, these are the numbers the definitions give), and the NaN and Inf counts."""
+    v = t.double().reshape(-1).tolist()
+    finite = [Fraction(x) for x in v if math.isfinite(x)]
+    n = len(finite)
+    out = {'nan': sum(math.isnan(x) for x in v), 'inf': sum(math.isinf(x) for x in v),
+           'min': float(min(finite)) if n else None, 'max': float(max(finite)) if n else None,
+           'mean': None, 'std': None}
+    if n:
+        mean = sum(finite) / n
+        out['mean'] = float(mean)
+        if n > 1:
+            var = sum((x - mean) ** 2 for x in finite) / (n - 1)
+            with decimal.localcontext() as ctx:
+                ctx.prec = 60
+                out['std'] = float((decimal.Decimal(var.numerator) / decimal.Decimal(var.denominator)).sqrt())
+    return out
 
 
 def edges():
@@ -75,6 +99,8 @@ def edges():
         'around_two': torch.tensor([2.0 - 2.0 ** -23, 2.0, 2.0 + 2.0 ** -22, 1.0, 3.999999761581421]),
         'int32_spread': torch.randint(-100000, 100000, (200,), generator=g, dtype=torch.int32),
         'big_float32': torch.randn(3, 700, generator=g) * 1e30,
+        'int64_max_constant': torch.full((6,), 2 ** 63 - 1, dtype=torch.int64),
+        'near_max': torch.tensor([1.7e308, 1.6e308, float('nan'), 1.7e308, -1e308], dtype=torch.float64),
     }
 
 
@@ -172,6 +198,7 @@ def generate(root: pathlib.Path):
 
     golden = {
         'histograms': {k: histogram(t) for k, t in e.items()},
+        'stats': {k: exact_stats(t) for k, t in e.items()},
         'dtypes': {k: str(t.dtype).removeprefix('torch.') for k, t in e.items()},
         # The maps of the changed matrices, in A's order: the conv weight, and the classifier weight cast to float16.
         'heat_maps': [{'key': k, **heat_map(a[k], b[k])} for k in ('features.0.weight', 'classifier.weight')],

@@ -52,6 +52,7 @@ enum ReportEdgesFixture {
             var max_abs_diff, mean_abs_diff: Double
         }
         var histograms: [String: ReportFixture.Golden.Histogram?]
+        var stats: [String: ReportFixture.Golden.Stats]
         var dtypes: [String: String]
         var heat_maps: [ReportFixture.Golden.HeatMap]
         var modules: [Change]
