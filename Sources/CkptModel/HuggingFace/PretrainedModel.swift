@@ -2,19 +2,39 @@ import CkptCore
 import CkptNN
 import CkptTensor
 
-/// The root of an architecture built from a Hugging Face config (`LlamaForCausalLM`, `GPT2LMHeadModel`,
-/// `BertModel`, …): what it was built from, how `from_pretrained` loads it, and what its first output is.
-public protocol PretrainedModel: Module {
+/// transformers' `PreTrainedModel`: the root of an architecture built from a Hugging Face config (`LlamaModel`,
+/// `GPT2LMHeadModel`, `BertModel`, …): what it was built from, how `from_pretrained` loads it, what its first output
+/// is. Its forward takes `(input_ids, attention_mask=None)` and returns `(run(ids, mask),)`.
+public class PretrainedModel: Module {
     /// The config it was built from.
-    var config: PretrainedConfig { get }
+    public let config: PretrainedConfig
+
+    init(_ config: PretrainedConfig, printedName: String) {
+        self.config = config
+        super.init()
+        self.printedName = printedName
+    }
+
     /// `from_pretrained`'s rules for this class.
-    var loading: PretrainedLoading { get }
+    public var loading: PretrainedLoading { PretrainedLoading(baseModelPrefix: "") }
     /// What the first output of its forward is.
-    var outputKind: PretrainedOutput { get }
+    public var outputKind: PretrainedOutput { .hiddenStates }
     /// The modules whose calls mark how far a forward pass got (its decoder or encoder layers).
-    var layerModules: [Module] { get }
+    public var layerModules: [Module] { [] }
     /// transformers' `_init_weights` for a freshly built model (values only; nothing when built for shapes).
-    func initializeWeights()
+    public func initializeWeights() { initializeTransformersStyle() }
+
+    /// The first output for token ids `[B, T]`: the last hidden state of a base model, the logits of a causal LM.
+    public func run(ids: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        throw NNError.notImplemented("\(typeName) has no forward pass in ckpt")
+    }
+
+    public override var forwardParameterNames: [String] { ["input_ids", "attention_mask"] }
+
+    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
+        let (ids, mask) = try tokenArguments(args, model: typeName)
+        return .tuple([.tensor(try run(ids: ids, attentionMask: mask))])
+    }
 }
 
 /// The first output of a pretrained model's forward.
