@@ -33,7 +33,10 @@ enum LoadIntoText {
             lines.append("diagnosis:")
             lines += r.diagnosis.map { "  - " + $0 }
         }
-        if let error = r.pytorchError { lines.append("\nPyTorch would raise RuntimeError: " + error) }
+        // PyTorch's message indents each problem with a tab after a newline; shown indented, since a tab in output is escaped.
+        if let error = r.pytorchError {
+            lines.append("\nPyTorch would raise RuntimeError: " + error.replacingOccurrences(of: "\n\t", with: "\n    "))
+        }
         lines.append(r.ok ? "OK" : "FAILED")
         return lines.joined(separator: "\n")
     }
