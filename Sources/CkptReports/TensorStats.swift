@@ -6,27 +6,15 @@ import Foundation
 /// A statistic with no finite elements to describe (or `std` of fewer than two) is `nil` (`null` in JSON).
 /// Complex tensors are described by their real parts.
 public struct TensorStats: Codable, Sendable, Equatable {
-    public var min: Double?
-    public var max: Double?
-    public var mean: Double?
-    public var std: Double?
+    @NullWhenNil public var min: Double?
+    @NullWhenNil public var max: Double?
+    @NullWhenNil public var mean: Double?
+    @NullWhenNil public var std: Double?
     public var nan: Int
     public var inf: Int
 
-    enum CodingKeys: String, CodingKey { case min, max, mean, std, nan, inf }
-
     public init(min: Double?, max: Double?, mean: Double?, std: Double?, nan: Int, inf: Int) {
         self.min = min; self.max = max; self.mean = mean; self.std = std; self.nan = nan; self.inf = inf
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(min, forKey: .min)
-        try c.encode(max, forKey: .max)
-        try c.encode(mean, forKey: .mean)
-        try c.encode(std, forKey: .std)
-        try c.encode(nan, forKey: .nan)
-        try c.encode(inf, forKey: .inf)
     }
 
     /// Elements per chunk; chunks are reduced in parallel past `parallelThreshold` elements.
