@@ -36,10 +36,11 @@ public final class CausalLanguageModel: PretrainedModel {
     public override var layerModules: [Module] { stack.layerModules }
 
     /// The stack's initialisation, then an untied head's weight N(0, initializer_range).
-    public override func initializeWeights() {
-        stack.initializeWeights()
-        guard !EngineContext.current.isShapesOnly, !tiesEmbedding else { return }
-        (self["lm_head"] as? Linear)?.weight?.normal_(mean: 0, std: initializerRange)
+    public override func initializeWeights(only: Set<ObjectIdentifier>? = nil) {
+        stack.initializeWeights(only: only)
+        guard !EngineContext.current.isShapesOnly, !tiesEmbedding, let w = (self["lm_head"] as? Linear)?.weight,
+              only?.contains(ObjectIdentifier(w)) ?? true else { return }
+        w.normal_(mean: 0, std: initializerRange)
     }
 
     /// The logits `[B, T, vocab]`.

@@ -127,13 +127,15 @@ public final class GPT2Model: PretrainedModel {
     public override var layerModules: [Module] { self["h"]?.namedChildren().map(\.1) ?? [] }
 
     /// GPT-2's `_init_weights`: transformers' defaults, then each `c_proj` weight N(0, std/√(2·n_layer)).
-    public override func initializeWeights() {
-        initializeTransformersStyle()
+    public override func initializeWeights(only: Set<ObjectIdentifier>? = nil) {
+        initializeTransformersStyle(only: only)
         guard !EngineContext.current.isShapesOnly else { return }
         let std = initializerRange / Float(2 * gpt2.layers).squareRoot()
         for block in layerModules {
-            block["attn"]?["c_proj"]?.parameter("weight")?.normal_(mean: 0, std: std)
-            block["mlp"]?["c_proj"]?.parameter("weight")?.normal_(mean: 0, std: std)
+            for proj in [block["attn"]?["c_proj"], block["mlp"]?["c_proj"]] {
+                guard let w = proj?.parameter("weight"), only?.contains(ObjectIdentifier(w)) ?? true else { continue }
+                w.normal_(mean: 0, std: std)
+            }
         }
     }
 
