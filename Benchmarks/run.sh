@@ -121,6 +121,11 @@ round_diff() {
   cat "$DATA/diff_a.pt" "$DATA/diff_b.pt" > /dev/null
   process "diff of two 1 GB .pt" "torch.load(mmap=True) + the same statistics" ckpt "" "" "$CKPT" diff "$DATA/diff_a.pt" "$DATA/diff_b.pt"
   process "diff of two 1 GB .pt" "torch.load(mmap=True) + the same statistics" ref "" "" python3 $B/diff/diff_torch.py "$DATA/diff_a.pt" "$DATA/diff_b.pt"
+  # ckpt report beside ckpt's own diff and inspect --stats (issue 17: a report of a pair at most twice diff's time).
+  process "report of two 1 GB .pt" "ckpt diff of the pair" ckpt "<= 2" "" "$CKPT" report "$DATA/diff_a.pt" "$DATA/diff_b.pt" -o "$DATA/report_pair.html"
+  process "report of two 1 GB .pt" "ckpt diff of the pair" ref "<= 2" "" "$CKPT" diff "$DATA/diff_a.pt" "$DATA/diff_b.pt"
+  process "report of one 1 GB .pt" "ckpt inspect --stats" ckpt "" "" "$CKPT" report "$DATA/diff_a.pt" -o "$DATA/report_one.html"
+  process "report of one 1 GB .pt" "ckpt inspect --stats" ref "" "" "$CKPT" inspect --stats "$DATA/diff_a.pt"
 }
 
 SGEMM=$DATA/sgemm.tsv
