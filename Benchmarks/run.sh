@@ -71,8 +71,12 @@ process() {  # name ref side target note command...: one timed run of a whole pr
 }
 in_process() {  # ref side target prefix: records the `<name> min <ms> median <ms>` lines read from stdin
   local ref=$1 side=$2 target=$3 prefix=$4
-  while read -r name _ lo _ med _; do
-    local t=""
+  # lines `<name> min <ms> [ms] median <ms> …` (bench-conv and torch_conv.py add the unit)
+  while read -r name rest; do
+    local lo med t=""
+    lo=$(awk '{ for (i = 1; i < NF; i++) if ($i == "min") { print $(i + 1); exit } }' <<< "$rest")
+    med=$(awk '{ for (i = 1; i < NF; i++) if ($i == "median") { print $(i + 1); exit } }' <<< "$rest")
+    [ -n "$lo" ] && [ -n "$med" ] || continue
     case "$name" in lstm_forward | gru_forward | rnn_forward) t=$target ;; esac
     record "$prefix$name" "$ref" "$side" "$lo" "$med" "$t" ""
   done
@@ -133,7 +137,7 @@ round_tensor() {
   for t in 1 "$THREADS"; do
     OPENBLAS_NUM_THREADS=$t "$BIN/bench-tensor" 1024 2048 | tail -n +2 | sed "s/^/$t\tckpt\t/" >> "$SGEMM"
     THREADS=$t OMP_NUM_THREADS=$t python3 $B/tensor/bench_torch.py 1024 2048 | tail -n +2 | sed "s/^/$t\ttorch\t/" >> "$SGEMM"
-    [ "$THREADS" = 1 ] && break
+    if [ "$THREADS" = 1 ]; then break; fi
   done
 }
 
@@ -230,9 +234,11 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
   python3 $B/table.py "$RECORDS" | tee -a "$DATA/log.txt"
   if [ -s "$SGEMM" ]; then
     say ""
-    say "sgemm (n×n, GFLOP/s, best of each round's best; % of the FMA peak on as many threads):"
+    say "sgemm (n×n, GFLOP/s of wall time, best of each round's best; % of the FMA peak per CPU-second × threads):"
     say ""
-    python3 - "$SGEMM" "$peak1" "$peakN" "$THREADS" <<'PY' | tee -a "$DATA/log.txt"
+    # Against the FMA peak per CPU-second times the threads: what the cores give while they run, which a loaded
+    # machine does not lower as it lowers the wall-clock peak.
+    python3 - "$SGEMM" "$percpu1" "$(awk -v p="$percpuN" -v t="$THREADS" 'BEGIN { print p * t }')" "$THREADS" <<'PY' | tee -a "$DATA/log.txt"
 import sys
 rows = {}
 for line in open(sys.argv[1]):

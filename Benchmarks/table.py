@@ -5,7 +5,8 @@ RECORDS holds one tab-separated line per side, benchmark and round:
     benchmark  reference  side(ckpt|ref)  min_ms  median_ms  target  note
 (an in-process benchmark gives the fastest and median call of its round, a whole-process one the same time
 twice). For each benchmark the table shows the fastest time over all rounds and the median of the rounds'
-medians of both sides, their ratio ckpt/reference (below 1: ckpt is faster), how many rounds, and whether the
+medians of both sides, their ratio ckpt/reference (below 1: ckpt is faster), how many samples (rounds, or more
+for commands of a few milliseconds), and whether the
 median ratio meets the target (e.g. `<= 0.9`) when one is set. Standard library only.
 """
 import statistics
@@ -13,7 +14,7 @@ import sys
 
 
 def fmt(ms):
-    return f"{ms / 1000:.3f} s" if ms >= 1000 else f"{ms:.3f} ms" if ms < 10 else f"{ms:.1f} ms"
+    return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.2f} ms" if ms < 10 else f"{ms:.1f} ms"
 
 
 def main(path):
@@ -31,7 +32,7 @@ def main(path):
         side_data[1].append(float(med))
         if note:
             r["note"] = note
-    print("| benchmark | reference | ckpt min / median | reference min / median | ratio min, median | rounds | target |")
+    print("| benchmark | reference | ckpt min / median | reference min / median | ratio min, median | samples | target |")
     print("|---|---|---|---|---|---|---|")
     for name, r in rows.items():
         c, f = r["ckpt"], r["ref_side"]
