@@ -35,8 +35,9 @@ extension Tensor {
     /// in registers as it is read) instead of widening tiles for sgemm.
     static let fusedStoredRows = 8
 
-    /// Elements of a float32 tile a bf16/f16 weight is widened into for sgemm (1 MiB: stays in the caches).
-    static let storedTileElements = 1 << 18
+    /// Elements of the float32 tile a bf16/f16 weight is widened into for sgemm (16 MiB): wide bands of output columns,
+    /// because each sgemm call packs the whole input again.
+    static let storedTileElements = 1 << 22
 
     /// `C[m×n] = A[m×k] · op(W) + beta·C` for a weight W `[n, k]` read transposed (`transposed`, as `linear`) or
     /// `[k, n]`, whose elements may be stored in their checkpoint's dtype: float32 in the file is multiplied where it
@@ -70,10 +71,14 @@ extension Tensor {
             while j0 < n {
                 let width = Swift.min(band, n - j0)
                 if transposed {
-                    // Rows j0 ..< j0+width of W [n, k] are one contiguous run.
-                    stored.widen(from: j0 * k, count: width * k, into: tile)
+                    // Rows j0 ..< j0+width of W [n, k] are one contiguous run, widened on every core.
+                    Parallel.forRanges(width * k) { range in
+                        stored.widen(from: j0 * k + range.lowerBound, count: range.count, into: tile + range.lowerBound)
+                    }
                 } else {
-                    for r in 0 ..< k { stored.widen(from: r * n + j0, count: width, into: tile + r * width) }
+                    Parallel.forRanges(k, cost: width) { rows in
+                        for r in rows { stored.widen(from: r * n + j0, count: width, into: tile + r * width) }
+                    }
                 }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, transposed ? CblasTrans : CblasNoTrans, blasint(m), blasint(width),
                             blasint(k), 1, a, blasint(k), tile, blasint(transposed ? k : width), beta, c + j0, blasint(n))
