@@ -33,7 +33,11 @@ enum LoadIntoText {
             lines.append("diagnosis:")
             lines += r.diagnosis.map { "  - " + $0 }
         }
-        if let error = r.pytorchError { lines.append("\nPyTorch would raise RuntimeError: " + error) }
+        if let error = r.pytorchError {
+            // PyTorch's own line breaks (newline, tab) stay; the keys inside are escaped.
+            let parts = error.components(separatedBy: "\n\t").map { TerminalText.escaped($0) }
+            lines.append("\nPyTorch would raise RuntimeError: " + parts.joined(separator: "\n\t"))
+        }
         lines.append(r.ok ? "OK" : "FAILED")
         return lines.joined(separator: "\n")
     }
