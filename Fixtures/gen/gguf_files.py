@@ -14,6 +14,8 @@ Files (all under Fixtures/gguf_files/; the module cannot be named gguf.py: it wo
                      arrays), general.alignment = 64, and three small tensors.
   v2.gguf            a gguf-py file whose version field is patched to 2 (v2 and v3 differ only in that field;
                      v3 added big-endian files).
+  split-0000K-of-00003.gguf   gguf-py's writer splitting five tensors (f32, q8_0, f16, q4_0, i32) two per file;
+                     the manifest's record of part 1 lists every part's tensors (ckpt reads part 1 as the model).
   bigendian.gguf     GGUFWriter(endianess=BIG): F32/F16/I32/I64/F64 tensors byte-swapped, metadata too, and one
                      Q8_0 tensor (gguf-py writes quantized blocks unswapped).
   llama/model.safetensors   a tiny transformers LlamaForCausalLM (hidden 32, 4 heads, 2 KV heads, 2 layers,
@@ -252,6 +254,22 @@ def v2_file(out, rng):
     path.write_bytes(bytes(data))
 
 
+def split_files(out, rng):
+    """split-0000K-of-00003.gguf: gguf-py's writer splitting a model at 2 tensors per file (as llama.cpp's
+    gguf-split does by size): the metadata in part 1, split.no/split.count/split.tensors.count in every part."""
+    w = gguf.GGUFWriter(str(out / 'split.gguf'), 'ckpt-split', split_max_tensors=2)
+    w.add_uint32('split_test.answer', 7)
+    w.add_tensor('a', rng.standard_normal((3, 4)).astype(np.float32))
+    w.add_tensor('b', quantize(rng.standard_normal((2, 64)).astype(np.float32), T.Q8_0), raw_dtype=T.Q8_0)
+    w.add_tensor('c', rng.standard_normal((5,)).astype(np.float16))
+    w.add_tensor('d', quantize(rng.standard_normal((1, 256)).astype(np.float32), T.Q4_0), raw_dtype=T.Q4_0)
+    w.add_tensor('e', rng.integers(-9, 9, size=(2, 2)).astype(np.int32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
 def bigendian_file(out, rng):
     w = gguf.GGUFWriter(str(out / 'bigendian.gguf'), 'ckpt-bigendian', endianess=gguf.GGUFEndian.BIG)
     w.add_uint32('be.uint32', 0x01020304)
@@ -306,10 +324,12 @@ def generate(root):
     llama = llama_files(out)
     llama.update(qwen3_files(out))
     llama.update(gemma3_files(out))
+    split_files(out, np.random.default_rng(17))
 
     manifest = {'versions': {'gguf': importlib.metadata.version('gguf'),
                              'numpy': np.__version__, 'torch': torch.__version__.split('+')[0]},
                 'files': {}}
+    read = {}
     for path in sorted(out.rglob('*.gguf')):
         name = str(path.relative_to(out))
         record, values = read_back(path)
@@ -319,6 +339,13 @@ def generate(root):
             record['torch_str'] = torch_strings(path, {'q4_k', 'q8_0', 'iq4_xs', 'f16', 'bf16', 'i16'})
         if name == 'metadata.gguf':
             record['metadata']['a.nested']['value'] = NESTED  # what was written; gguf-py reads nested arrays flat
+        read[name] = record, values
+    # The first part of a split stands for the whole model: every part's tensors and values, in part order.
+    first, rest = read['split-00001-of-00003.gguf'], [read[f'split-0000{k}-of-00003.gguf'] for k in (2, 3)]
+    for record, values in rest:
+        first[0]['tensors'] += record['tensors']
+        first[1].update(values)
+    for name, (record, values) in read.items():
         manifest['files'][name] = record
         if values and '/' not in name:  # the llama and qwen3 conversions are checked through diff (manifest)
             np.savez(out / (name + '.values.npz'), **values)

@@ -11,8 +11,8 @@ Files under Fixtures/report/:
                            per key of mixed.pt torch's statistics and the histogram by ckpt's rule (below)
 
 The histogram rule (TensorHistogram in Sources/CkptReports): bins of width 2^e with edges at integer multiples
-of 2^e, e the smallest exponent, not below the resolution of the values (0 for integer dtypes, else the
-exponent of the largest |value|'s last mantissa bit, at least -1074), at which the finite values span at most
+of 2^e, e the smallest exponent, not below the resolution of the values (the exponent of the largest
+|value|'s last mantissa bit as a float64, at least -1074, and at least 0 for integer dtypes), at which the finite values span at most
 64 bins; bin i holds the values v with floor(v / 2^e) = start + i.
 """
 import json
@@ -109,7 +109,8 @@ def histogram(t):
         return None
     lo, hi = float(v.min()), float(v.max())
     m = max(abs(lo), abs(hi))
-    e = 0 if integer else (max(-1074, math.frexp(m)[1] - 1 - 52) if m > 0 else -1074)
+    resolution = math.frexp(m)[1] - 1 - 52 if m > 0 else -1074
+    e = max(0, resolution) if integer else max(-1074, resolution)
 
     def index(x):
         return np.floor(np.ldexp(np.asarray(x, dtype=np.float64), -e)).astype(np.int64)

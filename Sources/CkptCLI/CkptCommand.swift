@@ -19,6 +19,10 @@ public struct CkptCommand: ParsableCommand {
               ckpt inspect model-Q4_K_M.gguf --stats
               ckpt diff model.safetensors model.gguf
               ckpt convert model.gguf model.safetensors --dtype bfloat16
+              ckpt count model.jit                              (TorchScript)
+              ckpt inspect model.pt2                            (torch.export)
+              ckpt convert checkpoints/step_1000 step_1000.pt   (DCP folder)
+              ckpt inspect model.onnx --filter 'If_0.*'         (ONNX)
               ckpt report base.safetensors finetuned.pt -o diff.html
             """,
         version: CkptCommand.version,

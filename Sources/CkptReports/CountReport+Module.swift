@@ -9,19 +9,15 @@ extension CountReport {
         let params = module.namedParameters()
         let buffers = module.namedBuffers()
         let all = module.stateDict()
-        parameters = params.reduce(0) { $0 + $1.1.numel }
-        self.buffers = buffers.reduce(0) { $0 + $1.1.numel }
-        total = all.values.reduce(0) { $0 + $1.numel }
-        unique = parameters + self.buffers
-        tensors = all.count
-        bufferTensors = buffers.count
-        bufferKeys = buffers.map(\.0)
-        byDtype = [:]
-        byPrefix = [:]
+        var byDtype = OrderedDictionary<String, Int>(), byPrefix = OrderedDictionary<String, Int>()
         for (name, t) in params + buffers {
             let dtype = name.hasSuffix("num_batches_tracked") ? "int64" : "float32"
             byDtype[dtype, default: 0] += t.numel
         }
         for (name, t) in params { byPrefix[CountReport.prefix(of: name, depth: depth), default: 0] += t.numel }
+        let parameters = params.reduce(0) { $0 + $1.1.numel }, bufferElements = buffers.reduce(0) { $0 + $1.1.numel }
+        self.init(parameters: parameters, buffers: bufferElements, total: all.values.reduce(0) { $0 + $1.numel },
+                  unique: parameters + bufferElements, byDtype: byDtype, byPrefix: byPrefix, tensors: all.count,
+                  bufferTensors: buffers.count, bufferKeys: buffers.map(\.0))
     }
 }

@@ -15,14 +15,14 @@ public struct CountReport: Encodable, Sendable, Equatable {
     /// Elements with shared storage counted once (`parameters + buffers`).
     public var unique: Int
     /// Unique elements (parameters and buffers) by dtype name.
-    public var byDtype: OrderedDictionary<String, Int>
+    @JSONObject public var byDtype: OrderedDictionary<String, Int>
     /// Unique parameter elements by module prefix of `depth` components; a tensor at the root is its own prefix.
-    public var byPrefix: OrderedDictionary<String, Int>
+    @JSONObject public var byPrefix: OrderedDictionary<String, Int>
     /// Number of tensors, and of those that are buffers.
     public var tensors: Int
     public var bufferTensors: Int
     /// What the counts may miss (a model file's modules of unknown classes); omitted from JSON when empty.
-    public var notes: [String] = []
+    @OmittedWhenEmpty public var notes: [String] = []
     /// The keys counted as buffers, in order (not in the JSON).
     public var bufferKeys: [String] = []
 
@@ -31,17 +31,11 @@ public struct CountReport: Encodable, Sendable, Equatable {
         case byDtype = "by_dtype", byPrefix = "by_prefix", bufferTensors = "buffer_tensors"
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(parameters, forKey: .parameters)
-        try c.encode(buffers, forKey: .buffers)
-        try c.encode(total, forKey: .total)
-        try c.encode(unique, forKey: .unique)
-        try c.encode(InspectValue.object(byDtype.mapValues { .int($0) }), forKey: .byDtype)
-        try c.encode(InspectValue.object(byPrefix.mapValues { .int($0) }), forKey: .byPrefix)
-        try c.encode(tensors, forKey: .tensors)
-        try c.encode(bufferTensors, forKey: .bufferTensors)
-        if !notes.isEmpty { try c.encode(notes, forKey: .notes) }
+    init(parameters: Int, buffers: Int, total: Int, unique: Int, byDtype: OrderedDictionary<String, Int>,
+         byPrefix: OrderedDictionary<String, Int>, tensors: Int, bufferTensors: Int, bufferKeys: [String]) {
+        self.parameters = parameters; self.buffers = buffers; self.total = total; self.unique = unique
+        self.byDtype = byDtype; self.byPrefix = byPrefix; self.tensors = tensors; self.bufferTensors = bufferTensors
+        self.bufferKeys = bufferKeys
     }
 
     /// Names of buffers PyTorch's standard layers register.

@@ -66,11 +66,7 @@ public struct DiffReport: Codable, Sendable, Equatable {
         /// The full accumulator (element count, sums, NaN/Inf disagreements), for grouping in the text report.
         public var statistics: DiffStatistics
 
-        enum CodingKeys: String, CodingKey {
-            case key
-            case maxAbsDiff = "max_abs_diff", meanAbsDiff = "mean_abs_diff", mismatched, relL2 = "rel_l2"
-            case numel, nonFinite = "nonfinite"
-        }
+        enum CodingKeys: String, CodingKey { case key }
 
         public init(key: String, statistics s: DiffStatistics) {
             self.key = key
@@ -83,31 +79,20 @@ public struct DiffReport: Codable, Sendable, Equatable {
         }
 
         public init(from decoder: Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            key = try c.decode(String.self, forKey: .key)
-            maxAbsDiff = try c.decode(Double.self, forKey: .maxAbsDiff)
-            meanAbsDiff = try c.decode(Double.self, forKey: .meanAbsDiff)
-            mismatched = try c.decode(Int.self, forKey: .mismatched)
-            relL2 = try c.decodeIfPresent(Double.self, forKey: .relL2)
-            var s = DiffStatistics()
-            s.count = try c.decodeIfPresent(Int.self, forKey: .numel) ?? 0
-            s.nonFinite = try c.decodeIfPresent(Int.self, forKey: .nonFinite) ?? 0
-            s.maxAbs = maxAbsDiff
-            s.sumAbs = meanAbsDiff * Double(s.count)
-            s.mismatched = mismatched
-            statistics = s
+            let figures = try DiffFigures(from: decoder)
+            key = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .key)
+            maxAbsDiff = figures.maxAbsDiff
+            meanAbsDiff = figures.meanAbsDiff
+            mismatched = figures.mismatched
+            relL2 = figures.relL2
+            statistics = figures.statistics
         }
 
+        /// The key, then the figures (as every comparison's JSON writes them).
         public func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(key, forKey: .key)
-            try c.encode(maxAbsDiff, forKey: .maxAbsDiff)
-            try c.encode(meanAbsDiff, forKey: .meanAbsDiff)
-            try c.encode(mismatched, forKey: .mismatched)
-            // Always present: null says "undefined", which a missing field would not.
-            if let relL2 { try c.encode(relL2, forKey: .relL2) } else { try c.encodeNil(forKey: .relL2) }
-            try c.encode(statistics.count, forKey: .numel)
-            try c.encode(statistics.nonFinite, forKey: .nonFinite)
+            try DiffFigures(self).encode(to: encoder)
         }
     }
 

@@ -150,3 +150,42 @@ public struct DiffStatistics: Sendable, Equatable {
         }
     }
 }
+
+/// A comparison's figures as JSON carries them, defined once for `diff`'s entries (`changed`, the statistics inside
+/// `dtype_mismatch`) and `report`'s modules and layers: `max_abs_diff`, `mean_abs_diff`, `mismatched`, `rel_l2`
+/// (always present, `null` when undefined), `numel`, and `nonfinite` (the NaN/Inf disagreements; in `diff` only).
+struct DiffFigures: Codable, Equatable {
+    var maxAbsDiff: Double
+    var meanAbsDiff: Double
+    var mismatched: Int
+    @NullWhenNil var relL2: Double?
+    /// Elements compared (absent from documents older than the field: 0).
+    var numel: Int?
+    var nonFinite: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case maxAbsDiff = "max_abs_diff", meanAbsDiff = "mean_abs_diff", mismatched, relL2 = "rel_l2", numel
+        case nonFinite = "nonfinite"
+    }
+
+    /// The figures of one key's (or one module's) comparison; `nonFinite` false leaves that count out.
+    init(_ v: DiffReport.ValueDiff, nonFinite: Bool = true) {
+        maxAbsDiff = v.maxAbsDiff
+        meanAbsDiff = v.meanAbsDiff
+        mismatched = v.mismatched
+        relL2 = v.relL2
+        numel = v.statistics.count
+        self.nonFinite = nonFinite ? v.statistics.nonFinite : nil
+    }
+
+    /// What a document's figures tell of the statistics behind them: counts, largest and summed |a − b|.
+    var statistics: DiffStatistics {
+        var s = DiffStatistics()
+        s.count = numel ?? 0
+        s.nonFinite = nonFinite ?? 0
+        s.maxAbs = maxAbsDiff
+        s.sumAbs = meanAbsDiff * Double(s.count)
+        s.mismatched = mismatched
+        return s
+    }
+}

@@ -40,14 +40,14 @@ public struct InspectReport: Encodable, Sendable {
     public var file: String
     public var format: String
     public var tensors: [Row]
-    public var metadata: OrderedDictionary<String, InspectValue>
+    @JSONObject public var metadata: OrderedDictionary<String, InspectValue>
     /// The same metadata as Python would print each value (`(0.9, 0.999)`, `'adam'`), for text output.
     public var metadataText: OrderedDictionary<String, String>
     public var totalNumel: Int
     public var uniqueNumel: Int
     public var totalBytes: Int
     public var uniqueBytes: Int
-    public var byDtype: OrderedDictionary<String, DTypeTotal>
+    @JSONObject public var byDtype: OrderedDictionary<String, DTypeTotal>
     /// The module tree with subtotals, when asked for (`--tree`).
     public var tree: InspectTree?
     /// The pickle globals, when asked for (`--globals`).
@@ -59,32 +59,13 @@ public struct InspectReport: Encodable, Sendable {
     /// Whether `torch.load(weights_only=True)` would accept the file (with `globals`).
     public var weightsOnly: Bool?
     /// What the reader noticed but read anyway (a torch zip torch.load would refuse).
-    public var warnings: [String] = []
+    @OmittedWhenEmpty public var warnings: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case file, format, tensors, metadata, tree, globals, error
         case totalNumel = "total_numel", uniqueNumel = "unique_numel", totalBytes = "total_bytes"
         case uniqueBytes = "unique_bytes", byDtype = "by_dtype", weightsOnly = "weights_only"
         case refusedOpcodes = "refused_opcodes", warnings
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(file, forKey: .file)
-        try c.encode(format, forKey: .format)
-        try c.encode(tensors, forKey: .tensors)
-        try c.encode(InspectValue.object(metadata), forKey: .metadata)
-        try c.encode(totalNumel, forKey: .totalNumel)
-        try c.encode(uniqueNumel, forKey: .uniqueNumel)
-        try c.encode(totalBytes, forKey: .totalBytes)
-        try c.encode(uniqueBytes, forKey: .uniqueBytes)
-        try c.encode(InspectDTypeTotals(byDtype), forKey: .byDtype)
-        try c.encodeIfPresent(tree, forKey: .tree)
-        try c.encodeIfPresent(globals, forKey: .globals)
-        try c.encodeIfPresent(error, forKey: .error)
-        try c.encodeIfPresent(refusedOpcodes, forKey: .refusedOpcodes)
-        try c.encodeIfPresent(weightsOnly, forKey: .weightsOnly)
-        if !warnings.isEmpty { try c.encode(warnings, forKey: .warnings) }
     }
 
     /// Builds the report for `stateDict` read from `file` in `format` (a format id such as `torch-zip`).
@@ -135,15 +116,5 @@ public struct InspectReport: Encodable, Sendable {
             byDtype[r.dtype] = d
         }
         self.byDtype = byDtype
-    }
-}
-
-/// Encodes the per-dtype totals as a JSON object in first-seen order.
-struct InspectDTypeTotals: Encodable {
-    let totals: OrderedDictionary<String, InspectReport.DTypeTotal>
-    init(_ t: OrderedDictionary<String, InspectReport.DTypeTotal>) { totals = t }
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: InspectValue.Key.self)
-        for (k, v) in totals { try c.encode(v, forKey: InspectValue.Key(stringValue: k)) }
     }
 }

@@ -20,9 +20,8 @@ public struct ModuleChange: Encodable, Sendable, Equatable {
     public var statistics: DiffStatistics
 
     enum CodingKeys: String, CodingKey {
-        case path, tensors, changed, numel, mismatched
+        case path, tensors, changed
         case dtypeMismatch = "dtype_mismatch", shapeMismatch = "shape_mismatch", onlyInA = "only_in_a", onlyInB = "only_in_b"
-        case maxAbsDiff = "max_abs_diff", meanAbsDiff = "mean_abs_diff", relL2 = "rel_l2"
     }
 
     init(path: String) {
@@ -34,21 +33,14 @@ public struct ModuleChange: Encodable, Sendable, Equatable {
     /// True when anything under the module differs.
     public var differs: Bool { changed + shapeMismatch + onlyInA + onlyInB > 0 }
 
+    /// The path and counts, then the merged figures as `diff` writes a key's (without `nonfinite`).
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(path, forKey: .path)
-        try c.encode(tensors, forKey: .tensors)
-        try c.encode(changed, forKey: .changed)
-        try c.encode(dtypeMismatch, forKey: .dtypeMismatch)
-        try c.encode(shapeMismatch, forKey: .shapeMismatch)
-        try c.encode(onlyInA, forKey: .onlyInA)
-        try c.encode(onlyInB, forKey: .onlyInB)
-        try c.encode(statistics.count, forKey: .numel)
-        try c.encode(statistics.mismatched, forKey: .mismatched)
-        let value = DiffReport.ValueDiff(key: path, statistics: statistics)
-        try c.encode(value.maxAbsDiff, forKey: .maxAbsDiff)
-        try c.encode(value.meanAbsDiff, forKey: .meanAbsDiff)
-        if let r = value.relL2 { try c.encode(r, forKey: .relL2) } else { try c.encodeNil(forKey: .relL2) }
+        let counts: [(CodingKeys, Int)] = [(.tensors, tensors), (.changed, changed), (.dtypeMismatch, dtypeMismatch),
+                                           (.shapeMismatch, shapeMismatch), (.onlyInA, onlyInA), (.onlyInB, onlyInB)]
+        for (key, n) in counts { try c.encode(n, forKey: key) }
+        try DiffFigures(DiffReport.ValueDiff(key: path, statistics: statistics), nonFinite: false).encode(to: encoder)
     }
 
     /// Every module of `diff`'s keys (each dotted prefix), in the order of first appearance in `keys` (A's keys,

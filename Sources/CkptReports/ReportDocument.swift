@@ -12,12 +12,13 @@ public struct ReportDocument: Encodable, Sendable {
         public var count: CountReport
         /// The parameters (every tensor but the buffers `count` counts apart) by module, with subtotals.
         public var tree: InspectTree
-
-        enum CodingKeys: String, CodingKey { case inspect, count, buffers, tree }
+        /// The keys `count` counts as buffers.
+        public var buffers: [String]
 
         public init(inspect: InspectReport, count: CountReport) {
             self.inspect = inspect
             self.count = count
+            buffers = count.bufferKeys
             let buffers = Set(count.bufferKeys)
             // The tree is the page's structure: keys, shapes and sizes; the values' figures are in `inspect`.
             let parameters = inspect.tensors.filter { !buffers.contains($0.key) }.map { row -> InspectReport.Row in
@@ -27,14 +28,6 @@ public struct ReportDocument: Encodable, Sendable {
                 return r
             }
             tree = InspectTree(rows: parameters)
-        }
-
-        public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(inspect, forKey: .inspect)
-            try c.encode(count, forKey: .count)
-            try c.encode(count.bufferKeys, forKey: .buffers)
-            try c.encode(tree, forKey: .tree)
         }
     }
 
@@ -54,6 +47,8 @@ public struct ReportDocument: Encodable, Sendable {
     /// `diff`'s only-in-A and only-in-B keys grouped as the text report groups them.
     public var onlyInAGroups: [KeyGroup]?
     public var onlyInBGroups: [KeyGroup]?
+    /// `diff`'s |a − b| maps.
+    public var heatmaps: [DeltaHeatmap]?
 
     enum CodingKeys: String, CodingKey {
         case a, b, diff, modules, layers, heatmaps
@@ -70,6 +65,7 @@ public struct ReportDocument: Encodable, Sendable {
         self.a = a
         self.b = b
         self.diff = diff
+        heatmaps = diff.heatmaps
         let keys = Self.modelOrder(a.inspect.tensors.map(\.key), b.inspect.tensors.map(\.key))
         modules = ModuleChange.modules(diff, keys: keys)
         layers = ModuleChange.layers(diff, keys: keys)
@@ -97,17 +93,5 @@ public struct ReportDocument: Encodable, Sendable {
             return u < v
         }
         return p.count < q.count
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(a, forKey: .a)
-        try c.encodeIfPresent(b, forKey: .b)
-        try c.encodeIfPresent(diff, forKey: .diff)
-        try c.encodeIfPresent(modules, forKey: .modules)
-        try c.encodeIfPresent(layers, forKey: .layers)
-        try c.encodeIfPresent(diff?.heatmaps, forKey: .heatmaps)
-        try c.encodeIfPresent(onlyInAGroups, forKey: .onlyInAGroups)
-        try c.encodeIfPresent(onlyInBGroups, forKey: .onlyInBGroups)
     }
 }

@@ -3,9 +3,9 @@ import CkptCore
 /// A histogram of a tensor's finite values over dyadic bins: bin `i` holds the values `v` with
 /// `floor(v / 2^exponent) == start + i`, so every edge is an integer multiple of the width `2^exponent`.
 ///
-/// The exponent is the smallest one, not below the values' resolution (0 for integer dtypes, else the exponent
-/// of the largest |value|'s last mantissa bit), at which the finite values span at most `maxBins` bins. Because
-/// dyadic bins nest, histograms of parts of a tensor merge exactly (coarsen the finer one, add counts), and the
+/// The exponent is the smallest one, not below the values' resolution (the exponent of the largest |value|'s last
+/// mantissa bit as a Double, and at least 0 for integer dtypes), at which the finite values span at most `maxBins`
+/// bins. Because dyadic bins nest, histograms of parts of a tensor merge exactly (coarsen the finer one, add counts), and the
 /// result does not depend on how the tensor was split: one pass over the values, in parallel chunks, gives the
 /// same counts as numpy's `bincount(floor(ldexp(v, -exponent)) - start)` over the whole tensor.
 public struct TensorHistogram: Codable, Sendable, Equatable {
@@ -54,12 +54,10 @@ public struct TensorHistogram: Codable, Sendable, Equatable {
     /// An empty histogram whose bins cover `lo ... hi` (finite, `lo <= hi`) of values of `dtype`.
     init(covering lo: Double, _ hi: Double, dtype: DType) {
         let magnitude = Swift.max(Swift.abs(lo), Swift.abs(hi))
-        var e: Int
-        if !(dtype.isFloatingPoint || dtype.isComplex) {
-            e = 0
-        } else {
-            e = magnitude > 0 ? Swift.max(Self.minExponent, Int(magnitude.exponent) - 52) : Self.minExponent
-        }
+        // The resolution of the values as Doubles: their largest one's last mantissa bit; integers are at least 1 apart
+        // (and past 2^53, as Doubles, 2^(exponent - 52) apart: bins never number past 2^53, so they fit an Int).
+        let resolution = magnitude > 0 ? Int(magnitude.exponent) - 52 : Self.minExponent
+        var e = dtype.isFloatingPoint || dtype.isComplex ? Swift.max(Self.minExponent, resolution) : Swift.max(0, resolution)
         let range = hi - lo
         // Below exponent(range) - 7 the values span more than 64 bins: start the search there.
         if range.isFinite, range > 0 { e = Swift.max(e, Int(range.exponent) - 7) }
@@ -77,12 +75,11 @@ public struct TensorHistogram: Codable, Sendable, Equatable {
         return x == 0 && v < 0 ? -1 : Int(x.rounded(.down))
     }
 
-    /// Counts one finite value; `scale` is `scale` below (passed in so that a loop computes it once).
+    /// `floor(v / 2^exponent)` given `scale` = `2^-exponent` as a normal Double (then the product is exact).
     @inline(__always)
-    mutating func add(_ v: Double, scale: Double?) {
-        guard let scale else { counts[Self.index(v, exponent) - start] += 1; return }
+    static func bin(_ v: Double, scaledBy scale: Double) -> Int {
         let x = v * scale
-        counts[(x == 0 && v < 0 ? -1 : Int(x.rounded(.down))) - start] += 1
+        return x == 0 && v < 0 ? -1 : Int(x.rounded(.down))
     }
 
     /// `2^-exponent` when it is a normal Double (multiplying by it is then exact scaling), else nil.

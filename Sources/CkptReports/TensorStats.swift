@@ -6,27 +6,15 @@ import Foundation
 /// A statistic with no finite elements to describe (or `std` of fewer than two) is `nil` (`null` in JSON).
 /// Complex tensors are described by their real parts.
 public struct TensorStats: Codable, Sendable, Equatable {
-    public var min: Double?
-    public var max: Double?
-    public var mean: Double?
-    public var std: Double?
+    @NullWhenNil public var min: Double?
+    @NullWhenNil public var max: Double?
+    @NullWhenNil public var mean: Double?
+    @NullWhenNil public var std: Double?
     public var nan: Int
     public var inf: Int
 
-    enum CodingKeys: String, CodingKey { case min, max, mean, std, nan, inf }
-
     public init(min: Double?, max: Double?, mean: Double?, std: Double?, nan: Int, inf: Int) {
         self.min = min; self.max = max; self.mean = mean; self.std = std; self.nan = nan; self.inf = inf
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(min, forKey: .min)
-        try c.encode(max, forKey: .max)
-        try c.encode(mean, forKey: .mean)
-        try c.encode(std, forKey: .std)
-        try c.encode(nan, forKey: .nan)
-        try c.encode(inf, forKey: .inf)
     }
 
     /// Elements per chunk; chunks are reduced in parallel past `parallelThreshold` elements.
@@ -88,6 +76,11 @@ struct Accumulator {
     var hi = -Double.infinity
     var nan = 0
     var inf = 0
+    /// Past `|v| = 2^480` squares could overflow, below `2^-400` underflow: `m2` is then kept as
+    /// `Σ((v − mean)·2^-shift)²` (`shift` 0 otherwise), so that the std of values near the largest Doubles is a number
+    /// (torch and numpy give inf) and that of subnormal values is not 0.
+    var shift = 0
+    static let scaledMagnitudes: (below: Double, from: Double) = (0x1p-400, 0x1p480)
 
     /// The histogram of the finite elements, when asked for.
     var histogram: TensorHistogram?
@@ -107,22 +100,72 @@ struct Accumulator {
             }
         }
         guard count > 0 else { return }
-        mean = sum / Double(count)
+        shift = Self.shift(for: Swift.max(Swift.abs(lo), Swift.abs(hi)))
+        mean = sum.isFinite ? sum / Double(count) : scaledMean(raw, dtype: dtype, range: range)
         var m2 = 0.0
         let mu = mean
         if histogram {
             var h = TensorHistogram(covering: lo, hi, dtype: dtype)
-            let scale = h.scale
-            Accumulator.forEach(raw, dtype: dtype, range: range) { v in
-                if v.isFinite { m2 += (v - mu) * (v - mu); h.add(v, scale: scale) }
+            let start = h.start, exponent = h.exponent, n = h.counts.count
+            // Four interleaved sets of bins, so that runs of values in one bin do not wait on each other's increments.
+            // The bins cover this run's [lo, hi] by construction, so every finite value's bin is in range.
+            var lanes = [Int](repeating: 0, count: 4 * n)
+            lanes.withUnsafeMutableBufferPointer { buffer in
+                guard let bins = buffer.baseAddress else { return }
+                var lane = 0
+                func tally(_ i: Int) {
+                    bins[lane &* n &+ i &- start] &+= 1
+                    lane = (lane &+ 1) & 3
+                }
+                if let scale = h.scale {
+                    Accumulator.forEach(raw, dtype: dtype, range: range) { v in
+                        guard v.isFinite else { return }
+                        m2 += (v - mu) * (v - mu)
+                        tally(TensorHistogram.bin(v, scaledBy: scale))
+                    }
+                } else {
+                    Accumulator.forEach(raw, dtype: dtype, range: range) { v in
+                        guard v.isFinite else { return }
+                        m2 += (v - mu) * (v - mu)
+                        tally(TensorHistogram.index(v, exponent))
+                    }
+                }
             }
+            for i in 0 ..< n { h.counts[i] = lanes[i] + lanes[n + i] + lanes[2 * n + i] + lanes[3 * n + i] }
             self.histogram = h
         } else {
             Accumulator.forEach(raw, dtype: dtype, range: range) { v in
                 if v.isFinite { m2 += (v - mu) * (v - mu) }
             }
         }
-        self.m2 = m2
+        self.m2 = shift == 0 ? m2 : scaledM2(raw, dtype: dtype, range: range)
+    }
+
+    /// The shift for values of largest magnitude `m`: 0 where squares neither overflow nor underflow, else m's
+    /// exponent (at least -1000, so that `2^-shift` is a normal Double).
+    static func shift(for m: Double) -> Int {
+        m >= scaledMagnitudes.from || (m > 0 && m < scaledMagnitudes.below) ? Swift.max(-1000, Int(m.exponent)) : 0
+    }
+
+    /// `2^-shift`, exact.
+    var scale: Double { Double(sign: .plus, exponent: -shift, significand: 1) }
+
+    /// The mean of values whose sum overflows: the mean of the scaled values, scaled back.
+    func scaledMean(_ raw: UnsafeRawBufferPointer, dtype: DType, range: Range<Int>) -> Double {
+        var sum = 0.0
+        let s = scale
+        Accumulator.forEach(raw, dtype: dtype, range: range) { v in if v.isFinite { sum += v * s } }
+        return Double(sign: .plus, exponent: shift, significand: sum / Double(count))
+    }
+
+    /// `Σ((v − mean)·2^-shift)²`, each term scaled before it is squared.
+    func scaledM2(_ raw: UnsafeRawBufferPointer, dtype: DType, range: Range<Int>) -> Double {
+        var m2 = 0.0
+        let s = scale, mu = mean * s
+        Accumulator.forEach(raw, dtype: dtype, range: range) { v in
+            if v.isFinite { let d = v * s - mu; m2 += d * d }
+        }
+        return m2
     }
 
     mutating func merge(_ o: Accumulator) {
@@ -131,9 +174,21 @@ struct Accumulator {
         guard o.count > 0 else { return }
         if count == 0 { let (n, i) = (nan, inf); self = o; nan = n; inf = i; return }
         let n = Double(count + o.count)
-        let delta = o.mean - mean
-        m2 += o.m2 + delta * delta * Double(count) * Double(o.count) / n
-        mean += delta * Double(o.count) / n
+        let e = Self.shift(for: Swift.max(Swift.abs(lo), Swift.abs(hi), Swift.abs(o.lo), Swift.abs(o.hi)))
+        if e == 0 && shift == 0 && o.shift == 0 {
+            let delta = o.mean - mean
+            m2 += o.m2 + delta * delta * Double(count) * Double(o.count) / n
+            mean += delta * Double(o.count) / n
+        } else {
+            // Both parts' m2 at the shift of the values together; the means weighted, as their difference could overflow.
+            let s = Double(sign: .plus, exponent: -e, significand: 1)
+            let delta = o.mean * s - mean * s
+            m2 = Double(sign: .plus, exponent: 2 * (shift - e), significand: m2)
+                + Double(sign: .plus, exponent: 2 * (o.shift - e), significand: o.m2)
+                + delta * delta * Double(count) * Double(o.count) / n
+            mean = mean * (Double(count) / n) + o.mean * (Double(o.count) / n)
+            shift = e
+        }
         count += o.count
         lo = Swift.min(lo, o.lo)
         hi = Swift.max(hi, o.hi)
@@ -141,8 +196,10 @@ struct Accumulator {
     }
 
     var stats: TensorStats {
-        TensorStats(min: count > 0 ? lo : nil, max: count > 0 ? hi : nil, mean: count > 0 ? mean : nil,
-                    std: count > 1 ? (m2 / Double(count - 1)).squareRoot() : nil, nan: nan, inf: inf)
+        // A std past the largest Double ([-max, max]) is written as the largest: JSON has no infinity.
+        let std = Double(sign: .plus, exponent: shift, significand: (m2 / Double(Swift.max(1, count - 1))).squareRoot())
+        return TensorStats(min: count > 0 ? lo : nil, max: count > 0 ? hi : nil, mean: count > 0 ? mean : nil,
+                           std: count > 1 ? Swift.min(std, .greatestFiniteMagnitude) : nil, nan: nan, inf: inf)
     }
 
     /// Calls `body` with each element of `range` (element indices into contiguous little-endian bytes) as Double.

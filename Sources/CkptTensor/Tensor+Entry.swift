@@ -31,21 +31,25 @@ extension Tensor {
 
     /// The tensor as a contiguous entry of `dtype` (default: `.float32` for float tensors, `.int64` for
     /// indices, `.bool` for masks). Floats round to nearest even; integer targets truncate toward zero.
+    /// A weight read in place from its checkpoint (`storageDType` bf16/f16/f32) is written in that dtype by default,
+    /// its bytes as they are.
     public func entry(dtype target: DType? = nil, key: String = "") throws -> TensorEntry {
-        let out = target ?? dtype
+        let out = target ?? storageDType
         let bytes: [UInt8]
-        switch out {
-        case .float32:
-            bytes = Array(UnsafeRawBufferPointer(start: buffer.pointer, count: numel * 4))
-        case .float16, .bfloat16:
-            var half = [UInt16](repeating: 0, count: numel)
-            for i in 0 ..< numel {
-                let v = buffer.pointer[i]
-                half[i] = out == .float16 ? HalfConversion.half(fromFloat: v) : HalfConversion.bfloat16(fromFloat: v)
+        if let stored = buffer.storedElements, stored.dtype == out, let raw = stored.storedBytes {
+            bytes = withExtendedLifetime(buffer) { Array(raw) }
+        } else {
+            bytes = buffer.withUnsafeBufferPointer { values in
+                switch out {
+                case .float32:
+                    return Array(UnsafeRawBufferPointer(values))
+                case .float16, .bfloat16:
+                    let half = values.map { out == .float16 ? HalfConversion.half(fromFloat: $0) : HalfConversion.bfloat16(fromFloat: $0) }
+                    return half.withUnsafeBytes { Array($0) }
+                default:
+                    return TensorEntry.encode(values.map { Double($0) }, as: out)
+                }
             }
-            bytes = half.withUnsafeBytes { Array($0) }
-        default:
-            bytes = TensorEntry.encode(scalars.map { Double($0) }, as: out)
         }
         var e = try TensorEntry(dtype: out, shape: shape, bytes: bytes, key: key)
         e.requiresGrad = requiresGrad

@@ -86,7 +86,14 @@ extension Tensor {
         }
         let pad = paddingIdx.map { $0 < 0 ? $0 + num : $0 }
         let out = TensorBuffer(uninitializedCount: rows.count * width)
-        for (i, r) in rows.enumerated() { (out.pointer + i * width).update(from: weight.buffer.pointer + r * width, count: width) }
+        if let stored = weight.buffer.storedElements {
+            // A table kept in its checkpoint's dtype: only the looked-up rows are widened.
+            withExtendedLifetime(weight.buffer) {
+                for (i, r) in rows.enumerated() { stored.widen(from: r * width, count: width, into: out.pointer + i * width) }
+            }
+        } else {
+            for (i, r) in rows.enumerated() { (out.pointer + i * width).update(from: weight.buffer.pointer + r * width, count: width) }
+        }
         return makeResult(buffer: out, shape: indices.shape + [width], inputs: [weight], name: .embeddingBackward0) { g in
             let gw = TensorBuffer(repeating: 0, count: num * width)
             for (i, r) in rows.enumerated() where r != pad {

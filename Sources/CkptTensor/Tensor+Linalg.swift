@@ -37,6 +37,10 @@ extension Tensor {
         let out = TensorBuffer(uninitializedCount: try Tensor.checkedCount(batch + [m, n]))
         let sa = Broadcast.strides(of: batchA, to: batch), sb = Broadcast.strides(of: batchB, to: batch)
         let matA = m * ka, matB = ka * n
+        // An operand kept in its checkpoint's dtype is widened for this product only (its tensor stays as stored).
+        let bufferA = a.buffer.storedElements == nil ? a.buffer : a.buffer.copy()
+        let bufferB = b.buffer.storedElements == nil ? b.buffer : b.buffer.copy()
+        defer { withExtendedLifetime((bufferA, bufferB)) {} }
         var index = [Int](repeating: 0, count: batch.count)
         for i in 0 ..< count {
             var oa = 0, ob = 0, rest = i
@@ -44,7 +48,7 @@ extension Tensor {
                 index[d] = rest % batch[d]; rest /= batch[d]
                 oa += index[d] * sa[d]; ob += index[d] * sb[d]
             }
-            sgemm(a.buffer.pointer + oa * matA, transA: transA, b.buffer.pointer + ob * matB, transB: transB,
+            sgemm(bufferA.pointer + oa * matA, transA: transA, bufferB.pointer + ob * matB, transB: transB,
                   out.pointer + i * m * n, m: m, n: n, k: ka)
         }
         return (out, batch + [m, n])
@@ -154,7 +158,7 @@ extension Tensor {
             }
             beta = 1
         }
-        sgemm(x.buffer.pointer, transA: false, w.buffer.pointer, transB: transposed, out.pointer, m: rows, n: n, k: k, beta: beta)
+        sgemm(x.buffer.pointer, weight: w.buffer, transposed: transposed, out.pointer, m: rows, n: n, k: k, beta: beta)
         let backward: (Tensor) throws -> [Tensor?] = { g in
             let gb = bias.flatMap { $0.requiresGrad ? try? g.sumTo($0.shape) : nil }
             var gx: Tensor?, gw: Tensor?

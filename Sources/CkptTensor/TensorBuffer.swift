@@ -6,28 +6,55 @@ import Foundation
 ///
 /// Outside the engine the elements are reached by index or lent for the length of a closure
 /// (`withUnsafeBufferPointer`), so no address outlives the buffer; the engine's kernels use `pointer`.
+///
+/// A buffer may instead hold its elements as a checkpoint stores them (`stored`: float32, float16 or bfloat16 in a
+/// mapped file, read-only): the matrix products and `embedding` read those in place, widening tile by tile; any
+/// other use of `pointer` widens the whole tensor once into memory of its own (see `StoredElements`).
 public final class TensorBuffer {
-    /// Start of the elements (valid for `count` elements; never nil, even for zero elements) while this buffer
-    /// lives: engine code holds the buffer (or the tensor) for as long as it uses the address.
-    let pointer: UnsafeMutablePointer<Float>
+    /// The Float32 elements this buffer owns (nil for stored elements).
+    private let owned: UnsafeMutablePointer<Float>?
+    /// Elements in their checkpoint's dtype, read where used (nil for a buffer of Float32 elements).
+    let stored: StoredElements?
     /// Number of elements.
     public let count: Int
 
-    /// How a block is given back: to the pool, or (`lazyZeros`) with `free` or `munmap`.
-    enum Release { case pool, free, unmap(Int) }
+    /// Start of the elements (valid for `count` elements; never nil, even for zero elements) while this buffer
+    /// lives: engine code holds the buffer (or the tensor) for as long as it uses the address. Stored elements are
+    /// widened whole on first use (ops that read them in place check `storedElements` first).
+    var pointer: UnsafeMutablePointer<Float> {
+        if let owned { return owned }
+        guard let stored else { preconditionFailure("a tensor buffer with neither elements nor stored elements") }
+        return stored.widened
+    }
+
+    /// The elements in their checkpoint's dtype, for ops that read them in place: nil for Float32 buffers and once
+    /// the elements were widened whole (the widened copy is then the value, and may have been written).
+    public var storedElements: StoredElements? {
+        guard let stored, !stored.isWidened else { return nil }
+        return stored
+    }
+
+    /// How a block is given back: to the pool, with `free` or `munmap` (`lazyZeros`), or not at all (stored).
+    enum Release { case pool, free, unmap(Int), none }
     private let release: Release
 
     /// An uninitialised buffer of `count` elements. Callers write every element before reading.
     public init(uninitializedCount count: Int) {
         precondition(count >= 0, "negative element count")
         self.count = count
-        pointer = BufferPool.take(count)
+        owned = BufferPool.take(count)
+        stored = nil
         release = .pool
     }
 
     /// A buffer owning `pointer`, a block of at least `count` elements released as `release` says.
     init(adopting pointer: UnsafeMutablePointer<Float>, count: Int, release: Release) {
-        self.pointer = pointer; self.count = count; self.release = release
+        owned = pointer; stored = nil; self.count = count; self.release = release
+    }
+
+    /// A buffer over elements kept in their checkpoint's dtype.
+    init(stored: StoredElements) {
+        owned = nil; self.stored = stored; count = stored.count; release = .none
     }
 
     /// A buffer with every element set to `value`.
@@ -45,17 +72,23 @@ public final class TensorBuffer {
     }
 
     deinit {
+        guard let owned else { return }
         switch release {
-        case .pool: BufferPool.give(pointer, count: count)
-        case .free: free(pointer)
-        case .unmap(let bytes): munmap(pointer, bytes)
+        case .pool: BufferPool.give(owned, count: count)
+        case .free: free(owned)
+        case .unmap(let bytes): munmap(owned, bytes)
+        case .none: break
         }
     }
 
-    /// A new buffer with the same elements.
+    /// A new buffer with the same elements (Float32; stored elements are widened into it).
     public func copy() -> TensorBuffer {
         let out = TensorBuffer(uninitializedCount: count)
-        out.pointer.initialize(from: pointer, count: count)
+        if let stored = storedElements {
+            stored.widen(from: 0, count: count, into: out.pointer)
+        } else {
+            out.pointer.initialize(from: pointer, count: count)
+        }
         return out
     }
 
@@ -66,6 +99,11 @@ public final class TensorBuffer {
     public subscript(i: Int) -> Float {
         get {
             precondition(i >= 0 && i < count, "index \(i) out of range for \(count) elements")
+            if let stored = storedElements {
+                var value: Float = 0
+                stored.widen(from: i, count: 1, into: &value)
+                return value
+            }
             return withExtendedLifetime(self) { pointer[i] }
         }
         set {
@@ -74,9 +112,14 @@ public final class TensorBuffer {
         }
     }
 
-    /// Calls `body` with the elements, without copying; the buffer pointer is valid only inside `body`.
+    /// Calls `body` with the elements, without copying (stored elements are widened into a temporary copy, which
+    /// leaves the tensor as it is); the buffer pointer is valid only inside `body`.
     public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
-        try withExtendedLifetime(self) { try body(UnsafeBufferPointer(start: pointer, count: count)) }
+        if storedElements != nil {
+            let wide = copy()
+            return try withExtendedLifetime(wide) { try body(UnsafeBufferPointer(start: wide.pointer, count: count)) }
+        }
+        return try withExtendedLifetime(self) { try body(UnsafeBufferPointer(start: pointer, count: count)) }
     }
 
     /// Calls `body` with the elements to read or write in place; the buffer pointer is valid only inside `body`.

@@ -19,8 +19,8 @@ public enum TensorIndex: ExpressibleByIntegerLiteral, Sendable, Equatable {
 
     public init(integerLiteral value: Int) { self = .at(value) }
 
-    /// `(start, count)` of a positive-step slice over a dimension of `size`, clamped as Python does.
-    static func resolve(start: Int?, end: Int?, step: Int, size: Int) -> (start: Int, count: Int) {
+    /// `(start, count)` of a positive-step slice over a dimension (or a Python sequence) of `size`, clamped as Python does.
+    public static func resolve(start: Int?, end: Int?, step: Int, size: Int) -> (start: Int, count: Int) {
         func clamp(_ v: Int?, _ fallback: Int) -> Int {
             guard var v else { return fallback }
             if v < 0 { v += size }

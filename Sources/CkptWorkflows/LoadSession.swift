@@ -27,6 +27,9 @@ public final class LoadSession {
     public let values: Bool
     /// The outcome of the last `load()`.
     public private(set) var result: LoadReport?
+    /// Whether the model was built without values, to take the checkpoint's tensors where they lie (a model folder);
+    /// `load()` then initialises what the checkpoint did not supply.
+    let bindsCheckpoint: Bool
     /// The engine context the session was opened in, and runs in.
     public let context: EngineContext
     /// What `from_pretrained`'s rules changed, for a transformers architecture (diagnosis lines).
@@ -42,7 +45,8 @@ public final class LoadSession {
         self.options = options
         self.values = values
         context = EngineContext.current
-        module = try model.build(initialized: values)
+        bindsCheckpoint = values && model.bindsCheckpoint
+        module = bindsCheckpoint ? try model.buildForLoading() : try model.build(initialized: values)
         let pretrained = module as? PretrainedModel
         let (tensors, note) = try checkpoint.modelTensors(huggingFaceNames: pretrained != nil)
         entryNote = note
@@ -75,12 +79,27 @@ public final class LoadSession {
             values ? try module.load(tensors, strict: options.strict, progress: { [progress] in progress.advance($0) })
                 : try module.loadReport(tensors, strict: options.strict)
         }
+        if bindsCheckpoint { try initializeUnloaded(own, loaded: result.loaded) }
         var tied: [String] = []
         if let pretrained = module as? PretrainedModel { (result, tied) = pretrained.loading.forgiveTies(result) }
         self.result = result
         return LoadIntoReport(model: model.path, checkpoint: checkpoint.reference, modelClass: module.typeName,
                               modelTensors: own.count, load: result, renamed: alignment.renamed,
                               notes: (entryNote.map { [$0] } ?? []) + alignment.notes + pretrainedNotes + tied + (try completion(of: result)).diagnosis)
+    }
+
+    /// Gives the tensors a load left unset (missing from the checkpoint, or of another size) the values
+    /// `from_pretrained` gives them (the class's `_init_weights`), refusing more than `maxRunElements` of them; tied
+    /// tensors loaded under another name are set.
+    private func initializeUnloaded(_ own: OrderedDictionary<String, Tensor>, loaded: [String]) throws {
+        let done = Set(loaded.compactMap { own[$0].map(ObjectIdentifier.init) })
+        var unset: [ObjectIdentifier: Tensor] = [:]
+        for (_, t) in own where !done.contains(ObjectIdentifier(t)) { unset[ObjectIdentifier(t)] = t }
+        guard !unset.isEmpty else { return }
+        let elements = unset.values.reduce(0) { $0 + $1.numel }
+        let limit = ModelSource.maxRunElements
+        guard elements <= limit else { throw PathError(path: checkpoint.reference, .tooManyUnset(elements: elements, limit: limit)) }
+        inContext { (module as? PretrainedModel)?.initializeWeights(only: Set(unset.keys)) }
     }
 
     /// `load-into`: loads, and when everything loaded and `output` is given, writes the model's state_dict there

@@ -88,8 +88,8 @@ public struct ModelCompletion: Sendable, Equatable {
             ? "(\(name)): Buffer(\(shape.map(String.init).joined(separator: ", "))\(dtype == .float32 ? "" : ", dtype=\(dtype.torchName)"))"
             : Module.parameterLine(name, typeName: dtype.torchName, shape: shape)
         let place = path.isEmpty ? "the root module" : "'\(path)'"
-        additions.append(ModelFileAddition(module: path, line: line, evidence: "\(f.file) holds '\(key)' \(shape) on \(place), a \(className), "
-                                           + "a class ckpt knows only from its printout, which does not show tensors registered on a module"))
+        additions.append(ModelFileAddition(module: path, line: line, evidence: "\(f.file) holds '\(key)' \(shape) on \(place) (class \(className), "
+                                           + "which ckpt knows only from its printout; a printout does not show tensors registered on a module)"))
     }
 
     private mutating func tie(_ key: String, to target: String, _ evidence: String) {

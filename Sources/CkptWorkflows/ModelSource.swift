@@ -61,6 +61,21 @@ public enum ModelSource: Sendable, Equatable, CustomStringConvertible {
         return try buildModule()
     }
 
+    /// Whether a session loading this source builds it without values and gives it the checkpoint's tensors as they
+    /// lie in the file (a model folder: transformers' architectures, which initialise what a checkpoint leaves out as
+    /// `from_pretrained` does). Random values for a LLaMA-sized model would cost more time and memory than its run.
+    public var bindsCheckpoint: Bool {
+        if case .folder = self { return true }
+        return false
+    }
+
+    /// The module with keys and shapes only, for a load that supplies its values (`bindsCheckpoint`): no values drawn,
+    /// no parameter memory touched, so its size is not limited here; what the load leaves unset is initialised after
+    /// it, within `maxRunElements`.
+    public func buildForLoading() throws -> Module {
+        try EngineContext.with(\.isShapesOnly, true) { try buildModule() }
+    }
+
     private func buildModule() throws -> Module {
         switch self {
         case .modelFile(let path):

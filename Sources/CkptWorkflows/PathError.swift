@@ -12,6 +12,8 @@ public struct PathError: Error, CustomStringConvertible, Sendable, Equatable {
         case modelFile(String)
         /// A model built to run would hold more elements than ckpt allocates.
         case modelTooLarge(elements: Int, limit: Int)
+        /// A checkpoint leaves more of a model folder's tensors unset than ckpt initialises.
+        case tooManyUnset(elements: Int, limit: Int)
         /// The forward pass failed (the engine's message).
         case forwardFailed(String)
         /// The output path's extension names no format ckpt writes; `extensions` lists the usual ones.
@@ -52,6 +54,8 @@ extension PathError.Problem: CustomStringConvertible {
         case .modelTooLarge(let elements, let limit):
             return "the model holds \(elements) elements; ckpt builds models of up to \(limit) to run them "
                 + "(count, summary and load-into without -o read only shapes and take any size)"
+        case .tooManyUnset(let elements, let limit):
+            return "the checkpoint leaves \(elements) elements of the model unset; ckpt initialises up to \(limit)"
         case .unknownExtension(let extensions): return "cannot tell the format from the extension (\(extensions))"
         case .singleTensorFormat(let outputs): return "the model has \(outputs) outputs; .npy holds one (use .npz)"
         case .holdsNoTensors: return "holds no tensors"

@@ -12,7 +12,12 @@ import Testing
         let r = try CLIRunner.run(["--help"])
         #expect(r.status == 0)
         for c in ["inspect", "count", "convert", "show"] { #expect(r.stdout.contains(c), "missing \(c)") }
-        for f in ["torch-zip", "safetensors", "sharded", "gguf"] { #expect(r.stdout.contains(f), "missing format \(f)") }
+        for f in ["torch-zip", "safetensors", "sharded", "gguf", "torchscript", "torch-export", "dcp", "onnx"] {
+            #expect(r.stdout.contains(f), "missing format \(f)")
+        }
+        for example in ["ckpt count model.jit", "ckpt inspect model.pt2", "ckpt convert checkpoints/step_1000", "ckpt inspect model.onnx"] {
+            #expect(r.stdout.contains(example), "missing example \(example)")
+        }
     }
 
     @Test(arguments: [

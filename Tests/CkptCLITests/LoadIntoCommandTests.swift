@@ -19,6 +19,8 @@ import Testing
         #expect((doc["missing_keys"] as? [String])?.isEmpty == true && doc["loaded"] as? Int == 8)
         let text = try CLIRunner.run(["load-into", m("lenet.model"), m("lenet_wide_fc3.pt")])
         #expect(text.stdout.contains("size mismatch for fc3.weight: copying a param with shape torch.Size([12, 84]) from checkpoint, the shape in current model is torch.Size([10, 84])."))
+        // PyTorch's tab-indented lines read as indented lines, not as escaped tabs.
+        #expect(text.stdout.contains("for Net:\n    size mismatch for fc3.weight") && !text.stdout.contains("\\t"))
     }
 
     @Test func modulePrefixIsDiagnosedAndTheSuggestedMapLoads() throws {

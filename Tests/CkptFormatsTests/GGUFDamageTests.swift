@@ -23,6 +23,18 @@ import Testing
         Set(Array(0 ..< min(n, 160)) + (1 ..< 24).map { n * $0 / 24 } + [n - 1]).filter { $0 < n }.sorted()
     }
 
+    /// Where a damaged copy of `name` goes in `folder`: under its own name, beside intact copies of the other
+    /// parts when it is part of a split (the first part reads them).
+    static func copyPath(_ name: String, in folder: URL) throws -> String {
+        let base = (name as NSString).lastPathComponent
+        if base.hasPrefix("split-") {
+            for other in GGUFFixture.names where other.hasPrefix("split-") && other != base {
+                try FileManager.default.copyItem(atPath: GGUFFixture.path(other), toPath: folder.appendingPathComponent(other).path)
+            }
+        }
+        return folder.appendingPathComponent(base).path
+    }
+
     static func expectOneLine(_ error: Error, _ what: String) {
         #expect(error is FileError, "\(what): \(type(of: error)) \(error)")
         #expect(!String(describing: error).contains("\n"), "\(what)")
@@ -39,7 +51,7 @@ import Testing
         let data = try Data(contentsOf: URL(fileURLWithPath: GGUFFixture.path(name)))
         let folder = try Temporary.folder()
         defer { Temporary.remove(folder) }
-        let path = folder.appendingPathComponent("cut.gguf").path
+        let path = try Self.copyPath(name, in: folder)
         // gguf-py pads after the last tensor too; cutting only that padding leaves a valid file.
         let header = try GGUFHeader.read(MappedFile(path: GGUFFixture.path(name)))
         let end = header.tensors.last.map { header.dataStart + $0.offset + $0.byteCount } ?? data.count
@@ -62,7 +74,7 @@ import Testing
         let data = try Data(contentsOf: URL(fileURLWithPath: GGUFFixture.path(name)))
         let folder = try Temporary.folder()
         defer { Temporary.remove(folder) }
-        let path = folder.appendingPathComponent("flip.gguf").path
+        let path = try Self.copyPath(name, in: folder)
         var errors = 0
         for (i, position) in Self.cuts(data.count).enumerated() {
             var copy = data

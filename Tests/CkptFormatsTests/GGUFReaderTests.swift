@@ -11,7 +11,8 @@ import Testing
         let m = try GGUFFixture.manifest.get()
         #expect(Set(m.files.keys) == ["types.gguf", "unsupported.gguf", "metadata.gguf", "v2.gguf", "bigendian.gguf",
                                       "llama/model.f32.gguf", "llama/model.quant.gguf", "qwen3/model.f32.gguf",
-                                      "gemma3/model.f32.gguf"])
+                                      "gemma3/model.f32.gguf", "split-00001-of-00003.gguf", "split-00002-of-00003.gguf",
+                                      "split-00003-of-00003.gguf"])
         #expect(m.versions["gguf"] == "0.19.0")
     }
 

@@ -30,6 +30,30 @@ import Testing
         #expect(plain.statistics["embed.weight"]?.sumSquaredB == 0 && (diff.statistics["embed.weight"]?.sumSquaredB ?? 0) > 0)
     }
 
+    @Test func convWeightWithNaNAndInfAndACastMatrixMatchNumpy() throws {
+        // [70, 3, 5, 5] viewed as [70, 75]: more rows and columns than cells, runs of one and two; NaN against NaN and
+        // Inf against Inf agree and the NaN only in B is left out. The classifier weight differs in dtype too.
+        let golden = try ReportEdgesFixture.golden()
+        let diff = try ReportEdgesFixture.convDiff()
+        #expect(diff.heatmaps.map(\.key) == golden.heat_maps.map(\.key))
+        for g in golden.heat_maps {
+            let map = try #require(diff.heatmaps.first { $0.key == g.key })
+            #expect(map.rows == g.rows && map.cols == g.cols && map.gridRows == g.grid_rows && map.gridCols == g.grid_cols, "\(g.key)")
+            expectClose(map.cells, g.cells, tolerance: 0, floor: 0, g.key)
+        }
+        let conv = try #require(diff.changed.first { $0.key == "features.0.weight" })
+        #expect(conv.statistics.nonFinite == 1 && conv.relL2 == nil && diff.heatmaps.first?.maxAbs == conv.maxAbsDiff)
+        // A's tensors viewed in chunks that start mid-row: the same map.
+        let a = try ReportEdgesFixture.stateDict("conv_a.pt").tensors, b = try ReportEdgesFixture.stateDict("conv_b.pt").tensors
+        for key in golden.heat_maps.map(\.key) {
+            let job = DiffJob(key: key, a: try #require(a[key]), b: try #require(b[key]))
+            var engine = DiffEngine(atol: 0, rtol: 0)
+            engine.heatmaps = true
+            engine.chunkElements = 331
+            #expect(try engine.compareChunked(job).heatmap == diff.heatmaps.first { $0.key == key }, "\(key)")
+        }
+    }
+
     @Test func chunkedTensorsMapAsWholeOnes() throws {
         // 3-D, so viewed as [6, 50]; uneven cells; chunks that start mid-row.
         var a = [Float](), b = [Float]()

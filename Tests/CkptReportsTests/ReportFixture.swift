@@ -40,3 +40,35 @@ extension TensorHistogram {
     /// The golden form, for comparing.
     var golden: ReportFixture.Golden.Histogram { .init(exponent: exponent, start: start, counts: counts) }
 }
+
+/// Fixtures/report_edges (Fixtures/gen/report_edges.py): histograms at the edges of the dyadic rule, and a conv net
+/// pair with NaN/Inf, a cast, a reshape and one-sided keys, with exact and torch figures (golden.json).
+enum ReportEdgesFixture {
+    struct Golden: Decodable {
+        struct Change: Decodable {
+            var path: String
+            var tensors, numel, mismatched: Int
+            var rel_l2: Double?
+            var max_abs_diff, mean_abs_diff: Double
+        }
+        var histograms: [String: ReportFixture.Golden.Histogram?]
+        var stats: [String: ReportFixture.Golden.Stats]
+        var dtypes: [String: String]
+        var heat_maps: [ReportFixture.Golden.HeatMap]
+        var modules: [Change]
+        var layers: [Change]
+    }
+
+    static func golden() throws -> Golden { try Fixtures.decode(Golden.self, "report_edges/golden.json") }
+
+    static func stateDict(_ name: String) throws -> StateDict { try Fixtures.stateDict("report_edges/" + name) }
+
+    /// conv_a against conv_b as `ckpt report` compares them.
+    static func convDiff() throws -> DiffReport {
+        var options = DiffOptions()
+        options.measureIdentical = true
+        options.heatmaps = true
+        return try DiffReport.compare(stateDict("conv_a.pt"), stateDict("conv_b.pt"), nameA: "conv_a.pt", nameB: "conv_b.pt",
+                                      options: options)
+    }
+}

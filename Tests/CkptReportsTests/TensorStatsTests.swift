@@ -1,4 +1,5 @@
 import CkptCore
+import Foundation
 import CkptTestSupport
 import Testing
 @testable import CkptReports
@@ -60,5 +61,27 @@ import Testing
         let col = try TensorEntry(dtype: .float32, shape: [4], strides: [4], storageOffset: 1, storage: base.storage)
         let s = try TensorStats.compute(col)
         #expect(s.min == 1 && s.max == 13 && s.mean == 7)
+    }
+
+    @Test(arguments: [nil, 1, 2, 3])
+    func edgeValuesMatchExactArithmetic(chunk: Int?) throws {
+        // Values near the largest Doubles (whose float64 sums overflow in torch and numpy), int64's extremes, subnormal
+        // values, NaN/Inf: the definitions' numbers, whole or merged from chunks, and never an infinity for JSON.
+        let golden = try ReportEdgesFixture.golden()
+        for (key, t) in try ReportEdgesFixture.stateDict("edges.pt").tensors {
+            let g = try #require(golden.stats[key])
+            let s = try chunk.map { try TensorStats.accumulate(t, histogram: true, chunk: $0, parallelThreshold: 1).stats }
+                ?? TensorStats.compute(t)
+            #expect(s.min == g.min && s.max == g.max && s.nan == g.nan && s.inf == g.inf, "\(key)")
+            #expect((s.mean == nil) == (g.mean == nil) && (s.std == nil) == (g.std == nil), "\(key)")
+            // A float64 mean is good to the values' magnitude (in f64_span, -1e300 and 1e300 cancel to 0 before -1 counts).
+            let magnitude = Swift.max(Swift.abs(g.min ?? 0), Swift.abs(g.max ?? 0))
+            // Subnormal results carry few bits: within two of their steps (1e-12 × 1e-311).
+            if let mean = g.mean { expectClose(s.mean, mean, tolerance: 1e-12, floor: Swift.max(1e-311, magnitude), "\(key) mean") }
+            if let std = g.std { expectClose(s.std, std, tolerance: 1e-12, floor: 1e-311, "\(key) std") }
+            #expect(s.std != 0 || g.std == 0, "\(key): squares of subnormal deviations are scaled, not lost")
+        }
+        let near = try #require(try ReportEdgesFixture.stateDict("edges.pt").tensors["near_max"])
+        #expect(try JSONEncoder().encode(TensorStats.compute(near)).count > 0)
     }
 }

@@ -12,3 +12,8 @@ func withOutputs<T: KernelScalar>(_ counts: [Int], _ body: ([UnsafeMutablePointe
     try body(buffers)
     return zip(buffers, counts).map { Array(UnsafeBufferPointer(start: $0, count: $1)) }
 }
+
+/// `withOutputs` for a kernel that fills one buffer of `count` elements.
+func withOutput<T: KernelScalar>(_ count: Int, _ body: (UnsafeMutablePointer<T>) throws -> Void) rethrows -> [T] {
+    try withOutputs([count]) { try body($0[0]) }[0]
+}

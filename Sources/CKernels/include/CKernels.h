@@ -29,4 +29,6 @@ void ckpt_gemm_packed(long m, long k, const float *a, long lda, const float *pac
 void ckpt_lstm_update(const float *gates, long h, long lo, long hi, float *c, float *y);
 #endif
 
+#include "StoredKernels.h"
+
 #endif

@@ -33,10 +33,9 @@ enum LoadIntoText {
             lines.append("diagnosis:")
             lines += r.diagnosis.map { "  - " + $0 }
         }
+        // PyTorch's message indents each problem with a tab after a newline; shown indented, since a tab in output is escaped.
         if let error = r.pytorchError {
-            // PyTorch's own line breaks (newline, tab) stay; the keys inside are escaped.
-            let parts = error.components(separatedBy: "\n\t").map { TerminalText.escaped($0) }
-            lines.append("\nPyTorch would raise RuntimeError: " + parts.joined(separator: "\n\t"))
+            lines.append("\nPyTorch would raise RuntimeError: " + error.replacingOccurrences(of: "\n\t", with: "\n    "))
         }
         lines.append(r.ok ? "OK" : "FAILED")
         return lines.joined(separator: "\n")

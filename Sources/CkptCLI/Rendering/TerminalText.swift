@@ -15,22 +15,18 @@ enum TerminalText {
         return String(out)
     }
 
-    /// Output text as ckpt prints it on stdout: file text escaped, newlines kept, a tab that starts a line kept (the
-    /// indent of PyTorch's load_state_dict message, whose keys the renderer has escaped), and on a colour terminal
-    /// the bold that `Terminal.bold` puts around a whole line (a table's header) kept.
+    /// Output text as ckpt prints it on stdout: file text escaped, newlines kept, and on a colour terminal the
+    /// bold that `Terminal.bold` puts around a whole line (a table's header) kept.
     static func escapedOutput(_ text: String, color: Bool) -> String {
         let on = "\u{1B}[1m", off = "\u{1B}[0m"
-        guard text.contains(where: { $0 != "\n" && $0.unicodeScalars.contains { needsEscape($0, keepNewlines: true) } }) else {
-            return text
-        }
+        guard color, text.contains(on) else { return escaped(text, keepNewlines: true) }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            var s = Substring(line), indent = ""
-            while s.first == "\t" { indent += "\t"; s = s.dropFirst() }
-            if color, s.hasPrefix(on), s.hasSuffix(off), s.count >= on.count + off.count {
+            let s = String(line)
+            if s.hasPrefix(on), s.hasSuffix(off), s.count >= on.count + off.count {
                 let inner = String(s.dropFirst(on.count).dropLast(off.count))
-                if !inner.contains("\u{1B}") { return indent + on + escaped(inner) + off }
+                if !inner.contains("\u{1B}") { return on + escaped(inner) + off }
             }
-            return indent + escaped(String(s))
+            return escaped(s)
         }.joined(separator: "\n")
     }
 

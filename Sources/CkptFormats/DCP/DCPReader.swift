@@ -30,8 +30,13 @@ public enum DCPReader: CheckpointReader {
     public static func read(_ file: MappedFile) throws -> StateDict {
         let folder = FolderMember.folder(of: file.path)
         guard file.size <= maxMetadataSize else { throw CheckpointError.tooLarge(".metadata is \(file.size) bytes") }
-        let metadata = try file.withBytes { bytes in
-            try DCPMetadataUnpickler().withTopValue(bytes) { try DCPMetadata($0) }
+        let metadata: DCPMetadata
+        do {
+            metadata = try file.withBytes { bytes in
+                try DCPMetadataUnpickler().withTopValue(bytes) { try DCPMetadata($0) }
+            }
+        } catch let e as CheckpointError {
+            throw e.prefixed(".metadata: ")
         }
         var files = DCPFiles(folder: folder)
         var leaves: [(path: [DCPMetadata.PathPart], value: CheckpointValue)] = []

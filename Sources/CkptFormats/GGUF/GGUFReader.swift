@@ -12,11 +12,15 @@ import OrderedCollections
 /// reports. Types without a dequantizer (IQ2/IQ3/IQ1, TQ, MXFP4 …) are listed and fail with one line only
 /// when their values are read. Quantized blocks of a big-endian file are refused the same way: their
 /// byte order is not recorded (gguf-py writes them unswapped, `gguf_convert_endian` swaps their scales).
+/// The first part of a split model (`…-00001-of-0000N.gguf`) reads as the whole model (`GGUFSplit`).
 public enum GGUFReader: CheckpointReader {
     public static func read(_ file: MappedFile) throws -> StateDict {
         let header = try GGUFHeader.read(file)
         var tensors = OrderedDictionary<String, TensorEntry>()
         for info in header.tensors { tensors[info.name] = try entry(info, file: file, header: header) }
+        if let position = try GGUFSplit.position(header.metadata), position.number == 0 {
+            try GGUFSplit.appendingLaterParts(to: &tensors, firstPart: file.path, position: position)
+        }
         var stateDict = StateDict(tensors: tensors)
         stateDict.fileMetadata = header.metadata
         return stateDict

@@ -9,56 +9,44 @@ enum ZipInflate {
         guard ckpt_inflate_init_raw(&stream) == Z_OK else { throw CheckpointError.io("zlib inflateInit failed") }
         defer { inflateEnd(&stream) }
         var out = [UInt8](repeating: 0, count: expectedSize)
-        var consumed = 0
-        var produced = 0
-        var ended = false
+        var consumed = 0, produced = 0
+        var spare: UInt8 = 0
+        /// Hands zlib the next piece of input (at most 4 GiB at a time) once it has used up the last.
+        func refill() {
+            guard stream.avail_in == 0, consumed < input.count, let base = input.baseAddress else { return }
+            let n = min(input.count - consumed, Int(UInt32.max))
+            stream.next_in = UnsafeMutablePointer(mutating: (base + consumed).assumingMemoryBound(to: UInt8.self))
+            stream.avail_in = UInt32(n)
+            consumed += n
+        }
         try out.withUnsafeMutableBytes { dst in
-            while !ended {
-                if stream.avail_in == 0 && consumed < input.count {
-                    let n = min(input.count - consumed, Int(UInt32.max))
-                    stream.next_in = UnsafeMutablePointer(mutating: (input.baseAddress! + consumed).assumingMemoryBound(to: UInt8.self))
-                    stream.avail_in = UInt32(n)
-                    consumed += n
-                }
+            while true {
+                refill()
                 let room = min(expectedSize - produced, Int(UInt32.max))
-                if room == 0 { break }
-                stream.next_out = (dst.baseAddress! + produced).assumingMemoryBound(to: UInt8.self)
-                stream.avail_out = UInt32(room)
-                let status = CZlib.inflate(&stream, Z_NO_FLUSH)
-                produced += room - Int(stream.avail_out)
+                let status: Int32
+                if room > 0, let base = dst.baseAddress {
+                    stream.next_out = (base + produced).assumingMemoryBound(to: UInt8.self)
+                    stream.avail_out = UInt32(room)
+                    status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                    produced += room - Int(stream.avail_out)
+                } else {
+                    // The buffer is full: the stream must end here without producing another byte.
+                    status = withUnsafeMutablePointer(to: &spare) { p in
+                        stream.next_out = p
+                        stream.avail_out = 1
+                        return CZlib.inflate(&stream, Z_NO_FLUSH)
+                    }
+                    if stream.avail_out == 0 {
+                        throw CheckpointError.malformed("zip member '\(name)' inflates to more than its declared \(expectedSize) bytes")
+                    }
+                }
                 switch status {
-                case Z_STREAM_END: ended = true
+                case Z_STREAM_END: return
                 case Z_OK: continue
                 case Z_BUF_ERROR where stream.avail_in == 0:
                     throw CheckpointError.truncated("zip member '\(name)' ends inside its DEFLATE stream")
                 default:
                     throw CheckpointError.malformed("zip member '\(name)' has corrupt DEFLATE data")
-                }
-            }
-        }
-        if !ended {
-            // The buffer is full: the stream must end here without producing another byte.
-            var spare: UInt8 = 0
-            while !ended {
-                if stream.avail_in == 0 && consumed < input.count {
-                    let n = min(input.count - consumed, Int(UInt32.max))
-                    stream.next_in = UnsafeMutablePointer(mutating: (input.baseAddress! + consumed).assumingMemoryBound(to: UInt8.self))
-                    stream.avail_in = UInt32(n)
-                    consumed += n
-                }
-                let status = withUnsafeMutablePointer(to: &spare) { p -> Int32 in
-                    stream.next_out = p
-                    stream.avail_out = 1
-                    return CZlib.inflate(&stream, Z_NO_FLUSH)
-                }
-                if stream.avail_out == 0 {
-                    throw CheckpointError.malformed("zip member '\(name)' inflates to more than its declared \(expectedSize) bytes")
-                }
-                switch status {
-                case Z_STREAM_END: ended = true
-                case Z_OK: continue
-                case Z_BUF_ERROR: throw CheckpointError.truncated("zip member '\(name)' ends inside its DEFLATE stream")
-                default: throw CheckpointError.malformed("zip member '\(name)' has corrupt DEFLATE data")
                 }
             }
         }

@@ -270,25 +270,12 @@ final class ForwardInterpreter {
                 return sequence[k]
             case .range(let start, let end, let step):
                 guard step > 0 else { throw InterpreterError("slice step must be positive") }
-                let r = TensorIndexRange.resolve(start: start, end: end, step: step, size: sequence.count)
+                let r = TensorIndex.resolve(start: start, end: end, step: step, size: sequence.count)
                 return .list((0 ..< r.count).map { sequence[r.start + $0 * step] })
             default: throw InterpreterError("\(base.typeName) indices must be integers or slices")
             }
         default:
             throw InterpreterError("'\(base.typeName)' object is not subscriptable")
         }
-    }
-}
-
-/// Python's slice clamping for sequences (the same rule tensors use).
-enum TensorIndexRange {
-    static func resolve(start: Int?, end: Int?, step: Int, size: Int) -> (start: Int, count: Int) {
-        func clamp(_ v: Int?, _ fallback: Int) -> Int {
-            guard var v else { return fallback }
-            if v < 0 { v += size }
-            return Swift.min(Swift.max(v, 0), size)
-        }
-        let s = clamp(start, 0), e = clamp(end, size)
-        return (s, e > s ? (e - s + step - 1) / step : 0)
     }
 }

@@ -38,23 +38,48 @@ public struct AttentionMask {
         hasEmptyRows = empty
     }
 
+    /// Most score elements (`[B, H, rows, S]`) one block of queries computes at once when no gradient is recorded: a
+    /// long prompt's `[T, T]` scores per head are never all alive (32 MiB of scores, a few times that in temporaries).
+    public static let scoreBudget = 1 << 23
+
     /// `F.scaled_dot_product_attention(q, k, v, attn_mask=allowed, scale=scaling)` with grouped-query attention:
     /// `q` `[B, H, T, D]`, `k` and `v` `[B, KV, S, D]` whose heads repeat `H / KV` times (transformers' `repeat_kv`).
     /// Masked scores are -inf before the softmax; a query with no key to attend gets zeros, as SDPA gives. The result
     /// is `[B, T, H·D]`, heads merged as transformers' `attn_output.transpose(1, 2).reshape(*input_shape, -1)`.
-    public func attend(query q: Tensor, key k: Tensor, value v: Tensor, scaling: Float) throws -> Tensor {
+    /// Without grad the queries go in blocks of rows whose scores fit `budget` elements (each row's softmax is its
+    /// own, so the result is the same).
+    public func attend(query q: Tensor, key k: Tensor, value v: Tensor, scaling: Float, budget: Int = scoreBudget) throws -> Tensor {
         let (batch, heads, length, dim) = (q.shape[0], q.shape[1], q.shape[2], q.shape[3])
         let groups = heads / k.shape[1]
         let keys = try Self.repeatKV(k, groups), values = try Self.repeatKV(v, groups)
-        var scores = try q.matmul(keys.transpose(-2, -1)) * scaling
-        if let allowed { scores = try scores.maskedFill(allowed.logicalNot(), -.infinity) }
+        let keysT = try keys.transpose(-2, -1)
+        let recording = EngineContext.current.isGradEnabled && [q, k, v].contains(where: \.requiresGrad)
+        let rows = recording ? length : Swift.max(1, budget / Swift.max(1, batch * heads * keys.shape[2]))
+        let out: Tensor
+        if rows >= length {
+            out = try attendBlock(q, keysT, values, mask: allowed, scaling: scaling)
+        } else {
+            var parts: [Tensor] = []
+            for start in stride(from: 0, to: length, by: rows) {
+                let n = Swift.min(rows, length - start)
+                parts.append(try attendBlock(q.narrow(dim: 2, start: start, length: n), keysT, values,
+                                             mask: allowed?.narrow(dim: 2, start: start, length: n), scaling: scaling))
+            }
+            out = try Tensor.cat(parts, dim: 2)
+        }
+        return try out.transpose(1, 2).reshape([batch, length, heads * dim])
+    }
+
+    /// Attention of the queries `q` `[B, H, rows, D]` over keys given transposed `[B, H, D, S]`, with their mask rows.
+    private func attendBlock(_ q: Tensor, _ keysT: Tensor, _ values: Tensor, mask: Tensor?, scaling: Float) throws -> Tensor {
+        var scores = try q.matmul(keysT) * scaling
+        if let mask { scores = try scores.maskedFill(mask.logicalNot(), -.infinity) }
         var weights = try scores.softmax(dim: -1)
-        if hasEmptyRows, let allowed {
-            let attends = try allowed.sum(dim: -1, keepdim: true).gt(0)
+        if hasEmptyRows, let mask {
+            let attends = try mask.sum(dim: -1, keepdim: true).gt(0)
             weights = try Tensor.where(attends, weights, Tensor(scalar: 0))
         }
-        let out = try weights.matmul(values)
-        return try out.transpose(1, 2).reshape([batch, length, heads * dim])
+        return try weights.matmul(values)
     }
 
     /// `[B, KV, S, D]` → `[B, KV·n, S, D]`, each key/value head repeated `n` times in place.

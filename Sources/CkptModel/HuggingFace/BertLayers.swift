@@ -62,8 +62,8 @@ public final class BertEmbeddings: Module {
 
     /// `LayerNorm(word + token_type + position)` for ids `[B, T]` (token types all 0).
     public func run(_ ids: Tensor) throws -> Tensor {
-        guard let word = self["word_embeddings"], let position = self["position_embeddings"], let type = self["token_type_embeddings"],
-              let norm = self["LayerNorm"], let drop = self["dropout"] else { throw NNError.invalidArgument("BertEmbeddings lacks a submodule") }
+        let (word, position, type) = (try child("word_embeddings"), try child("position_embeddings"), try child("token_type_embeddings"))
+        let (norm, drop) = (try child("LayerNorm"), try child("dropout"))
         let (batch, length) = (ids.shape[0], ids.shape[1])
         guard length <= bert.maxPositions else {
             throw NNError.invalidArgument("BertEmbeddings: \(length) tokens is more than max_position_embeddings (\(bert.maxPositions))")
@@ -80,13 +80,12 @@ public final class BertEmbeddings: Module {
 }
 
 /// `BertSelfAttention(config)`: `query`, `key`, `value`, `dropout`; scaled by `head_size ** -0.5`.
-public final class BertSelfAttention: Module {
+public final class BertSelfAttention: MaskedBlock {
     public let bert: BertConfig
 
     public init(_ bert: BertConfig) throws {
         self.bert = bert
-        super.init()
-        printedName = "BertSelfAttention"
+        super.init(printedName: "BertSelfAttention")
         addModule("query", Linear(bert.hidden, bert.hidden))
         addModule("key", Linear(bert.hidden, bert.hidden))
         addModule("value", Linear(bert.hidden, bert.hidden))
@@ -94,15 +93,11 @@ public final class BertSelfAttention: Module {
     }
 
     public func run(_ x: Tensor, mask: AttentionMask) throws -> Tensor {
-        guard let q = self["query"], let k = self["key"], let v = self["value"] else { throw NNError.invalidArgument("BertSelfAttention lacks a projection") }
+        let (q, k, v) = (try child("query"), try child("key"), try child("value"))
         let d = bert.hidden / bert.heads
         let attended = try mask.attend(query: AttentionMask.splitHeads(q(x), headDim: d), key: AttentionMask.splitHeads(k(x), headDim: d),
                                        value: AttentionMask.splitHeads(v(x), headDim: d), scaling: Float(1 / Double(d).squareRoot()))
         return hooked(self, attended)
-    }
-
-    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
-        throw NNError.notImplemented("BertSelfAttention is run by its layer (it needs the mask)")
     }
 }
 
@@ -117,9 +112,7 @@ public final class BertResidualOutput: Module {
     }
 
     public func run(_ x: Tensor, residual: Tensor) throws -> Tensor {
-        guard let dense = self["dense"], let norm = self["LayerNorm"], let drop = self["dropout"] else {
-            throw NNError.invalidArgument("\(typeName) lacks a submodule")
-        }
+        let (dense, norm, drop) = (try child("dense"), try child("LayerNorm"), try child("dropout"))
         return hooked(self, try norm(try drop(try dense(x)) + residual))
     }
 
@@ -130,47 +123,33 @@ public final class BertResidualOutput: Module {
 }
 
 /// `BertAttention(config)`: `self` (BertSelfAttention) and `output` (BertSelfOutput).
-public final class BertAttention: Module {
+public final class BertAttention: MaskedBlock {
     public init(_ bert: BertConfig) throws {
-        super.init()
-        printedName = "BertAttention"
+        super.init(printedName: "BertAttention")
         addModule("self", try BertSelfAttention(bert))
         addModule("output", try BertResidualOutput(className: "BertSelfOutput", input: bert.hidden, bert))
     }
 
     public func run(_ x: Tensor, mask: AttentionMask) throws -> Tensor {
-        guard let attention = self["self"] as? BertSelfAttention, let output = self["output"] as? BertResidualOutput else {
-            throw NNError.invalidArgument("BertAttention lacks a submodule")
-        }
+        let (attention, output) = (try child("self", as: BertSelfAttention.self), try child("output", as: BertResidualOutput.self))
         return hooked(self, try output.run(try attention.run(x, mask: mask), residual: x))
-    }
-
-    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
-        throw NNError.notImplemented("BertAttention is run by its layer (it needs the mask)")
     }
 }
 
 /// `BertLayer(config)`: `attention`, `intermediate`, `output`.
-public final class BertLayer: Module {
+public final class BertLayer: MaskedBlock {
     public init(_ bert: BertConfig, config: PretrainedConfig) throws {
-        super.init()
-        printedName = "BertLayer"
+        super.init(printedName: "BertLayer")
         addModule("attention", try BertAttention(bert))
         addModule("intermediate", try BertIntermediate(bert, config: config))
         addModule("output", try BertResidualOutput(className: "BertOutput", input: bert.intermediate, bert))
     }
 
     public func run(_ x: Tensor, mask: AttentionMask) throws -> Tensor {
-        guard let attention = self["attention"] as? BertAttention, let intermediate = self["intermediate"],
-              let output = self["output"] as? BertResidualOutput else {
-            throw NNError.invalidArgument("BertLayer lacks a submodule")
-        }
+        let attention = try child("attention", as: BertAttention.self)
+        let (intermediate, output) = (try child("intermediate"), try child("output", as: BertResidualOutput.self))
         let attended = try attention.run(x, mask: mask)
         return hooked(self, try output.run(try intermediate(attended), residual: attended))
-    }
-
-    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
-        throw NNError.notImplemented("BertLayer is run by BertModel (it needs the mask)")
     }
 }
 
@@ -184,7 +163,7 @@ public final class BertIntermediate: UnaryModule {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        guard let dense = self["dense"], let act = self["intermediate_act_fn"] else { throw NNError.invalidArgument("BertIntermediate lacks a submodule") }
+        let (dense, act) = (try child("dense"), try child("intermediate_act_fn"))
         return try act(try dense(x))
     }
 }

@@ -41,15 +41,15 @@ public struct GPT2Config: Sendable {
 }
 
 /// `GPT2Attention(config, layer_idx)`: `c_attn` (q, k, v in one Conv1D), `c_proj`, `attn_dropout`, `resid_dropout`.
-public final class GPT2Attention: Module {
+public final class GPT2Attention: MaskedBlock {
     public let gpt2: GPT2Config
+    /// `layer_idx`, for `scale_attn_by_inverse_layer_idx`.
     public let layerIndex: Int
 
     public init(_ gpt2: GPT2Config, layerIndex: Int) throws {
         self.gpt2 = gpt2
         self.layerIndex = layerIndex
-        super.init()
-        printedName = "GPT2Attention"
+        super.init(printedName: "GPT2Attention")
         addModule("c_attn", HFConv1D(nf: 3 * gpt2.hidden, nx: gpt2.hidden))
         addModule("c_proj", HFConv1D(nf: gpt2.hidden, nx: gpt2.hidden))
         addModule("attn_dropout", try Dropout(p: gpt2.attnPdrop))
@@ -58,9 +58,7 @@ public final class GPT2Attention: Module {
 
     /// The attention output for `x` `[B, T, n_embd]`.
     public func run(_ x: Tensor, mask: AttentionMask) throws -> Tensor {
-        guard let cAttn = self["c_attn"], let cProj = self["c_proj"], let drop = self["resid_dropout"] else {
-            throw NNError.invalidArgument("GPT2Attention lacks a submodule")
-        }
+        let (cAttn, cProj, drop) = (try child("c_attn"), try child("c_proj"), try child("resid_dropout"))
         let d = gpt2.hidden / gpt2.heads
         let qkv = try cAttn(x).split(gpt2.hidden, dim: 2)
         let (q, k, v) = (try AttentionMask.splitHeads(qkv[0], headDim: d), try AttentionMask.splitHeads(qkv[1], headDim: d),
@@ -70,10 +68,6 @@ public final class GPT2Attention: Module {
         if gpt2.scaleAttnByInverseLayerIdx { scaling /= Double(layerIndex + 1) }
         let attended = try mask.attend(query: q, key: k, value: v, scaling: Float(scaling))
         return hooked(self, try drop(try cProj(attended)))
-    }
-
-    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
-        throw NNError.notImplemented("GPT2Attention is run by its block (it needs the mask)")
     }
 }
 
@@ -89,18 +83,15 @@ public final class GPT2MLP: UnaryModule {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        guard let fc = self["c_fc"], let proj = self["c_proj"], let act = self["act"], let drop = self["dropout"] else {
-            throw NNError.invalidArgument("GPT2MLP lacks a submodule")
-        }
+        let (fc, proj, act, drop) = (try child("c_fc"), try child("c_proj"), try child("act"), try child("dropout"))
         return try drop(try proj(try act(try fc(x))))
     }
 }
 
 /// `GPT2Block(config, layer_idx)`: `ln_1`, `attn`, `ln_2`, `mlp`, pre-norm residuals.
-public final class GPT2Block: Module {
+public final class GPT2Block: MaskedBlock {
     public init(_ gpt2: GPT2Config, layerIndex: Int, config: PretrainedConfig) throws {
-        super.init()
-        printedName = "GPT2Block"
+        super.init(printedName: "GPT2Block")
         addModule("ln_1", LayerNorm([gpt2.hidden], eps: gpt2.layerNormEpsilon))
         addModule("attn", try GPT2Attention(gpt2, layerIndex: layerIndex))
         addModule("ln_2", LayerNorm([gpt2.hidden], eps: gpt2.layerNormEpsilon))
@@ -108,28 +99,19 @@ public final class GPT2Block: Module {
     }
 
     public func run(_ x: Tensor, mask: AttentionMask) throws -> Tensor {
-        guard let ln1 = self["ln_1"], let attn = self["attn"] as? GPT2Attention, let ln2 = self["ln_2"], let mlp = self["mlp"] else {
-            throw NNError.invalidArgument("GPT2Block lacks a submodule")
-        }
+        let (ln1, attn, ln2, mlp) = (try child("ln_1"), try child("attn", as: GPT2Attention.self), try child("ln_2"), try child("mlp"))
         let h = try attn.run(try ln1(x), mask: mask) + x
         return hooked(self, try h + mlp(try ln2(h)))
-    }
-
-    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
-        throw NNError.notImplemented("GPT2Block is run by GPT2Model (it needs the mask)")
     }
 }
 
 /// `GPT2Model(config)`: `wte`, `wpe`, `drop`, `h`, `ln_f`; positions `0 ..< T`, a causal mask hiding padded keys.
-public final class GPT2Model: Module, PretrainedModel {
-    public let config: PretrainedConfig
+public final class GPT2Model: PretrainedModel {
     public let gpt2: GPT2Config
 
     public init(_ config: PretrainedConfig) throws {
-        self.config = config
         gpt2 = try GPT2Config(config)
-        super.init()
-        printedName = "GPT2Model"
+        super.init(config, printedName: "GPT2Model")
         addModule("wte", try Embedding(gpt2.vocabSize, gpt2.hidden))
         addModule("wpe", try Embedding(gpt2.positions, gpt2.hidden))
         addModule("drop", try Dropout(p: gpt2.embdPdrop))
@@ -137,31 +119,29 @@ public final class GPT2Model: Module, PretrainedModel {
         addModule("ln_f", LayerNorm([gpt2.hidden], eps: gpt2.layerNormEpsilon))
     }
 
-    public var loading: PretrainedLoading {
+    public override var loading: PretrainedLoading {
         PretrainedLoading(baseModelPrefix: "transformer", ignoredUnexpected: GPT2Model.ignoredUnexpected)
     }
     /// `_keys_to_ignore_on_load_unexpected` (transformers 5 lists `attn.bias`; 4.x's `attn.masked_bias` too).
     static let ignoredUnexpected = [#"attn\.bias"#, #"attn\.masked_bias"#, #"crossattention\.bias"#]
-    public var outputKind: PretrainedOutput { .hiddenStates }
-    public var layerModules: [Module] { self["h"]?.namedChildren().map(\.1) ?? [] }
-    public override var forwardParameterNames: [String] { ["input_ids", "attention_mask"] }
+    public override var layerModules: [Module] { self["h"]?.namedChildren().map(\.1) ?? [] }
 
     /// GPT-2's `_init_weights`: transformers' defaults, then each `c_proj` weight N(0, std/√(2·n_layer)).
-    public func initializeWeights() {
-        initializeTransformersStyle()
+    public override func initializeWeights(only: Set<ObjectIdentifier>? = nil) {
+        initializeTransformersStyle(only: only)
         guard !EngineContext.current.isShapesOnly else { return }
         let std = initializerRange / Float(2 * gpt2.layers).squareRoot()
         for block in layerModules {
-            block["attn"]?["c_proj"]?.parameter("weight")?.normal_(mean: 0, std: std)
-            block["mlp"]?["c_proj"]?.parameter("weight")?.normal_(mean: 0, std: std)
+            for proj in [block["attn"]?["c_proj"], block["mlp"]?["c_proj"]] {
+                guard let w = proj?.parameter("weight"), only?.contains(ObjectIdentifier(w)) ?? true else { continue }
+                w.normal_(mean: 0, std: std)
+            }
         }
     }
 
     /// The last hidden state `[B, T, n_embd]`.
-    public func run(ids: Tensor, attentionMask: Tensor?) throws -> Tensor {
-        guard let wte = self["wte"], let wpe = self["wpe"], let drop = self["drop"], let lnF = self["ln_f"] else {
-            throw NNError.invalidArgument("GPT2Model lacks a submodule")
-        }
+    public override func run(ids: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        let (wte, wpe, drop, lnF) = (try child("wte"), try child("wpe"), try child("drop"), try child("ln_f"))
         let (batch, length) = (ids.shape[0], ids.shape[1])
         guard length <= gpt2.positions else {
             throw NNError.invalidArgument("GPT2Model: \(length) tokens is more than n_positions (\(gpt2.positions))")
@@ -173,49 +153,11 @@ public final class GPT2Model: Module, PretrainedModel {
         return try lnF(h)
     }
 
-    /// `(last_hidden_state,)`.
-    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
-        let (ids, mask) = try tokenArguments(args, model: typeName)
-        return .tuple([.tensor(try run(ids: ids, attentionMask: mask))])
-    }
-}
-
-/// `GPT2LMHeadModel(config)`: `transformer` and `lm_head` (tied to `transformer.wte` unless
-/// `tie_word_embeddings` is false).
-public final class GPT2LMHeadModel: Module, PretrainedModel {
-    public let config: PretrainedConfig
-
-    public init(_ config: PretrainedConfig) throws {
-        self.config = config
-        super.init()
-        printedName = "GPT2LMHeadModel"
+    /// `GPT2LMHeadModel(config)`: `transformer` and `lm_head` (tied to `transformer.wte` unless
+    /// `tie_word_embeddings` is false).
+    static func lmHead(_ config: PretrainedConfig) throws -> CausalLanguageModel {
         let transformer = try GPT2Model(config)
-        addModule("transformer", transformer)
-        let head = Linear(transformer.gpt2.hidden, transformer.gpt2.vocabSize, bias: false)
-        addModule("lm_head", head)
-        if transformer.gpt2.tieWordEmbeddings, let wte = transformer["wte"]?.parameter("weight") { head.registerParameter("weight", wte) }
-    }
-
-    var transformer: GPT2Model? { self["transformer"] as? GPT2Model }
-
-    public var loading: PretrainedLoading {
-        PretrainedLoading(baseModelPrefix: "transformer", ignoredUnexpected: GPT2Model.ignoredUnexpected,
-                          tied: transformer?.gpt2.tieWordEmbeddings == false ? [:] : ["lm_head.weight": "transformer.wte.weight"])
-    }
-    public var outputKind: PretrainedOutput { .logits }
-    public var layerModules: [Module] { transformer?.layerModules ?? [] }
-    public func initializeWeights() {
-        transformer?.initializeWeights()
-        guard !EngineContext.current.isShapesOnly, transformer?.gpt2.tieWordEmbeddings == false else { return }
-        (self["lm_head"] as? Linear)?.weight?.normal_(mean: 0, std: initializerRange)
-    }
-    public override var forwardParameterNames: [String] { ["input_ids", "attention_mask"] }
-
-    /// `(logits,)`: `[B, T, vocab]`.
-    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
-        let (ids, mask) = try tokenArguments(args, model: typeName)
-        guard let transformer, let head = self["lm_head"] else { throw NNError.invalidArgument("GPT2LMHeadModel lacks a submodule") }
-        let hidden = hooked(transformer, try transformer.run(ids: ids, attentionMask: mask))
-        return .tuple([.tensor(try head(hidden))])
+        return CausalLanguageModel("GPT2LMHeadModel", stack: transformer, named: "transformer", tokenEmbedding: "wte",
+                                   hidden: transformer.gpt2.hidden, vocab: transformer.gpt2.vocabSize, tie: transformer.gpt2.tieWordEmbeddings)
     }
 }

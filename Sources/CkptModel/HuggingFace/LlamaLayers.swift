@@ -7,15 +7,12 @@ import CkptTensor
 
 /// `LlamaAttention(config, layer_idx)`: `q_proj`, `k_proj`, `v_proj`, `o_proj` (and Qwen3's `q_norm`, `k_norm`,
 /// RMSNorms over each head), scaled by `head_dim ** -0.5`, over `num_key_value_heads` shared by groups of heads.
-public final class LlamaAttention: Module {
+public final class LlamaAttention: MaskedBlock {
     public let config: DecoderConfig
-    public let layerIndex: Int
 
-    public init(_ config: DecoderConfig, layerIndex: Int) throws {
+    public init(_ config: DecoderConfig) throws {
         self.config = config
-        self.layerIndex = layerIndex
-        super.init()
-        printedName = config.family.prefix + "Attention"
+        super.init(printedName: config.family.prefix + "Attention")
         let (h, d, kv) = (config.hiddenSize, config.headDim, config.keyValueHeads)
         addModule("q_proj", Linear(h, config.heads * d, bias: config.qkvBias))
         addModule("k_proj", Linear(h, kv * d, bias: config.qkvBias))
@@ -31,9 +28,7 @@ public final class LlamaAttention: Module {
     /// The attention output `[B, T, hidden]` for `x` `[B, T, hidden]`, rotary `cos`/`sin` `[1, T, head_dim]` and
     /// the mask of this layer.
     public func run(_ x: Tensor, cos: Tensor, sin: Tensor, mask: AttentionMask) throws -> Tensor {
-        guard let q = self["q_proj"], let k = self["k_proj"], let v = self["v_proj"], let o = self["o_proj"] else {
-            throw NNError.invalidArgument("\(typeName) lacks a projection")
-        }
+        let (q, k, v, o) = (try child("q_proj"), try child("k_proj"), try child("v_proj"), try child("o_proj"))
         let d = config.headDim
         var query = try q(x).reshape([x.shape[0], x.shape[1], -1, d])
         var key = try k(x).reshape([x.shape[0], x.shape[1], -1, d])
@@ -44,10 +39,6 @@ public final class LlamaAttention: Module {
         let scaling = Float(1 / Double(d).squareRoot())
         let attended = try mask.attend(query: query, key: key, value: value, scaling: scaling)
         return hooked(self, try o(attended))
-    }
-
-    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
-        throw NNError.notImplemented("\(typeName) is run by its decoder layer (it needs the rotary embedding and the mask)")
     }
 }
 
@@ -64,25 +55,21 @@ public final class LlamaMLP: UnaryModule {
     }
 
     public override func forward(_ x: Tensor) throws -> Tensor {
-        guard let gate = self["gate_proj"], let up = self["up_proj"], let down = self["down_proj"], let act = self["act_fn"] else {
-            throw NNError.invalidArgument("\(typeName) lacks a projection")
-        }
+        let (gate, up, down, act) = (try child("gate_proj"), try child("up_proj"), try child("down_proj"), try child("act_fn"))
         return try down(try act(gate(x)) * up(x))
     }
 }
 
 /// `LlamaDecoderLayer(config, layer_idx)`: `self_attn`, `mlp`, `input_layernorm`, `post_attention_layernorm`.
-public final class LlamaDecoderLayer: Module {
-    public let config: DecoderConfig
+public final class LlamaDecoderLayer: MaskedBlock {
+    /// `layer_idx`: which of the config's attention windows (`layer_types`) this layer uses.
     public let layerIndex: Int
 
     public init(_ config: DecoderConfig, layerIndex: Int, pretrained: PretrainedConfig) throws {
-        self.config = config
         self.layerIndex = layerIndex
-        super.init()
-        printedName = config.family.prefix + "DecoderLayer"
+        super.init(printedName: config.family.prefix + "DecoderLayer")
         let norm = config.family.prefix + "RMSNorm"
-        addModule("self_attn", try LlamaAttention(config, layerIndex: layerIndex))
+        addModule("self_attn", try LlamaAttention(config))
         addModule("mlp", LlamaMLP(config, activation: try HiddenActivation.module(config.hiddenAct, config: pretrained)))
         addModule("input_layernorm", try HFRMSNorm(className: norm, shape: [config.hiddenSize], eps: NumberArgument(config.rmsNormEps)))
         addModule("post_attention_layernorm", try HFRMSNorm(className: norm, shape: [config.hiddenSize], eps: NumberArgument(config.rmsNormEps)))
@@ -90,15 +77,9 @@ public final class LlamaDecoderLayer: Module {
 
     /// The layer's output for hidden states `[B, T, hidden]`.
     public func run(_ x: Tensor, cos: Tensor, sin: Tensor, mask: AttentionMask) throws -> Tensor {
-        guard let attention = self["self_attn"] as? LlamaAttention, let mlp = self["mlp"],
-              let norm1 = self["input_layernorm"], let norm2 = self["post_attention_layernorm"] else {
-            throw NNError.invalidArgument("\(typeName) lacks a submodule")
-        }
+        let attention = try child("self_attn", as: LlamaAttention.self)
+        let (mlp, norm1, norm2) = (try child("mlp"), try child("input_layernorm"), try child("post_attention_layernorm"))
         let h = try x + attention.run(try norm1(x), cos: cos, sin: sin, mask: mask)
         return hooked(self, try h + mlp(try norm2(h)))
-    }
-
-    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
-        throw NNError.notImplemented("\(typeName) is run by its model (it needs the rotary embedding and the mask)")
     }
 }

@@ -60,14 +60,14 @@ public enum PretrainedArchitectures {
             let decoder = try DecoderConfig(config, family: family)
             let p = family.prefix
             switch name {
-            case "\(p)ForCausalLM": return try LlamaForCausalLM(config, decoder: decoder)
+            case "\(p)ForCausalLM": return try LlamaModel.causalLM(config, decoder: decoder)
             case "\(p)Model": return try LlamaModel(config, decoder: decoder)
             case "\(p)DecoderLayer", "\(p)Attention", "\(p)SdpaAttention", "\(p)FlashAttention2":
                 guard Set(decoder.slidingWindows.map { $0 ?? -1 }).count <= 1 else {
                     throw config.error("\(name) alone: the config's layers differ (layer_types); build the whole model")
                 }
                 if name == "\(p)DecoderLayer" { return try LlamaDecoderLayer(decoder, layerIndex: 0, pretrained: config) }
-                return try LlamaAttention(decoder, layerIndex: 0)
+                return try LlamaAttention(decoder)
             case "\(p)MLP": return LlamaMLP(decoder, activation: try HiddenActivation.module(decoder.hiddenAct, config: config))
             case "\(p)RotaryEmbedding":
                 return RotaryEmbedding(className: name, rope: decoder.rope, dim: decoder.headDim, maxPositionEmbeddings: decoder.maxPositionEmbeddings)
@@ -79,7 +79,7 @@ public enum PretrainedArchitectures {
                 throw config.error("\(name) alone: scale_attn_by_inverse_layer_idx needs its layer index; build the whole model")
             }
             switch name {
-            case "GPT2LMHeadModel": return try GPT2LMHeadModel(config)
+            case "GPT2LMHeadModel": return try GPT2Model.lmHead(config)
             case "GPT2Model": return try GPT2Model(config)
             case "GPT2Block": return try GPT2Block(gpt2, layerIndex: 0, config: config)
             case "GPT2Attention": return try GPT2Attention(gpt2, layerIndex: 0)

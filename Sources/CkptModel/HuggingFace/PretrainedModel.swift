@@ -2,19 +2,40 @@ import CkptCore
 import CkptNN
 import CkptTensor
 
-/// The root of an architecture built from a Hugging Face config (`LlamaForCausalLM`, `GPT2LMHeadModel`,
-/// `BertModel`, …): what it was built from, how `from_pretrained` loads it, and what its first output is.
-public protocol PretrainedModel: Module {
+/// transformers' `PreTrainedModel`: the root of an architecture built from a Hugging Face config (`LlamaModel`,
+/// `GPT2LMHeadModel`, `BertModel`, …): what it was built from, how `from_pretrained` loads it, what its first output
+/// is. Its forward takes `(input_ids, attention_mask=None)` and returns `(run(ids, mask),)`.
+public class PretrainedModel: Module {
     /// The config it was built from.
-    var config: PretrainedConfig { get }
+    public let config: PretrainedConfig
+
+    init(_ config: PretrainedConfig, printedName: String) {
+        self.config = config
+        super.init()
+        self.printedName = printedName
+    }
+
     /// `from_pretrained`'s rules for this class.
-    var loading: PretrainedLoading { get }
+    public var loading: PretrainedLoading { PretrainedLoading(baseModelPrefix: "") }
     /// What the first output of its forward is.
-    var outputKind: PretrainedOutput { get }
+    public var outputKind: PretrainedOutput { .hiddenStates }
     /// The modules whose calls mark how far a forward pass got (its decoder or encoder layers).
-    var layerModules: [Module] { get }
-    /// transformers' `_init_weights` for a freshly built model (values only; nothing when built for shapes).
-    func initializeWeights()
+    public var layerModules: [Module] { [] }
+    /// transformers' `_init_weights` for a freshly built model (values only; nothing when built for shapes). With
+    /// `only`, just those tensors (by identity), as `from_pretrained` initialises what a checkpoint did not supply.
+    public func initializeWeights(only: Set<ObjectIdentifier>? = nil) { initializeTransformersStyle(only: only) }
+
+    /// The first output for token ids `[B, T]`: the last hidden state of a base model, the logits of a causal LM.
+    public func run(ids: Tensor, attentionMask: Tensor?) throws -> Tensor {
+        throw NNError.notImplemented("\(typeName) has no forward pass in ckpt")
+    }
+
+    public override var forwardParameterNames: [String] { ["input_ids", "attention_mask"] }
+
+    public override func forward(_ args: [ModuleValue]) throws -> ModuleValue {
+        let (ids, mask) = try tokenArguments(args, model: typeName)
+        return .tuple([.tensor(try run(ids: ids, attentionMask: mask))])
+    }
 }
 
 /// The first output of a pretrained model's forward.
@@ -32,27 +53,31 @@ extension PretrainedModel {
     /// transformers' `PreTrainedModel._init_weights` on every submodule: Linear and Conv1D weights N(0, std) with
     /// zero biases, Embedding weights N(0, std) with the padding row zeroed, LayerNorm/RMSNorm weights 1 and biases 0.
     /// Buffers computed at build (RoPE's `inv_freq`, `position_ids`) stay as built.
-    public func initializeTransformersStyle() {
+    /// With `only`, just those tensors (the others keep their values).
+    public func initializeTransformersStyle(only: Set<ObjectIdentifier>? = nil) {
         guard !EngineContext.current.isShapesOnly else { return }
         let std = initializerRange
+        func chosen(_ t: Tensor?) -> Tensor? {
+            guard let t, only?.contains(ObjectIdentifier(t)) ?? true else { return nil }
+            return t
+        }
         for (_, m) in namedModules() {
             switch m {
-            case let linear as Linear:
-                linear.weight?.normal_(mean: 0, std: std)
-                linear.bias?.fill_(0)
-            case let conv as HFConv1D:
-                conv.parameter("weight")?.normal_(mean: 0, std: std)
-                conv.parameter("bias")?.fill_(0)
+            case is Linear, is HFConv1D:
+                chosen(m.parameter("weight"))?.normal_(mean: 0, std: std)
+                chosen(m.parameter("bias"))?.fill_(0)
             case let embedding as Embedding:
-                guard let w = embedding.parameter("weight") else { continue }
+                guard let w = chosen(embedding.parameter("weight")) else { continue }
                 w.normal_(mean: 0, std: std)
                 if let pad = embedding.paddingIdx {
                     let width = embedding.embeddingDim
                     w.buffer.withUnsafeMutableBufferPointer { p in for j in 0 ..< width { p[pad * width + j] = 0 } }
                 }
-            case is LayerNorm, is HFRMSNorm:
-                m.parameter("weight")?.fill_(1)
-                m.parameter("bias")?.fill_(0)
+            case let norm as HFRMSNorm:
+                chosen(m.parameter("weight"))?.fill_(norm.scale == .offset ? 0 : 1)
+            case is LayerNorm:
+                chosen(m.parameter("weight"))?.fill_(1)
+                chosen(m.parameter("bias"))?.fill_(0)
             default:
                 continue
             }

@@ -4,11 +4,8 @@ import CkptTensor
 // which also gives the functional form: `F.leaky_relu(x, 0.2)` builds what `nn.LeakyReLU(0.2)` is and runs it.
 
 /// `nn.ReLU(inplace=False)`: `max(x, 0)`.
-public final class ReLU: UnaryModule {
-    public static let schema = LayerSchema("ReLU", "inplace=False", repr: "[inplace={inplace}]", functional: .named("relu", aliases: ["relu_"]),
-                                           attributes: { (m: ReLU) in ["inplace": m.inplace] }) { a in ReLU(inplace: try a["inplace"]) }
-    public let inplace: Bool
-    public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
+public final class ReLU: InplaceActivation {
+    public static let schema = LayerSchema.inplaceActivation(ReLU.self, "ReLU", functional: .named("relu", aliases: ["relu_"]))
     public override func forward(_ x: Tensor) throws -> Tensor { x.relu() }
 }
 
@@ -50,11 +47,8 @@ public final class CELU: UnaryModule {
 }
 
 /// `nn.SELU(inplace=False)`: `scale·elu(x, alpha)` with the self-normalising constants.
-public final class SELU: UnaryModule {
-    public static let schema = LayerSchema("SELU", "inplace=False", repr: "[inplace={inplace}]", functional: .named("selu"),
-                                           attributes: { (m: SELU) in ["inplace": m.inplace] }) { a in SELU(inplace: try a["inplace"]) }
-    public let inplace: Bool
-    public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
+public final class SELU: InplaceActivation {
+    public static let schema = LayerSchema.inplaceActivation(SELU.self, "SELU", functional: .named("selu"))
     public override func forward(_ x: Tensor) throws -> Tensor { x.selu() }
 }
 
@@ -81,55 +75,44 @@ public final class Softplus: UnaryModule {
 }
 
 /// `nn.Sigmoid()`: `1/(1 + e⁻ˣ)`.
-public final class Sigmoid: UnaryModule {
-    public static let schema = LayerSchema("Sigmoid", "", functional: .named("sigmoid")) { _ in Sigmoid() }
-    public override init() { super.init() }
+public final class Sigmoid: PlainActivation {
+    public static let schema = LayerSchema.plainActivation(Sigmoid.self, "Sigmoid", functional: .named("sigmoid"))
     public override func forward(_ x: Tensor) throws -> Tensor { x.sigmoid() }
 }
 
 /// `nn.Tanh()`: hyperbolic tangent.
-public final class Tanh: UnaryModule {
-    public static let schema = LayerSchema("Tanh", "", functional: .named("tanh")) { _ in Tanh() }
-    public override init() { super.init() }
+public final class Tanh: PlainActivation {
+    public static let schema = LayerSchema.plainActivation(Tanh.self, "Tanh", functional: .named("tanh"))
     public override func forward(_ x: Tensor) throws -> Tensor { x.tanh() }
 }
 
 /// `nn.SiLU(inplace=False)`: `x·σ(x)`.
-public final class SiLU: UnaryModule {
-    public static let schema = LayerSchema("SiLU", "inplace=False", repr: "[inplace={inplace}]", functional: .named("silu"),
-                                           attributes: { (m: SiLU) in ["inplace": m.inplace] }) { a in SiLU(inplace: try a["inplace"]) }
-    public let inplace: Bool
-    public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
+public final class SiLU: InplaceActivation {
+    public static let schema = LayerSchema.inplaceActivation(SiLU.self, "SiLU", functional: .named("silu"))
     public override func forward(_ x: Tensor) throws -> Tensor { x.silu() }
 }
 
 /// `nn.Mish(inplace=False)`: `x·tanh(softplus(x))`.
-public final class Mish: UnaryModule {
-    public static let schema = LayerSchema("Mish", "inplace=False", repr: "[inplace={inplace}]", functional: .named("mish"),
-                                           attributes: { (m: Mish) in ["inplace": m.inplace] }) { a in Mish(inplace: try a["inplace"]) }
-    public let inplace: Bool
-    public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
+public final class Mish: InplaceActivation {
+    public static let schema = LayerSchema.inplaceActivation(Mish.self, "Mish", functional: .named("mish"))
     public override func forward(_ x: Tensor) throws -> Tensor { x.mish() }
 }
 
 /// `nn.LogSigmoid()`: `log σ(x)`.
-public final class LogSigmoid: UnaryModule {
-    public static let schema = LayerSchema("LogSigmoid", "", functional: .named("logsigmoid")) { _ in LogSigmoid() }
-    public override init() { super.init() }
+public final class LogSigmoid: PlainActivation {
+    public static let schema = LayerSchema.plainActivation(LogSigmoid.self, "LogSigmoid", functional: .named("logsigmoid"))
     public override func forward(_ x: Tensor) throws -> Tensor { x.logSigmoid() }
 }
 
 /// `nn.Softsign()`: `x / (1 + |x|)`.
-public final class Softsign: UnaryModule {
-    public static let schema = LayerSchema("Softsign", "", functional: .named("softsign")) { _ in Softsign() }
-    public override init() { super.init() }
+public final class Softsign: PlainActivation {
+    public static let schema = LayerSchema.plainActivation(Softsign.self, "Softsign", functional: .named("softsign"))
     public override func forward(_ x: Tensor) throws -> Tensor { try x.softsign() }
 }
 
 /// `nn.Tanhshrink()`: `x − tanh(x)`.
-public final class Tanhshrink: UnaryModule {
-    public static let schema = LayerSchema("Tanhshrink", "", functional: .named("tanhshrink")) { _ in Tanhshrink() }
-    public override init() { super.init() }
+public final class Tanhshrink: PlainActivation {
+    public static let schema = LayerSchema.plainActivation(Tanhshrink.self, "Tanhshrink", functional: .named("tanhshrink"))
     public override func forward(_ x: Tensor) throws -> Tensor { try x.tanhshrink() }
 }
 
@@ -158,11 +141,8 @@ public final class Hardtanh: UnaryModule {
 }
 
 /// `nn.ReLU6(inplace=False)`: `hardtanh(x, 0, 6)`.
-public final class ReLU6: UnaryModule {
-    public static let schema = LayerSchema("ReLU6", "inplace=False", repr: "[inplace={inplace}]", functional: .named("relu6"),
-                                           attributes: { (m: ReLU6) in ["inplace": m.inplace] }) { a in ReLU6(inplace: try a["inplace"]) }
-    public let inplace: Bool
-    public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
+public final class ReLU6: InplaceActivation {
+    public static let schema = LayerSchema.inplaceActivation(ReLU6.self, "ReLU6", functional: .named("relu6"))
     public override func forward(_ x: Tensor) throws -> Tensor { x.hardtanh(minVal: 0, maxVal: 6) }
 }
 
@@ -184,20 +164,14 @@ public final class Threshold: UnaryModule {
 }
 
 /// `nn.Hardswish(inplace=False)`: `x·relu6(x + 3)/6`. PyTorch prints no `inplace`.
-public final class Hardswish: UnaryModule {
-    public static let schema = LayerSchema("Hardswish", "inplace=False", functional: .named("hardswish"),
-                                           attributes: { (m: Hardswish) in ["inplace": m.inplace] }) { a in Hardswish(inplace: try a["inplace"]) }
-    public let inplace: Bool
-    public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
+public final class Hardswish: InplaceActivation {
+    public static let schema = LayerSchema.inplaceActivation(Hardswish.self, "Hardswish", functional: .named("hardswish"), printsInplace: false)
     public override func forward(_ x: Tensor) throws -> Tensor { x.hardswish() }
 }
 
 /// `nn.Hardsigmoid(inplace=False)`: `relu6(x + 3)/6`. PyTorch prints no `inplace`.
-public final class Hardsigmoid: UnaryModule {
-    public static let schema = LayerSchema("Hardsigmoid", "inplace=False", functional: .named("hardsigmoid"),
-                                           attributes: { (m: Hardsigmoid) in ["inplace": m.inplace] }) { a in Hardsigmoid(inplace: try a["inplace"]) }
-    public let inplace: Bool
-    public init(inplace: Bool = false) { self.inplace = inplace; super.init() }
+public final class Hardsigmoid: InplaceActivation {
+    public static let schema = LayerSchema.inplaceActivation(Hardsigmoid.self, "Hardsigmoid", functional: .named("hardsigmoid"), printsInplace: false)
     public override func forward(_ x: Tensor) throws -> Tensor { x.hardsigmoid() }
 }
 
@@ -219,7 +193,32 @@ public final class Softshrink: UnaryModule {
     public override func forward(_ x: Tensor) throws -> Tensor { try x.softshrink(lambd: lambd.float) }
 }
 
+/// An activation with no arguments (`nn.Sigmoid()`).
+public class PlainActivation: UnaryModule {
+    public required override init() { super.init() }
+}
+
+/// An activation whose one argument is `inplace` (`nn.ReLU(inplace=False)`): it changes what PyTorch overwrites,
+/// not what ckpt computes, and is printed as PyTorch prints it.
+public class InplaceActivation: UnaryModule {
+    public let inplace: Bool
+    public required init(inplace: Bool = false) { self.inplace = inplace; super.init() }
+}
+
 extension LayerSchema {
+    /// The schema of an activation with no arguments.
+    static func plainActivation<M: PlainActivation>(_ type: M.Type, _ name: String, functional: Functional) -> LayerSchema {
+        LayerSchema(name, "", functional: functional) { _ in M() }
+    }
+
+    /// The schema of an activation whose one argument is `inplace`; `printsInplace` is false for those whose
+    /// printout omits it (`Hardswish()`).
+    static func inplaceActivation<M: InplaceActivation>(_ type: M.Type, _ name: String, functional: Functional,
+                                                         printsInplace: Bool = true) -> LayerSchema {
+        LayerSchema(name, "inplace=False", repr: printsInplace ? "[inplace={inplace}]" : "", functional: functional,
+                    attributes: { (m: M) in ["inplace": m.inplace] }) { a in M(inplace: try a["inplace"]) }
+    }
+
     /// The pointwise activations.
     static let activations: [LayerSchema] = [
         ReLU.schema, LeakyReLU.schema, ELU.schema, CELU.schema, SELU.schema, GELU.schema, Softplus.schema, Sigmoid.schema, Tanh.schema, SiLU.schema, Mish.schema, LogSigmoid.schema, Softsign.schema, Tanhshrink.schema,

@@ -28,18 +28,15 @@ extension Module {
         return result
     }
 
-    /// PyTorch's `load_state_dict`: copies every matching tensor in place (ties stay tied), converting dtypes, and
-    /// collects every missing key, unexpected key and size mismatch before reporting. Nothing is copied into a
-    /// tensor whose shape differs.
-    /// `progress` is called with each copied tensor's size in bytes (as stored), for a progress bar.
+    /// PyTorch's `load_state_dict`: takes every matching tensor's values (ties stay tied) and collects every missing
+    /// key, unexpected key and size mismatch before reporting. Nothing is loaded into a tensor whose shape differs.
+    /// A float32/float16/bfloat16 tensor lying contiguous in a mapped file is used where it lies, in its dtype (see
+    /// `Tensor.load(_:)`); other entries are copied, converted to float32.
+    /// `progress` is called with each loaded tensor's size in bytes (as stored), for a progress bar.
     public func load(_ stateDict: OrderedDictionary<String, TensorEntry>, strict: Bool = true,
                      progress: (Int) -> Void = { _ in }) throws -> LoadReport {
         try loadReport(stateDict, strict: strict) { entry, target in
-            let values = try entry.floatValues()
-            values.withUnsafeBufferPointer { src in
-                guard let base = src.baseAddress else { return }
-                target.buffer.withUnsafeMutableBufferPointer { $0.baseAddress?.update(from: base, count: min(src.count, $0.count)) }
-            }
+            try target.load(entry)
             progress(entry.byteCount)
         }
     }

@@ -78,6 +78,14 @@ open class Module {
     public func buffer(_ name: String) -> Tensor? { bufferSlots[name] ?? nil }
     /// The child `name` (`net["fc1"]`, `net["2"]`).
     public subscript(name: String) -> Module? { childSlots[name] ?? nil }
+    /// The child `name` as a forward reads it (`self.fc1`), typed; an error naming this module when it is absent or
+    /// of another class.
+    public func child<M: Module>(_ name: String, as type: M.Type = Module.self) throws -> M {
+        guard let m = self[name] as? M else {
+            throw NNError.invalidArgument("\(typeName) has no submodule \(name)\(M.self == Module.self ? "" : " of class \(M.self)")")
+        }
+        return m
+    }
     /// The child at position `index` (`net[2]`).
     public subscript(index: Int) -> Module? {
         index >= 0 && index < childSlots.count ? childSlots.values[index] : nil

@@ -50,7 +50,7 @@ enum ConvKernel {
         let layout = g.columns
         let cg = g.inChannels / g.groups, og = g.outChannels / g.groups
         let rows = layout.rows, cols = layout.columns, inPlane = g.inputPlane
-        if let gradBias { biasGradient(g, gradOutput: gradOutput, gradBias: gradBias) }
+        if let gradBias { biasGradient(batch: g.batch, channels: g.outChannels, plane: g.outputPlane, gradOutput: gradOutput, gradBias: gradBias) }
         gradInput?.update(repeating: 0, count: g.inputCount)
         gradWeight?.update(repeating: 0, count: g.weightCount)
         guard cols > 0, g.batch > 0 else { return }
@@ -88,19 +88,19 @@ enum ConvKernel {
         }
     }
 
-    /// `gradBias[o] = Σ_{n, position} gradOutput[n, o, position]`.
-    static func biasGradient<T: KernelScalar>(_ g: ConvGeometry, gradOutput: UnsafePointer<T>,
+    /// `gradBias[c] = Σ_{n, position} gradOutput[n, c, position]` over `batch × channels` planes of `plane` values
+    /// (a convolution's bias gradient, and a transposed one's).
+    static func biasGradient<T: KernelScalar>(batch: Int, channels: Int, plane: Int, gradOutput: UnsafePointer<T>,
                                               gradBias: UnsafeMutablePointer<T>) {
-        let cols = g.outputPlane
-        for o in 0..<g.outChannels {
+        for c in 0..<channels {
             var acc = 0.0
-            for n in 0..<g.batch {
-                let p = gradOutput + (n * g.outChannels + o) * cols
+            for n in 0..<batch {
+                let p = gradOutput + (n * channels + c) * plane
                 var s: T = 0
-                for i in 0..<cols { s += p[i] }
+                for i in 0..<plane { s += p[i] }
                 acc += Double(s)
             }
-            gradBias[o] = T(acc)
+            gradBias[c] = T(acc)
         }
     }
 }

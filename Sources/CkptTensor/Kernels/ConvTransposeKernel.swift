@@ -38,17 +38,7 @@ enum ConvTransposeKernel {
             }
         }
         if let gradBias {
-            let plane = g.inputPlane
-            for c in 0..<g.inChannels {
-                var acc = 0.0
-                for n in 0..<g.batch {
-                    let p = gradOutput + (n * g.inChannels + c) * plane
-                    var s: T = 0
-                    for i in 0..<plane { s += p[i] }
-                    acc += Double(s)
-                }
-                gradBias[c] = T(acc)
-            }
+            ConvKernel.biasGradient(batch: g.batch, channels: g.inChannels, plane: g.inputPlane, gradOutput: gradOutput, gradBias: gradBias)
         }
     }
 }

@@ -45,6 +45,12 @@ import Testing
         }
     }
 
+    /// A `.metadata` that is no pickle at all: the error says which file of the folder.
+    @Test func anEmptyMetadataFileIsNamed() throws {
+        let error = try Self.damaged("sharded", ".metadata") { $0 = Data() }
+        #expect(String(describing: error ?? CheckpointError.malformed("read")).contains(": .metadata: pickle ends without STOP"), "\(String(describing: error))")
+    }
+
     @Test(arguments: [".metadata", "__0_0.distcp"])
     func bitFlippedFilesAreErrorsOrReadable(_ member: String) throws {
         let size = try Fixtures.data("dcp_files/sharded/" + member).count

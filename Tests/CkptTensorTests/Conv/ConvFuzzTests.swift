@@ -49,9 +49,7 @@ import Testing
                                             dilation: dilation) else { continue }
             checked += 1
             let x = rng.values(g.inputCount), w = rng.values(g.weightCount), b = rng.values(g.outChannels)
-            let out: [Double] = withOutputs([g.outputCount]) { o in
-                ConvKernel.forward(g, input: x, weight: w, bias: b, output: o[0])
-            }[0]
+            let out: [Double] = withOutput(g.outputCount) { o in ConvKernel.forward(g, input: x, weight: w, bias: b, output: o) }
             let expected = Self.direct(g, x, w, b)
             let worst = zip(out, expected).map { abs($0 - $1) }.max() ?? 0
             #expect(worst < 1e-12, "forward \(g)")

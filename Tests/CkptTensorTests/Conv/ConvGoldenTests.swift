@@ -33,9 +33,7 @@ import Testing
                                    padding: padding, dilation: a.optionalInts("dilation"))
         #expect(geo.outputShape == (try f.shape(name, "out")))
         #expect(geo.weightShape == ws)
-        let out: [Float] = withOutputs([geo.outputCount]) { o in
-            ConvKernel.forward(geo, input: x, weight: w, bias: b, output: o[0])
-        }[0]
+        let out: [Float] = withOutput(geo.outputCount) { o in ConvKernel.forward(geo, input: x, weight: w, bias: b, output: o) }
         expectClose(out, try f.floats(name, "out"), tolerance: 1e-4, "\(name) out")
         let grads: [[Float]] = withOutputs([geo.inputCount, geo.weightCount, geo.outChannels]) { o in
             ConvKernel.backward(geo, input: x, weight: w, gradOutput: g, gradInput: o[0], gradWeight: o[1],
@@ -60,9 +58,7 @@ import Testing
                                               outputPadding: a.optionalInts("output_padding"),
                                               dilation: a.optionalInts("dilation"))
         #expect([geo.batch, geo.inChannels] + geo.inputSize == (try f.shape(name, "out")))
-        let out: [Float] = withOutputs([geo.inputCount]) { o in
-            ConvTransposeKernel.forward(geo, input: x, weight: w, bias: b, output: o[0])
-        }[0]
+        let out: [Float] = withOutput(geo.inputCount) { o in ConvTransposeKernel.forward(geo, input: x, weight: w, bias: b, output: o) }
         expectClose(out, try f.floats(name, "out"), tolerance: 1e-4, "\(name) out")
         let grads: [[Float]] = withOutputs([geo.outputCount, geo.weightCount, geo.inChannels]) { o in
             ConvTransposeKernel.backward(geo, input: x, weight: w, gradOutput: g, gradInput: o[0],

@@ -8,9 +8,7 @@ import Testing
         var rng = CheckRandom(seed)
         let inputs = [rng.values(g.inputCount), rng.values(g.weightCount), bias ? rng.values(g.outChannels) : []]
         try GradCheck.float64.expect("conv \(g.inputSize) k\(g.kernelSize) groups \(g.groups)", inputs: inputs, forward: { xs in
-            withOutputs([g.outputCount]) { o in
-                ConvKernel.forward(g, input: xs[0], weight: xs[1], bias: bias ? xs[2] : nil, output: o[0])
-            }[0]
+            withOutput(g.outputCount) { o in ConvKernel.forward(g, input: xs[0], weight: xs[1], bias: bias ? xs[2] : nil, output: o) }
         }, backward: { xs, gy in
             let r: [[Double]] = withOutputs([g.inputCount, g.weightCount, g.outChannels]) { o in
                 ConvKernel.backward(g, input: xs[0], weight: xs[1], gradOutput: gy, gradInput: o[0],
@@ -54,9 +52,7 @@ import Testing
         var rng = CheckRandom(6)
         let inputs = [rng.values(g.outputCount), rng.values(g.weightCount), rng.values(g.inChannels)]
         try GradCheck.float64.expect("conv_transpose2d", inputs: inputs, forward: { xs in
-            withOutputs([g.inputCount]) { o in
-                ConvTransposeKernel.forward(g, input: xs[0], weight: xs[1], bias: xs[2], output: o[0])
-            }[0]
+            withOutput(g.inputCount) { o in ConvTransposeKernel.forward(g, input: xs[0], weight: xs[1], bias: xs[2], output: o) }
         }, backward: { xs, gy in
             withOutputs([g.outputCount, g.weightCount, g.inChannels]) { o in
                 ConvTransposeKernel.backward(g, input: xs[0], weight: xs[1], gradOutput: gy, gradInput: o[0],

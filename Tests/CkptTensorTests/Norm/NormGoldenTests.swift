@@ -26,16 +26,16 @@ import Testing
         var rm = try f.floats(name, "running_mean"), rv = try f.floats(name, "running_var")
         let eps = try #require(a["eps"] as? Double), momentum = try #require(a["momentum"] as? Double)
         var mean = [Float](repeating: .nan, count: shape.channels), invstd = mean
-        let out: [Float] = try withOutputs([shape.count]) { o in
+        let out: [Float] = try withOutput(shape.count) { o in
             if training {
                 try BatchNormKernel.forwardTraining(shape, input: x, weight: w, bias: b, eps: eps, momentum: momentum,
-                                                    runningMean: &rm, runningVar: &rv, output: o[0],
+                                                    runningMean: &rm, runningVar: &rv, output: o,
                                                     saveMean: &mean, saveInvstd: &invstd)
             } else {
                 BatchNormKernel.forwardInference(shape, input: x, weight: w, bias: b, eps: eps, runningMean: rm,
-                                                 runningVar: rv, output: o[0], saveMean: &mean, saveInvstd: &invstd)
+                                                 runningVar: rv, output: o, saveMean: &mean, saveInvstd: &invstd)
             }
-        }[0]
+        }
         expectClose(out, try f.floats(name, "out"), tolerance: 1e-5, "\(name) out")
         expectClose(rm, try f.floats(name, "running_mean_after"), "\(name) running_mean")
         expectClose(rv, try f.floats(name, "running_var_after"), "\(name) running_var")
@@ -71,16 +71,16 @@ import Testing
         let rows = isLayer ? x.count / size : xs[0] * (try #require(a["groups"] as? Int))
         let params = isLayer ? size : xs[1]
         var mean = [Float](repeating: .nan, count: rows), rstd = mean
-        let out: [Float] = try withOutputs([x.count]) { o in
+        let out: [Float] = try withOutput(x.count) { o in
             if isLayer {
                 LayerNormKernel.forward(rows: rows, size: size, input: x, weight: w, bias: b, eps: eps,
-                                        output: o[0], mean: &mean, rstd: &rstd)
+                                        output: o, mean: &mean, rstd: &rstd)
             } else {
                 try GroupNormKernel.forward(batch: xs[0], channels: xs[1], spatial: xs.dropFirst(2).reduce(1, *),
                                             groups: try #require(a["groups"] as? Int), input: x, weight: w,
-                                            bias: b, eps: eps, output: o[0], mean: &mean, rstd: &rstd)
+                                            bias: b, eps: eps, output: o, mean: &mean, rstd: &rstd)
             }
-        }[0]
+        }
         expectClose(out, try f.floats(name, "out"), "\(name) out")
         let grads: [[Float]] = try withOutputs([x.count, params, params]) { o in
             if isLayer {

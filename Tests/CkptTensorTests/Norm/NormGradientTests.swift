@@ -10,17 +10,17 @@ import Testing
         let runningMean = rng.values(2, scale: 0.2), runningVar = rng.values(2, scale: 0.2, offset: 1)
         func run(_ xs: [[Double]]) throws -> ([Double], [Double], [Double]) {
             var mean = [Double](repeating: 0, count: 2), invstd = mean
-            let out = try withOutputs([s.count]) { o in
+            let out = try withOutput(s.count) { o in
                 if training {
                     try BatchNormKernel.forwardTraining(s, input: xs[0], weight: xs[1], bias: xs[2], eps: 1e-5,
-                                                        momentum: 0.1, runningMean: nil, runningVar: nil, output: o[0],
+                                                        momentum: 0.1, runningMean: nil, runningVar: nil, output: o,
                                                         saveMean: &mean, saveInvstd: &invstd)
                 } else {
                     BatchNormKernel.forwardInference(s, input: xs[0], weight: xs[1], bias: xs[2], eps: 1e-5,
-                                                     runningMean: runningMean, runningVar: runningVar, output: o[0],
+                                                     runningMean: runningMean, runningVar: runningVar, output: o,
                                                      saveMean: &mean, saveInvstd: &invstd)
                 }
-            }[0]
+            }
             return (out, mean, invstd)
         }
         try GradCheck.float64.expect("batch_norm training=\(training)",
@@ -40,10 +40,10 @@ import Testing
         let rows = 3, size = 5
         func run(_ xs: [[Double]]) -> ([Double], [Double], [Double]) {
             var mean = [Double](repeating: 0, count: rows), rstd = mean
-            let out = withOutputs([rows * size]) { o in
+            let out = withOutput(rows * size) { o in
                 LayerNormKernel.forward(rows: rows, size: size, input: xs[0], weight: xs[1], bias: xs[2], eps: 1e-5,
-                                        output: o[0], mean: &mean, rstd: &rstd)
-            }[0]
+                                        output: o, mean: &mean, rstd: &rstd)
+            }
             return (out, mean, rstd)
         }
         try GradCheck.float64.expect("layer_norm", inputs: [rng.values(rows * size, scale: 2), rng.values(size, offset: 1.5),
@@ -62,10 +62,10 @@ import Testing
         let (n, c, s, groups) = (2, 6, 3, 3)
         func run(_ xs: [[Double]]) throws -> ([Double], [Double], [Double]) {
             var mean = [Double](repeating: 0, count: n * groups), rstd = mean
-            let out = try withOutputs([n * c * s]) { o in
+            let out = try withOutput(n * c * s) { o in
                 try GroupNormKernel.forward(batch: n, channels: c, spatial: s, groups: groups, input: xs[0],
-                                            weight: xs[1], bias: xs[2], eps: 1e-5, output: o[0], mean: &mean, rstd: &rstd)
-            }[0]
+                                            weight: xs[1], bias: xs[2], eps: 1e-5, output: o, mean: &mean, rstd: &rstd)
+            }
             return (out, mean, rstd)
         }
         try GradCheck.float64.expect("group_norm", inputs: [rng.values(n * c * s, scale: 2), rng.values(c, offset: 1.5), rng.values(c)],

@@ -22,13 +22,9 @@ import Testing
         #expect(geo.outputSize == Array(outShape.suffix(geo.outputSize.count)))
         let x = try f.floats(name, "x"), g = try f.floats(name, "g")
         let value = Float(a["value"] as? Double ?? 0)
-        let out: [Float] = withOutputs([geo.outputCount]) { o in
-            PadKernel.forward(geo, value: value, input: x, output: o[0])
-        }[0]
+        let out: [Float] = withOutput(geo.outputCount) { o in PadKernel.forward(geo, value: value, input: x, output: o) }
         expectClose(out, try f.floats(name, "out"), "\(name) out")
-        let gx: [Float] = withOutputs([geo.inputCount]) { o in
-            PadKernel.backward(geo, gradOutput: g, gradInput: o[0])
-        }[0]
+        let gx: [Float] = withOutput(geo.inputCount) { o in PadKernel.backward(geo, gradOutput: g, gradInput: o) }
         expectClose(gx, try f.floats(name, "gx"), "\(name) gx")
     }
 

@@ -10,9 +10,9 @@ import Testing
         for (shape, p) in cases {
             let g = try PadGeometry(shape: shape, pad: p, mode: mode)
             try GradCheck.float64.expect("pad \(mode) \(shape)", inputs: [rng.values(g.inputCount)], forward: { xs in
-                withOutputs([g.outputCount]) { o in PadKernel.forward(g, value: 0.25, input: xs[0], output: o[0]) }[0]
+                withOutput(g.outputCount) { o in PadKernel.forward(g, value: 0.25, input: xs[0], output: o) }
             }, backward: { _, gy in
-                [withOutputs([g.inputCount]) { o in PadKernel.backward(g, gradOutput: gy, gradInput: o[0]) }[0]]
+                [withOutput(g.inputCount) { o in PadKernel.backward(g, gradOutput: gy, gradInput: o) }]
             })
         }
     }

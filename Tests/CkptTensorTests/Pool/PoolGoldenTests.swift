@@ -30,14 +30,10 @@ import Testing
         #expect(geo.outputSize == Array(outShape.dropFirst(2)))
         let x = try f.floats(name, "x"), g = try f.floats(name, "g")
         var indices = [Int](repeating: -7, count: geo.outputCount)
-        let out: [Float] = withOutputs([geo.outputCount]) { o in
-            MaxPoolKernel.forward(geo, input: x, output: o[0], indices: &indices)
-        }[0]
+        let out: [Float] = withOutput(geo.outputCount) { o in MaxPoolKernel.forward(geo, input: x, output: o, indices: &indices) }
         expectClose(out, try f.floats(name, "out"), "\(name) out")
         #expect(indices == (try f.ints(name, "indices")), "\(name) indices")
-        let gx: [Float] = withOutputs([geo.inputCount]) { o in
-            MaxPoolKernel.backward(geo, gradOutput: g, indices: indices, gradInput: o[0])
-        }[0]
+        let gx: [Float] = withOutput(geo.inputCount) { o in MaxPoolKernel.backward(geo, gradOutput: g, indices: indices, gradInput: o) }
         expectClose(gx, try f.floats(name, "gx"), "\(name) gx")
     }
 
@@ -46,22 +42,20 @@ import Testing
         let x = try f.floats(name, "x")
         let geo = try PoolGeometry(planes: 1, inputSize: [4, 4], kernelSize: [2, 2], stride: [2, 2])
         var indices = [Int](repeating: 0, count: 4)
-        let pooled: [Float] = withOutputs([4]) { o in
-            MaxPoolKernel.forward(geo, input: x, output: o[0], indices: &indices)
-        }[0]
+        let pooled: [Float] = withOutput(4) { o in MaxPoolKernel.forward(geo, input: x, output: o, indices: &indices) }
         #expect(pooled == [6, 8, 14, 16])
         #expect(indices == (try f.ints(name, "indices")))
-        let out: [Float] = try withOutputs([16]) { o in
+        let out: [Float] = try withOutput(16) { o in
             try MaxPoolKernel.unpool(planes: 1, inputPlane: 4, outputPlane: 16, input: pooled, indices: indices,
-                                     output: o[0])
-        }[0]
+                                     output: o)
+        }
         #expect(out == [0, 0, 0, 0, 0, 6, 0, 8, 0, 0, 0, 0, 0, 14, 0, 16])
         expectClose(out, try f.floats(name, "out"), "unpool out")
         let g = try f.floats(name, "g")
-        let gx: [Float] = withOutputs([4]) { o in
+        let gx: [Float] = withOutput(4) { o in
             MaxPoolKernel.unpoolBackward(planes: 1, inputPlane: 4, outputPlane: 16,
-                                         gradOutput: g, indices: indices, gradInput: o[0])
-        }[0]
+                                         gradOutput: g, indices: indices, gradInput: o)
+        }
         expectClose(gx, try f.floats(name, "gx"), "unpool gx")
         #expect(throws: KernelError.self) {
             _ = try withOutputs([16]) { (o: [UnsafeMutablePointer<Float>]) in
@@ -80,13 +74,9 @@ import Testing
         try AvgPoolKernel.validate(geo, options)
         #expect(geo.outputSize == Array(try f.shape(name, "out").dropFirst(2)))
         let x = try f.floats(name, "x"), g = try f.floats(name, "g")
-        let out: [Float] = withOutputs([geo.outputCount]) { o in
-            AvgPoolKernel.forward(geo, options, input: x, output: o[0])
-        }[0]
+        let out: [Float] = withOutput(geo.outputCount) { o in AvgPoolKernel.forward(geo, options, input: x, output: o) }
         expectClose(out, try f.floats(name, "out"), "\(name) out")
-        let gx: [Float] = withOutputs([geo.inputCount]) { o in
-            AvgPoolKernel.backward(geo, options, gradOutput: g, gradInput: o[0])
-        }[0]
+        let gx: [Float] = withOutput(geo.inputCount) { o in AvgPoolKernel.backward(geo, options, gradOutput: g, gradInput: o) }
         expectClose(gx, try f.floats(name, "gx"), "\(name) gx")
     }
 
@@ -100,26 +90,26 @@ import Testing
         let gx: [Float]
         if a["op"] as? String == "adaptive_max_pool" {
             var indices = [Int](repeating: -1, count: outCount)
-            let out: [Float] = try withOutputs([outCount]) { o in
+            let out: [Float] = try withOutput(outCount) { o in
                 try AdaptivePoolKernel.maxForward(planes: planes, inputSize: inSize, outputSize: size, input: x,
-                                                  output: o[0], indices: &indices)
-            }[0]
+                                                  output: o, indices: &indices)
+            }
             expectClose(out, try f.floats(name, "out"), "\(name) out")
             #expect(indices == (try f.ints(name, "indices")))
-            gx = withOutputs([inCount]) { o in
+            gx = withOutput(inCount) { o in
                 AdaptivePoolKernel.maxBackward(planes: planes, inputSize: inSize, outputSize: size, gradOutput: g,
-                                               indices: indices, gradInput: o[0])
-            }[0]
+                                               indices: indices, gradInput: o)
+            }
         } else {
-            let out: [Float] = try withOutputs([outCount]) { o in
+            let out: [Float] = try withOutput(outCount) { o in
                 try AdaptivePoolKernel.avgForward(planes: planes, inputSize: inSize, outputSize: size, input: x,
-                                                  output: o[0])
-            }[0]
+                                                  output: o)
+            }
             expectClose(out, try f.floats(name, "out"), "\(name) out")
-            gx = try withOutputs([inCount]) { o in
+            gx = try withOutput(inCount) { o in
                 try AdaptivePoolKernel.avgBackward(planes: planes, inputSize: inSize, outputSize: size,
-                                                   gradOutput: g, gradInput: o[0])
-            }[0]
+                                                   gradOutput: g, gradInput: o)
+            }
         }
         expectClose(gx, try f.floats(name, "gx"), "\(name) gx")
     }

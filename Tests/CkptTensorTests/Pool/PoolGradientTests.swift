@@ -10,11 +10,11 @@ import Testing
         var rng = CheckRandom(11)
         try GradCheck.float64.expect("max_pool2d", inputs: [rng.values(g.inputCount)], forward: { xs in
             var idx = [Int](repeating: 0, count: g.outputCount)
-            return withOutputs([g.outputCount]) { o in MaxPoolKernel.forward(g, input: xs[0], output: o[0], indices: &idx) }[0]
+            return withOutput(g.outputCount) { o in MaxPoolKernel.forward(g, input: xs[0], output: o, indices: &idx) }
         }, backward: { xs, gy in
             var idx = [Int](repeating: 0, count: g.outputCount)
             _ = withOutputs([g.outputCount]) { o in MaxPoolKernel.forward(g, input: xs[0], output: o[0], indices: &idx) }
-            return [withOutputs([g.inputCount]) { o in MaxPoolKernel.backward(g, gradOutput: gy, indices: idx, gradInput: o[0]) }[0]]
+            return [withOutput(g.inputCount) { o in MaxPoolKernel.backward(g, gradOutput: gy, indices: idx, gradInput: o) }]
         })
     }
 
@@ -29,15 +29,15 @@ import Testing
             MaxPoolKernel.forward(g, input: x, output: o[0], indices: &idx)
         }
         try GradCheck.float64.expect("max_unpool3d", inputs: [rng.values(g.outputCount)], forward: { xs in
-            try withOutputs([g.inputCount]) { o in
+            try withOutput(g.inputCount) { o in
                 try MaxPoolKernel.unpool(planes: 1, inputPlane: g.outputCount, outputPlane: g.inputCount, input: xs[0],
-                                         indices: idx, output: o[0])
-            }[0]
+                                         indices: idx, output: o)
+            }
         }, backward: { _, gy in
-            [withOutputs([g.outputCount]) { o in
+            [withOutput(g.outputCount) { o in
                 MaxPoolKernel.unpoolBackward(planes: 1, inputPlane: g.outputCount, outputPlane: g.inputCount,
-                                             gradOutput: gy, indices: idx, gradInput: o[0])
-            }[0]]
+                                             gradOutput: gy, indices: idx, gradInput: o)
+            }]
         })
     }
 
@@ -48,9 +48,9 @@ import Testing
         let options = AvgPoolKernel.Options(countIncludePad: include, divisorOverride: divisor)
         var rng = CheckRandom(13)
         try GradCheck.float64.expect("avg_pool3d", inputs: [rng.values(g.inputCount)], forward: { xs in
-            withOutputs([g.outputCount]) { o in AvgPoolKernel.forward(g, options, input: xs[0], output: o[0]) }[0]
+            withOutput(g.outputCount) { o in AvgPoolKernel.forward(g, options, input: xs[0], output: o) }
         }, backward: { _, gy in
-            [withOutputs([g.inputCount]) { o in AvgPoolKernel.backward(g, options, gradOutput: gy, gradInput: o[0]) }[0]]
+            [withOutput(g.inputCount) { o in AvgPoolKernel.backward(g, options, gradOutput: gy, gradInput: o) }]
         })
     }
 
@@ -58,30 +58,30 @@ import Testing
         var rng = CheckRandom(14)
         let inSize = [5, 7], outSize = [3, 4]
         try GradCheck.float64.expect("adaptive_avg_pool2d", inputs: [rng.values(2 * 35)], forward: { xs in
-            try withOutputs([24]) { o in
-                try AdaptivePoolKernel.avgForward(planes: 2, inputSize: inSize, outputSize: outSize, input: xs[0], output: o[0])
-            }[0]
+            try withOutput(24) { o in
+                try AdaptivePoolKernel.avgForward(planes: 2, inputSize: inSize, outputSize: outSize, input: xs[0], output: o)
+            }
         }, backward: { _, gy in
-            [try withOutputs([70]) { o in
+            [try withOutput(70) { o in
                 try AdaptivePoolKernel.avgBackward(planes: 2, inputSize: inSize, outputSize: outSize, gradOutput: gy,
-                                                   gradInput: o[0])
-            }[0]]
+                                                   gradInput: o)
+            }]
         })
         func maxPool(_ x: [Double]) throws -> ([Double], [Int]) {
             var idx = [Int](repeating: 0, count: 24)
-            let out = try withOutputs([24]) { o in
+            let out = try withOutput(24) { o in
                 try AdaptivePoolKernel.maxForward(planes: 2, inputSize: inSize, outputSize: outSize, input: x,
-                                                  output: o[0], indices: &idx)
-            }[0]
+                                                  output: o, indices: &idx)
+            }
             return (out, idx)
         }
         try GradCheck.float64.expect("adaptive_max_pool2d", inputs: [rng.values(70)], forward: { xs in try maxPool(xs[0]).0 },
                       backward: { xs, gy in
             let idx = try maxPool(xs[0]).1
-            return [withOutputs([70]) { o in
+            return [withOutput(70) { o in
                 AdaptivePoolKernel.maxBackward(planes: 2, inputSize: inSize, outputSize: outSize, gradOutput: gy,
-                                               indices: idx, gradInput: o[0])
-            }[0]]
+                                               indices: idx, gradInput: o)
+            }]
         })
     }
 }

@@ -15,32 +15,24 @@ import Testing
         #expect(keys == Set(Self.interpolateCases + ["pixel_shuffle_catalogue", "pixel_unshuffle", "area2d_size"]))
     }
 
-    @Test func pixelShuffleCatalogue() throws {
-        let f = try GoldenFile("conv_ops/resample"), name = "pixel_shuffle_catalogue"
+    /// `pixel_shuffle` (groups 1, factor 3, 4×4 → 12×12) and `pixel_unshuffle` (6 groups of 4 channels, factor 2,
+    /// 4×6 → 2×3): each is the other's gradient.
+    @Test(arguments: [("pixel_shuffle_catalogue", 1, 3, 4, 4, [1, 1, 12, 12], true), ("pixel_unshuffle", 6, 2, 2, 3, [2, 12, 2, 3], false)])
+    func pixelShuffle(_ name: String, groups: Int, factor: Int, height: Int, width: Int, outShape: [Int], shuffles: Bool) throws {
+        let f = try GoldenFile("conv_ops/resample")
         let x = try f.floats(name, "x"), g = try f.floats(name, "g")
-        #expect(try f.shape(name, "out") == [1, 1, 12, 12])
-        let out: [Float] = withOutputs([144]) { o in
-            PixelShuffleKernel.shuffle(groups: 1, factor: 3, height: 4, width: 4, input: x, output: o[0])
-        }[0]
-        #expect(out == (try f.floats(name, "out")))
-        let gx: [Float] = withOutputs([144]) { o in
-            PixelShuffleKernel.unshuffle(groups: 1, factor: 3, height: 4, width: 4, input: g, output: o[0])
-        }[0]
-        #expect(gx == (try f.floats(name, "gx")))
-    }
-
-    @Test func pixelUnshuffle() throws {
-        let f = try GoldenFile("conv_ops/resample"), name = "pixel_unshuffle"
-        let x = try f.floats(name, "x"), g = try f.floats(name, "g")
-        #expect(try f.shape(name, "out") == [2, 12, 2, 3])
-        let out: [Float] = withOutputs([144]) { o in
-            PixelShuffleKernel.unshuffle(groups: 6, factor: 2, height: 2, width: 3, input: x, output: o[0])
-        }[0]
-        #expect(out == (try f.floats(name, "out")))
-        let gx: [Float] = withOutputs([144]) { o in
-            PixelShuffleKernel.shuffle(groups: 6, factor: 2, height: 2, width: 3, input: g, output: o[0])
-        }[0]
-        #expect(gx == (try f.floats(name, "gx")))
+        #expect(try f.shape(name, "out") == outShape)
+        func run(_ input: [Float], shuffle: Bool) -> [Float] {
+            withOutput(input.count) { o in
+                if shuffle {
+                    PixelShuffleKernel.shuffle(groups: groups, factor: factor, height: height, width: width, input: input, output: o)
+                } else {
+                    PixelShuffleKernel.unshuffle(groups: groups, factor: factor, height: height, width: width, input: input, output: o)
+                }
+            }
+        }
+        #expect(run(x, shuffle: shuffles) == (try f.floats(name, "out")))
+        #expect(run(g, shuffle: !shuffles) == (try f.floats(name, "gx")))
     }
 
     @Test(arguments: interpolateCases) func interpolate(_ name: String) throws {
@@ -54,13 +46,9 @@ import Testing
                                           mode: mode, alignCorners: a["align_corners"] as? Bool)
         #expect(geo.outputSize == Array(try f.shape(name, "out").dropFirst(2)))
         let x = try f.floats(name, "x"), g = try f.floats(name, "g")
-        let out: [Float] = withOutputs([geo.outputCount]) { o in
-            InterpolateKernel.forward(geo, input: x, output: o[0])
-        }[0]
+        let out: [Float] = withOutput(geo.outputCount) { o in InterpolateKernel.forward(geo, input: x, output: o) }
         expectClose(out, try f.floats(name, "out"), "\(name) out")
-        let gx: [Float] = withOutputs([geo.inputCount]) { o in
-            InterpolateKernel.backward(geo, gradOutput: g, gradInput: o[0])
-        }[0]
+        let gx: [Float] = withOutput(geo.inputCount) { o in InterpolateKernel.backward(geo, gradOutput: g, gradInput: o) }
         expectClose(gx, try f.floats(name, "gx"), "\(name) gx")
     }
 

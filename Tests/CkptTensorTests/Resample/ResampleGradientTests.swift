@@ -7,9 +7,9 @@ import Testing
     @Test func pixelShuffle() throws {
         var rng = CheckRandom(31)
         try GradCheck.float64.expect("pixel_shuffle", inputs: [rng.values(2 * 8 * 3 * 2)], forward: { xs in
-            withOutputs([96]) { o in PixelShuffleKernel.shuffle(groups: 4, factor: 2, height: 3, width: 2, input: xs[0], output: o[0]) }[0]
+            withOutput(96) { o in PixelShuffleKernel.shuffle(groups: 4, factor: 2, height: 3, width: 2, input: xs[0], output: o) }
         }, backward: { _, gy in
-            [withOutputs([96]) { o in PixelShuffleKernel.unshuffle(groups: 4, factor: 2, height: 3, width: 2, input: gy, output: o[0]) }[0]]
+            [withOutput(96) { o in PixelShuffleKernel.unshuffle(groups: 4, factor: 2, height: 3, width: 2, input: gy, output: o) }]
         })
     }
 
@@ -23,9 +23,9 @@ import Testing
         ]
         for g in geometries {
             try GradCheck.float64.expect("interpolate \(mode) \(g.inputSize)", inputs: [rng.values(g.inputCount)], forward: { xs in
-                withOutputs([g.outputCount]) { o in InterpolateKernel.forward(g, input: xs[0], output: o[0]) }[0]
+                withOutput(g.outputCount) { o in InterpolateKernel.forward(g, input: xs[0], output: o) }
             }, backward: { _, gy in
-                [withOutputs([g.inputCount]) { o in InterpolateKernel.backward(g, gradOutput: gy, gradInput: o[0]) }[0]]
+                [withOutput(g.inputCount) { o in InterpolateKernel.backward(g, gradOutput: gy, gradInput: o) }]
             })
         }
     }

@@ -33,8 +33,8 @@ extension ReportScript {
     function drawTreemap(box, tree, paint, lines) {
       const W = Math.max(320, Math.floor(box.clientWidth || 960)), H = Math.round(Math.max(240, Math.min(560, W * 0.4)));
       const leaves = svgEl('g', {class: 'leaves'}), outlines = svgEl('g', {}), labels = svgEl('g', {});
-      // Labels wait for the layout, then go in by priority (blocks such as layers.3 first, then top modules, then
-      // tensors), each only where it fits its rectangle and overlaps no label already placed.
+      // Labels wait for the layout, then go in by priority (numbered blocks such as layers.3 first, then top modules,
+      // their children, deeper modules, tensors), each only where it fits its rectangle and overlaps no placed label.
       const wanted = [], placed = [];
       function lay(node, x, y, w, h, depth, top) {
         const kids = node.children.filter(c => c.unique_numel > 0).map(c => ({v: c.unique_numel, node: c}))
@@ -44,13 +44,16 @@ extension ReportScript {
           if (c.tensor) {
             leaves.append(tipOn(setAttrs(svgEl('rect', {class: 'leaf', x: r.x, y: r.y, width: r.w, height: r.h,
               'data-key': c.tensor.key, 'data-numel': c.unique_numel}), paint(c, t)), () => lines(c)));
-            wanted.push({priority: 3, text: c.name, x: r.x, y: r.y + r.h - 18, w: r.w, h: r.h});
+            if (r.w >= 56 && r.h >= 36) wanted.push({priority: 6, text: c.name, x: r.x, y: r.y + r.h - 18, w: r.w, h: r.h});
           } else {
             lay(c, r.x, r.y, r.w, r.h, depth + 1, t);
             outlines.append(svgEl('rect', {class: 'group-outline', x: r.x, y: r.y, width: r.w, height: r.h,
               'stroke-width': depth === 0 ? 1.5 : 0.6, 'data-path': c.path}));
-            wanted.push({priority: depth === 1 ? 1 : depth === 0 ? 2 : 4, text: depth === 0 ? c.path : depth === 1 ? c.path.split('.').slice(-2).join('.') : c.name,
-                         x: r.x, y: r.y, w: r.w, h: r.h});
+            // A numbered block (layers.3, model.layers.3) names itself with its container; other groups by name. Deep
+            // groups' labels were pushed innermost first, so q_proj wins over self_attn where both start at one corner.
+            const numbered = /^\d+$/.test(c.name) && depth > 0;
+            const priority = numbered ? 1 : depth === 0 ? 2 : depth === 1 ? 3 : 5;
+            wanted.push({priority, text: numbered ? node.name + '.' + c.name : depth === 0 ? c.path : c.name, x: r.x, y: r.y, w: r.w, h: r.h});
           }
         }
       }
