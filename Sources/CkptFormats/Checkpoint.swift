@@ -77,7 +77,8 @@ public struct Checkpoint: Sendable {
         case .safetensors: return SafetensorsWriter.self
         case .npz: return NPZWriter.self
         case .npy: return NPYWriter.self
-        case .torchLegacy, .keras, .sharded, .gguf, .torchscript, .torchExport, .dcp, .onnx, .folder: return nil
+        case .gguf: return GGUFWriter.self
+        case .torchLegacy, .keras, .sharded, .torchscript, .torchExport, .dcp, .onnx, .folder: return nil
         }
     }
 

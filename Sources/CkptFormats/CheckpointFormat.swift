@@ -25,12 +25,13 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
     /// Formats ckpt can write.
     public var isWritable: Bool {
         switch self {
-        case .torchZip, .hdf5, .safetensors, .npz, .npy: return true
-        case .torchLegacy, .keras, .sharded, .gguf, .torchscript, .torchExport, .dcp, .onnx, .folder: return false
+        case .torchZip, .hdf5, .safetensors, .npz, .npy, .gguf: return true
+        case .torchLegacy, .keras, .sharded, .torchscript, .torchExport, .dcp, .onnx, .folder: return false
         }
     }
 
-    /// The writable format a file name asks for (`.pt .pth .bin .ckpt`, `.h5 .hdf5`, `.safetensors`, `.npz`, `.npy`).
+    /// The writable format a file name asks for (`.pt .pth .bin .ckpt`, `.h5 .hdf5`, `.safetensors`, `.npz`, `.npy`,
+    /// `.gguf`).
     public static func forWriting(path: String) -> CheckpointFormat? {
         let lower = path.lowercased()
         let ext = lower.split(separator: "/").last.flatMap { $0.split(separator: ".").count > 1 ? $0.split(separator: ".").last : nil }
@@ -40,6 +41,7 @@ public enum CheckpointFormat: String, CaseIterable, Sendable, Codable {
         case "safetensors": return .safetensors
         case "npz": return .npz
         case "npy": return .npy
+        case "gguf": return .gguf
         default: return nil
         }
     }

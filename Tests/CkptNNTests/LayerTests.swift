@@ -80,6 +80,19 @@ import Testing
 /// BatchNorm2d (train then eval) and LayerNorm against PyTorch: outputs, input and parameter gradients, running stats.
 @Suite struct NormalizationParityTests {
     /// `sum(y * w)` with PyTorch's weights `sin(i)` / `cos(i)` so every gradient element differs.
+    /// Loads a normalisation layer's golden `weight` and `bias`.
+    static func loadAffine(_ m: Module, _ g: [String: Any]) throws {
+        try LayerTests.load(m.parameter("weight"), try LayerTests.floats(g, "weight"))
+        try LayerTests.load(m.parameter("bias"), try LayerTests.floats(g, "bias"))
+    }
+
+    /// The gradients of input `x` and of `m`'s weight and bias against the golden `gx`, `gw`, `gb`.
+    static func expectGradients(_ x: Tensor, _ m: Module, _ g: [String: Any], _ tag: String) throws {
+        expectClose(x.grad?.scalars, try LayerTests.floats(g, "gx"), "\(tag) grad x")
+        expectClose(m.parameter("weight")?.grad?.scalars, try LayerTests.floats(g, "gw"), "\(tag) grad weight")
+        expectClose(m.parameter("bias")?.grad?.scalars, try LayerTests.floats(g, "gb"), "\(tag) grad bias")
+    }
+
     static func weighted(_ y: Tensor, _ f: (Float) -> Float) throws -> Tensor {
         let w = try Tensor((0 ..< y.numel).map { f(Float($0)) }, shape: y.shape)
         return try (y * w).sum()
@@ -88,16 +101,13 @@ import Testing
     @Test func batchNorm2dTrainAndEvalMatchPyTorch() throws {
         let g = try LayerTests.golden("batchnorm2d")
         let m = BatchNorm(dims: 2, 3)
-        try LayerTests.load(m.parameter("weight"), try LayerTests.floats(g, "weight"))
-        try LayerTests.load(m.parameter("bias"), try LayerTests.floats(g, "bias"))
+        try Self.loadAffine(m, g)
         let xs = try LayerTests.floats(g, "x")
         let x = try Tensor(xs, shape: [4, 3, 2, 5], requiresGrad: true)
         let y = try m.forward(x)
         expectClose(y.scalars, try LayerTests.floats(g, "y"), "bn y")
         try Self.weighted(y, sin).backward()
-        expectClose(x.grad?.scalars, try LayerTests.floats(g, "gx"), "bn grad x")
-        expectClose(m.parameter("weight")?.grad?.scalars, try LayerTests.floats(g, "gw"), "bn grad weight")
-        expectClose(m.parameter("bias")?.grad?.scalars, try LayerTests.floats(g, "gb"), "bn grad bias")
+        try Self.expectGradients(x, m, g, "bn")
         expectClose(m.buffer("running_mean")?.scalars, try LayerTests.floats(g, "running_mean"), "bn running_mean")
         expectClose(m.buffer("running_var")?.scalars, try LayerTests.floats(g, "running_var"), "bn running_var")
         m.eval()
@@ -108,14 +118,11 @@ import Testing
     @Test func layerNormMatchesPyTorch() throws {
         let g = try LayerTests.golden("layernorm")
         let m = LayerNorm([5])
-        try LayerTests.load(m.parameter("weight"), try LayerTests.floats(g, "weight"))
-        try LayerTests.load(m.parameter("bias"), try LayerTests.floats(g, "bias"))
+        try Self.loadAffine(m, g)
         let x = try Tensor(try LayerTests.floats(g, "x"), shape: [3, 5], requiresGrad: true)
         let y = try m.forward(x)
         expectClose(y.scalars, try LayerTests.floats(g, "y"), "ln y")
         try Self.weighted(y, cos).backward()
-        expectClose(x.grad?.scalars, try LayerTests.floats(g, "gx"), "ln grad x")
-        expectClose(m.parameter("weight")?.grad?.scalars, try LayerTests.floats(g, "gw"), "ln grad weight")
-        expectClose(m.parameter("bias")?.grad?.scalars, try LayerTests.floats(g, "gb"), "ln grad bias")
+        try Self.expectGradients(x, m, g, "ln")
     }
 }

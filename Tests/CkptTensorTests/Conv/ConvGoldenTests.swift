@@ -16,11 +16,8 @@ import Testing
     }
 
     @Test(arguments: convCases) func convolution(_ name: String) throws {
-        let f = try GoldenFile("conv_ops/conv")
-        let a = try f.args(name)
-        let x = try f.floats(name, "x"), w = try f.floats(name, "w"), g = try f.floats(name, "g")
-        let b = f.has(name, "b") ? try f.floats(name, "b") : nil
-        let xs = try f.shape(name, "x"), ws = try f.shape(name, "w")
+        let c = try ConvCase(name), f = c.file, a = c.args
+        let (x, w, g, b, xs, ws) = (c.x, c.w, c.g, c.b, c.xShape, c.wShape)
         let padding: ConvPadding
         switch a["padding"] {
         case let p as [Int]: padding = .explicit(p)
@@ -39,17 +36,12 @@ import Testing
             ConvKernel.backward(geo, input: x, weight: w, gradOutput: g, gradInput: o[0], gradWeight: o[1],
                                 gradBias: b == nil ? nil : o[2])
         }
-        expectClose(grads[0], try f.floats(name, "gx"), tolerance: 1e-4, "\(name) gx")
-        expectClose(grads[1], try f.floats(name, "gw"), tolerance: 1e-4, "\(name) gw")
-        if b != nil { expectClose(grads[2], try f.floats(name, "gb"), tolerance: 1e-4, "\(name) gb") }
+        try c.expectGradients(grads)
     }
 
     @Test(arguments: transposeCases) func transposedConvolution(_ name: String) throws {
-        let f = try GoldenFile("conv_ops/conv")
-        let a = try f.args(name)
-        let x = try f.floats(name, "x"), w = try f.floats(name, "w"), g = try f.floats(name, "g")
-        let b = f.has(name, "b") ? try f.floats(name, "b") : nil
-        let xs = try f.shape(name, "x"), ws = try f.shape(name, "w")
+        let c = try ConvCase(name), f = c.file, a = c.args
+        let (x, w, g, b, xs, ws) = (c.x, c.w, c.g, c.b, c.xShape, c.wShape)
         let groups = a["groups"] as? Int ?? 1
         let geo = try ConvGeometry.transposed(batch: xs[0], inChannels: xs[1], outChannels: ws[1] * groups,
                                               groups: groups, inputSize: Array(xs.dropFirst(2)),
@@ -64,9 +56,7 @@ import Testing
             ConvTransposeKernel.backward(geo, input: x, weight: w, gradOutput: g, gradInput: o[0],
                                          gradWeight: o[1], gradBias: b == nil ? nil : o[2])
         }
-        expectClose(grads[0], try f.floats(name, "gx"), tolerance: 1e-4, "\(name) gx")
-        expectClose(grads[1], try f.floats(name, "gw"), tolerance: 1e-4, "\(name) gw")
-        if b != nil { expectClose(grads[2], try f.floats(name, "gb"), tolerance: 1e-4, "\(name) gb") }
+        try c.expectGradients(grads)
     }
 
     @Test func invalidArgumentsThrow() {
@@ -87,5 +77,33 @@ import Testing
             try ConvGeometry.transposed(batch: 1, inChannels: 2, outChannels: 2, inputSize: [4], kernelSize: [3],
                                         stride: [2], outputPadding: [2])
         }
+    }
+}
+
+/// One convolution case of `conv_ops/conv`: input, weight, output gradient and optional bias, with their shapes.
+struct ConvCase {
+    let name: String
+    let file: GoldenFile
+    let args: GoldenArgs
+    let x: [Float], w: [Float], g: [Float], b: [Float]?
+    let xShape: [Int], wShape: [Int]
+
+    init(_ name: String) throws {
+        self.name = name
+        file = try GoldenFile("conv_ops/conv")
+        args = try file.args(name)
+        x = try file.floats(name, "x")
+        w = try file.floats(name, "w")
+        g = try file.floats(name, "g")
+        b = file.has(name, "b") ? try file.floats(name, "b") : nil
+        xShape = try file.shape(name, "x")
+        wShape = try file.shape(name, "w")
+    }
+
+    /// The input, weight and (with a bias) bias gradients against PyTorch's.
+    func expectGradients(_ grads: [[Float]]) throws {
+        expectClose(grads[0], try file.floats(name, "gx"), tolerance: 1e-4, "\(name) gx")
+        expectClose(grads[1], try file.floats(name, "gw"), tolerance: 1e-4, "\(name) gw")
+        if b != nil { expectClose(grads[2], try file.floats(name, "gb"), tolerance: 1e-4, "\(name) gb") }
     }
 }

@@ -4,11 +4,15 @@ import Testing
 
 /// `batchNorm`, `layerNorm` and `groupNorm` against PyTorch through autograd, running stats included.
 @Suite struct NormTensorTests {
-    @Test(arguments: NormGoldenTests.batchCases) func batchNorm(_ name: String) throws {
+    /// Case `name`'s golden file, arguments, input and affine weight and bias (absent when not affine), requiring grad.
+    static func inputs(_ name: String) throws -> (GoldenFile, GoldenArgs, Tensor, Tensor?, Tensor?) {
         let f = try GoldenFile("conv_ops/norm")
-        let a = try f.args(name)
         let x = try #require(try f.tensor(name, "x", requiresGrad: true))
-        let w = try f.tensor(name, "w", requiresGrad: true), b = try f.tensor(name, "b", requiresGrad: true)
+        return (f, try f.args(name), x, try f.tensor(name, "w", requiresGrad: true), try f.tensor(name, "b", requiresGrad: true))
+    }
+
+    @Test(arguments: NormGoldenTests.batchCases) func batchNorm(_ name: String) throws {
+        let (f, a, x, w, b) = try Self.inputs(name)
         let rm = try f.tensor(name, "running_mean"), rv = try f.tensor(name, "running_var")
         let out = try x.batchNorm(runningMean: rm, runningVar: rv, weight: w, bias: b,
                                   training: try #require(a["training"] as? Bool),
@@ -20,10 +24,7 @@ import Testing
     }
 
     @Test(arguments: NormGoldenTests.layerCases + NormGoldenTests.groupCases) func rowNorm(_ name: String) throws {
-        let f = try GoldenFile("conv_ops/norm")
-        let a = try f.args(name)
-        let x = try #require(try f.tensor(name, "x", requiresGrad: true))
-        let w = try f.tensor(name, "w", requiresGrad: true), b = try f.tensor(name, "b", requiresGrad: true)
+        let (f, a, x, w, b) = try Self.inputs(name)
         let eps = try #require(a["eps"] as? Double)
         let out = a["op"] as? String == "layer_norm"
             ? try x.layerNorm(normalizedShape: try #require(a.optionalInts("normalized_shape")), weight: w, bias: b, eps: eps)
@@ -32,10 +33,7 @@ import Testing
     }
 
     @Test(arguments: NormGoldenTests.instanceCases) func instanceNorm(_ name: String) throws {
-        let f = try GoldenFile("conv_ops/norm")
-        let a = try f.args(name)
-        let x = try #require(try f.tensor(name, "x", requiresGrad: true))
-        let w = try f.tensor(name, "w", requiresGrad: true), b = try f.tensor(name, "b", requiresGrad: true)
+        let (f, a, x, w, b) = try Self.inputs(name)
         let rm = try f.tensor(name, "running_mean"), rv = try f.tensor(name, "running_var")
         let out = try x.instanceNorm(runningMean: rm, runningVar: rv, weight: w, bias: b,
                                      useInputStats: try #require(a["use_input_stats"] as? Bool),
