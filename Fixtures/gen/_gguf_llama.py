@@ -144,6 +144,17 @@ def verify_against(model, quantized_sd):
                           for ra, rb, k, g in zip(a, b, kl, agree)]}
 
 
+def f32_writer(path, arch, config):
+    """A GGUFWriter of an all-F32 file with the hyper-parameters every architecture here records."""
+    w = gguf.GGUFWriter(str(path), arch)
+    w.add_block_count(config.num_hidden_layers)
+    w.add_embedding_length(config.hidden_size)
+    w.add_head_count(config.num_attention_heads)
+    w.add_head_count_kv(config.num_key_value_heads)
+    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    return w
+
+
 def qwen3_files(out):
     """A tiny Qwen3ForCausalLM (q_norm/k_norm, no biases) as safetensors and as an F32 GGUF converted as llama.cpp's
     Qwen3Model does: names from gguf-py's tensor map, rows in Hugging Face order (NEOX RoPE: no permutation;
@@ -164,12 +175,7 @@ def qwen3_files(out):
     save_file(sd, str(folder / 'model.safetensors'), metadata={'format': 'pt'})
     config.save_pretrained(str(folder))
     names = gguf.get_tensor_name_map(gguf.MODEL_ARCH.QWEN3, config.num_hidden_layers)
-    w = gguf.GGUFWriter(str(folder / 'model.f32.gguf'), 'qwen3')
-    w.add_block_count(config.num_hidden_layers)
-    w.add_embedding_length(config.hidden_size)
-    w.add_head_count(config.num_attention_heads)
-    w.add_head_count_kv(config.num_key_value_heads)
-    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w = f32_writer(folder / 'model.f32.gguf', 'qwen3', config)
     mapping = {}
     for hf_name, t in sd.items():
         gguf_name = names.get_name(hf_name, try_suffixes=('.weight', '.bias'))
@@ -205,12 +211,7 @@ def gemma3_files(out):
     save_file(sd, str(folder / 'model.safetensors'), metadata={'format': 'pt'})
     config.save_pretrained(str(folder))
     names = gguf.get_tensor_name_map(gguf.MODEL_ARCH.GEMMA3, config.num_hidden_layers)
-    w = gguf.GGUFWriter(str(folder / 'model.f32.gguf'), 'gemma3')
-    w.add_block_count(config.num_hidden_layers)
-    w.add_embedding_length(config.hidden_size)
-    w.add_head_count(config.num_attention_heads)
-    w.add_head_count_kv(config.num_key_value_heads)
-    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w = f32_writer(folder / 'model.f32.gguf', 'gemma3', config)
     mapping, norm_diff = {}, {}
     for hf_name, t in sd.items():
         gguf_name = names.get_name(hf_name, try_suffixes=('.weight', '.bias'))

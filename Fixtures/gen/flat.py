@@ -178,21 +178,22 @@ def central_entries(data):
     return eocd, offsets
 
 
+def patched(data, fmt, offset, *values):
+    """A copy of `data` with `values` packed at `offset`: one lying field of an otherwise valid archive."""
+    copy = bytearray(data)
+    struct.pack_into(fmt, copy, offset, *values)
+    return copy
+
+
 def zip_hostile(out):
     members = [("a.npy", b"A" * 100), ("b.npy", b"B" * 100)]
     good = zip_bytes(members)
     (out / "zip_two_stored.zip").write_bytes(good)
     (out / "bad_zip_truncated.zip").write_bytes(good[:-10])
     eocd, cd = central_entries(good)
-    lie = bytearray(good)
-    struct.pack_into("<II", lie, cd[1] + 20, 0x7FFF0000, 0x7FFF0000)
-    (out / "bad_zip_lying_sizes.zip").write_bytes(lie)
-    overlap = bytearray(good)
-    struct.pack_into("<II", overlap, cd[0] + 20, 150, 150)
-    (out / "bad_zip_overlap.zip").write_bytes(overlap)
-    count = bytearray(good)
-    struct.pack_into("<HH", count, eocd + 8, 60000, 60000)
-    (out / "bad_zip_entry_count.zip").write_bytes(count)
+    (out / "bad_zip_lying_sizes.zip").write_bytes(patched(good, "<II", cd[1] + 20, 0x7FFF0000, 0x7FFF0000))
+    (out / "bad_zip_overlap.zip").write_bytes(patched(good, "<II", cd[0] + 20, 150, 150))
+    (out / "bad_zip_entry_count.zip").write_bytes(patched(good, "<HH", eocd + 8, 60000, 60000))
     dup = zip_bytes([("a.npy", b"A" * 10), ("b.npy", b"B" * 10)])
     _, dcd = central_entries(dup)
     # Rename the second member to the first in both headers (local header at its recorded offset).
@@ -203,18 +204,10 @@ def zip_hostile(out):
     deflated = zip_bytes([("z.npy", bytes(100_000))], zipfile.ZIP_DEFLATED)
     (out / "zip_deflated.zip").write_bytes(deflated)
     _, zcd = central_entries(deflated)
-    bomb = bytearray(deflated)
-    struct.pack_into("<I", bomb, zcd[0] + 24, 0xFFFFFFF0)
-    (out / "bad_zip_bomb_ratio.zip").write_bytes(bomb)
-    short = bytearray(deflated)
-    struct.pack_into("<I", short, zcd[0] + 24, 1000)
-    (out / "bad_zip_inflates_larger.zip").write_bytes(short)
-    crc = bytearray(deflated)
-    struct.pack_into("<I", crc, zcd[0] + 16, 0x12345678)
-    (out / "bad_zip_crc.zip").write_bytes(crc)
-    enc = bytearray(good)
-    struct.pack_into("<H", enc, cd[0] + 8, 1)
-    (out / "bad_zip_encrypted.zip").write_bytes(enc)
+    (out / "bad_zip_bomb_ratio.zip").write_bytes(patched(deflated, "<I", zcd[0] + 24, 0xFFFFFFF0))
+    (out / "bad_zip_inflates_larger.zip").write_bytes(patched(deflated, "<I", zcd[0] + 24, 1000))
+    (out / "bad_zip_crc.zip").write_bytes(patched(deflated, "<I", zcd[0] + 16, 0x12345678))
+    (out / "bad_zip_encrypted.zip").write_bytes(patched(good, "<H", cd[0] + 8, 1))
     npz = bytearray((out / "plain.npz").read_bytes())
     (out / "bad_npz_truncated.npz").write_bytes(npz[: len(npz) // 2])
     # A real torch.save archive: data descriptors, zero sizes in local headers, 64-byte aligned data.

