@@ -13,29 +13,9 @@
 
 /// Marks `address` seen; returns 1 when it already was.
 static int seen_before(ckpt_walk *w, uint64_t address) {
-    uint64_t key = address + 1;  // 0 marks an empty slot
-    if (w->seen_count * 2 >= w->seen_cap) {
-        size_t cap = w->seen_cap ? w->seen_cap * 2 : 1024;
-        uint64_t *table = (uint64_t *)calloc(cap, sizeof *table);
-        if (!table) _exit(3);
-        for (size_t i = 0; i < w->seen_cap; i++) {
-            if (!w->seen[i]) continue;
-            size_t j = (size_t)(w->seen[i] * 0x9E3779B97F4A7C15ull) & (cap - 1);
-            while (table[j]) j = (j + 1) & (cap - 1);
-            table[j] = w->seen[i];
-        }
-        free(w->seen);
-        w->seen = table;
-        w->seen_cap = cap;
-    }
-    size_t j = (size_t)(key * 0x9E3779B97F4A7C15ull) & (w->seen_cap - 1);
-    while (w->seen[j]) {
-        if (w->seen[j] == key) return 1;
-        j = (j + 1) & (w->seen_cap - 1);
-    }
-    w->seen[j] = key;
-    w->seen_count++;
-    return 0;
+    int r = ckpt_address_set_insert(&w->seen, address + 1);  // + 1: keys are nonzero
+    if (r < 0) _exit(3);
+    return r;
 }
 
 // ---- types and datasets ----------------------------------------------------------------------------------
