@@ -8,8 +8,10 @@ let package = Package(
     name: "ckpt-fuzz",
     dependencies: [.package(name: "ckpt", path: "..")],
     targets: [
-        // -parse-as-library: no main of its own; libFuzzer's main calls LLVMFuzzerTestOneInput.
-        .executableTarget(name: "ckpt-fuzz", dependencies: [.product(name: "Ckpt", package: "ckpt")], path: "Sources/ckpt-fuzz",
+        // -parse-as-library: no Swift main; FuzzDriver's ckpt_fuzz_main (what SwiftPM links as main) runs libFuzzer.
+        .target(name: "FuzzDriver", path: "Sources/FuzzDriver"),
+        .executableTarget(name: "ckpt-fuzz", dependencies: ["FuzzDriver", .product(name: "Ckpt", package: "ckpt")],
+                          path: "Sources/ckpt-fuzz",
                           swiftSettings: [.swiftLanguageMode(.v5), .unsafeFlags(["-parse-as-library"])]),
     ]
 )

@@ -42,6 +42,9 @@ CHECKPOINT_GLOBS = {
     "npy": ["flat/v1_f4.npy", "flat/v2.npy", "flat/v3.npy", "flat/fortran.npy", "flat/half.npy", "flat/int64.npy", "flat/u1.npy"],
     "npz": ["flat/plain.npz", "flat/compressed.npz", "reference/dtypes.npz"],
     "gguf": ["gguf_files/types.gguf", "gguf_files/metadata.gguf", "gguf_files/v2.gguf", "gguf_files/bigendian.gguf"],
+    "torchscript": ["torchscript_files/scripted.pt", "torchscript_files/traced.pt", "torchscript_files/frozen.pt"],
+    "torch-export": ["torchscript_files/exported.pt2"],
+    "onnx": ["onnx_files/exported.onnx", "onnx_files/types.onnx"],
 }
 SHARDED_DIR = "flat/sharded"
 MODELS = [("models/lenet.model", "models/lenet.pt", "models/lenet.input.npy"),
@@ -275,6 +278,7 @@ def main():
     formats = [f for f in args.formats.split(",") if f]
     deadline = time.monotonic() + args.minutes * 60
     runs, by_cmd, by_fmt, findings, slowest = 0, collections.Counter(), collections.Counter(), collections.Counter(), 0.0
+    slowest_fmt = collections.defaultdict(float)
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
         pending, next_seed = set(), args.seed * 1_000_000_007
@@ -291,6 +295,7 @@ def main():
                 by_cmd[cmd] += 1
                 by_fmt[fmt] += 1
                 slowest = max(slowest, secs)
+                slowest_fmt[fmt] = max(slowest_fmt[fmt], secs)
                 for s in found:
                     findings[s] += 1
             if runs % 500 == 0:
@@ -300,6 +305,7 @@ def main():
           f" slowest run {slowest:.1f} s, binary {args.ckpt}")
     print("by command: " + ", ".join(f"{k} {v}" for k, v in sorted(by_cmd.items())))
     print("by format:  " + ", ".join(f"{k} {v}" for k, v in sorted(by_fmt.items())))
+    print("slowest run by format: " + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(slowest_fmt.items())))
     print(f"findings: {sum(findings.values())} runs, {len(findings)} distinct")
     for sig, n in findings.most_common():
         print(f"  {n:6d}  {sig}")

@@ -19,7 +19,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = ["torch-zip", "torch-legacy", "pickle", "hdf5", "keras", "safetensors", "npy", "npz", "sharded", "gguf",
-           "torchscript", "torch-export", "dcp", "model-printout", "model-forward", "diff"]
+           "torchscript", "torch-export", "dcp", "onnx", "model-printout", "model-forward", "diff"]
 
 
 def run(binary, target, seconds, runs, jobs_flags):

@@ -32,6 +32,7 @@ FILES = {
                     "torchscript_files/hostile/*.pt"],
     "torch-export": ["torchscript_files/*.pt2", "torchscript_files/hostile/*.pt2"],
     "dcp": ["dcp_files/single/.metadata", "dcp_files/sharded/.metadata"],
+    "onnx": ["onnx_files/*.onnx", "onnx_files/hostile/*.onnx"],
     "model-printout": ["models/*.model", "model_reprs/*.txt", "hf_printouts/*.txt", "reference/*.txt"],
 }
 DIFF_PAIRS = [("diff/base.pt", "diff/finetuned.pt"), ("diff/base.h5", "diff/base.safetensors"),

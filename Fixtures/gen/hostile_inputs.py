@@ -22,6 +22,10 @@ NESTED_SIX_BYTES = [(956, 0o100), (2503, 0o40), (4850, 0o4), (21386, 0o377), (24
 # Three changed bytes of hdf5/nested.h5: libhdf5 dereferences a wild pointer reading a variable-length attribute
 # (H5HG_read) on every run.
 NESTED_THREE_BYTES = [(12360, 0o101), (19339, 0o157), (28781, 0o40)]
+# Two changed bytes of hdf5/keras3.keras (found by `make fuzz`, target keras): a group's symbol table leads back
+# into the group with a link count of one, so libhdf5's H5Ovisit enters it again and again with ever longer paths
+# (a walk that makes progress forever; ckpt's 60 s watchdog used to be what ended it).
+KERAS3_TWO_BYTES = [(11485, 0o210), (11486, 0o27)]
 
 
 def patched(root, source, patches, target):
@@ -68,6 +72,7 @@ def generate(root):
     out.mkdir(parents=True, exist_ok=True)
     patched(root, "hdf5/nested.h5", NESTED_SIX_BYTES, out / "hdf5_crash_six_bytes.h5")
     patched(root, "hdf5/nested.h5", NESTED_THREE_BYTES, out / "hdf5_crash_heap.h5")
+    patched(root, "hdf5/keras3.keras", KERAS3_TWO_BYTES, out / "keras_group_cycle.keras")
     crc_mismatch_npz(out / "crc_mismatch.npz")
     corrupt_chunk_h5(out / "corrupt_chunk.h5")
     control_character_zip(out / "control_member.npz")

@@ -32,6 +32,25 @@ import Testing
         #expect(keys?.contains("evil\u{1B}]0;pwned\u{07}.weight") == true)
     }
 
+    /// Columns are measured on keys as shown (escaped), so a key with control characters does not push its row's
+    /// details out of line with the others; PyTorch's message keeps its indents with the keys inside escaped.
+    @Test func escapedKeysKeepColumnsAndPyTorchIndents() throws {
+        let path = Fixtures.path("hostile_inputs/control_keys.safetensors")
+        let diff = try CLIRunner.run(["diff", path, Fixtures.path("flat/single.safetensors")])
+        let rows = diff.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") && $0.hasSuffix("]") }
+        #expect(rows.count == 3, "\(diff.stdout)")
+        #expect(Set(rows.map { $0.range(of: "float32")?.lowerBound.utf16Offset(in: $0) }).count == 1, "\(diff.stdout)")
+        let dir = try Temporary.folder()
+        defer { Temporary.remove(dir) }
+        let model = dir.appendingPathComponent("net.model").path
+        try "Net(\n  (fc): Linear(in_features=2, out_features=2, bias=True)\n)\n".write(toFile: model, atomically: false, encoding: .utf8)
+        let load = try CLIRunner.run(["load-into", model, path])
+        #expect(load.status == 1)
+        expectNoRawControls(load.stdout, "load-into")
+        #expect(load.stdout.contains("\n    Unexpected key(s) in state_dict: \"cr\\r.nul\\0.del\\x7f\", \"evil\\x1b]0;pwned\\x07.weight\"."),
+                "\(load.stdout)")
+    }
+
     @Test func zipMemberNamesAndModelTextAreEscapedInErrors() throws {
         let member = try CLIRunner.run(["inspect", Fixtures.path("hostile_inputs/control_member.npz")])
         #expect(member.status == 2 && member.errorLines.count == 1)

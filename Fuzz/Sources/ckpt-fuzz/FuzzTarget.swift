@@ -26,6 +26,7 @@ struct FuzzTarget {
         reader("torchscript", .torchscript, file: "in.pt"),
         reader("torch-export", .torchExport, file: "in.pt2"),
         dcp,
+        onnx,
         ModelTargets.printout,
         ModelTargets.forward,
         diff,
@@ -92,6 +93,16 @@ struct FuzzTarget {
         let path = FuzzScratch.write("dcp/.metadata", bytes)
         guard let mapped = try? MappedFile(path: path), let stateDict = try? DCPReader.read(mapped) else { return }
         exercise(stateDict)
+    }
+
+    /// An ONNX model read as its weights, beside the external data file of the committed `external.onnx` (so that
+    /// mutated `location`, `offset` and `length` fields reach the external-data path).
+    static let onnx = FuzzTarget(name: "onnx", setUp: {
+        FuzzScratch.copyFixture("onnx_files/external.onnx.data", as: "external.onnx.data")
+    }) { bytes in
+        let path = FuzzScratch.write("in.onnx", bytes)
+        guard let mapped = try? MappedFile(path: path), let stateDict = try? ONNXReader.read(mapped) else { return }
+        exercise(stateDict.namingDataErrors(path))
     }
 
     /// `diff` of two files: the input is a 4-byte little-endian length, file A, then file B (any formats, told

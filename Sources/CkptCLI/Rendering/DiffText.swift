@@ -35,10 +35,15 @@ extension DiffReport {
         let changedGroups = KeyRanges.group(changed.map(\.key))
 
         let dtypeTitle = "dtype mismatch (\(dtypeMismatch.count)):", changedTitle = "changed (\(changed.count)):"
-        let width = min(56, ([onlyA, onlyB, shapeGroups, dtypeGroups].flatMap { $0.map(\.pattern.count) }
-            + changedGroups.map(\.pattern.count)
+        // Keys are measured as they are shown: a control character from the file prints as an escape (\x1b).
+        func shown(_ pattern: String) -> String { TerminalText.escaped(pattern) }
+        let width = min(56, ([onlyA, onlyB, shapeGroups, dtypeGroups].flatMap { $0.map { shown($0.pattern).count } }
+            + changedGroups.map { shown($0.pattern).count }
             + (dtypeGroups.isEmpty ? [] : [dtypeTitle.count - 2]) + (changedGroups.isEmpty ? [] : [changedTitle.count - 2])).max() ?? 0)
-        func key(_ s: String) -> String { "  " + s.padding(toLength: max(width, s.count), withPad: " ", startingAt: 0) }
+        func key(_ pattern: String) -> String {
+            let s = shown(pattern)
+            return "  " + s.padding(toLength: max(width, s.count), withPad: " ", startingAt: 0)
+        }
         func title(_ s: String) -> String { s.padding(toLength: max(width + 2, s.count), withPad: " ", startingAt: 0) }
 
         if !onlyA.isEmpty {

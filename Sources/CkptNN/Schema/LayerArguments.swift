@@ -47,6 +47,8 @@ public struct LayerArguments {
                                      "normalized_shape", "output_size", "embed_dim", "num_parameters", "nf", "nx", "d_model",
                                      "dim_feedforward"]
     static let factors: Set<String> = ["kernel_size", "num_layers"]
+    /// Sizes that are both dimensions of a weight (recurrent hidden-to-hidden, attention and transformer projections).
+    static let squared: [String] = ["hidden_size", "embed_dim", "d_model"]
     static let positive: Set<String> = ["stride", "dilation", "groups", "num_groups", "upscale_factor", "downscale_factor"]
     static let nonNegative: Set<String> = ["padding"]
 
@@ -67,5 +69,11 @@ public struct LayerArguments {
         }
         let limit = Double(EngineContext.current.maxLayerElements)
         guard product * 16 <= limit else { throw ArgumentError.tooLarge(callee: className, elements: product) }
+        // A size that is both sides of a matrix (LSTM's [4H, H], attention's [3E, E]) enters the layer squared.
+        for name in Self.squared {
+            guard let x = given[name]?.intList?.first else { continue }
+            let square = Double(x) * Double(x)
+            guard square * 8 <= limit else { throw ArgumentError.tooLarge(callee: className, elements: square) }
+        }
     }
 }

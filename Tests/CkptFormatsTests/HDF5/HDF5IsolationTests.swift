@@ -18,6 +18,18 @@ import Testing
         }
     }
 
+    /// A group that links back into itself with a link count of one (two changed bytes of keras3.keras, found by
+    /// `make fuzz`): libhdf5's own visit never ends on it, so ckpt's visit stops at the first object met twice.
+    @Test func groupCyclesAreErrorsAtOnce() throws {
+        let path = Fixtures.path("hostile_inputs/keras_group_cycle.keras")
+        do {
+            _ = try Checkpoint.read(path)
+            Issue.record("the file was read")
+        } catch let e as FileError {
+            #expect(e.path == path && e.description.contains("a group links back into itself"), "\(e)")
+        }
+    }
+
     /// A gzip chunk that does not inflate: the file opens (its metadata is sound), reading the tensor fails in the
     /// reading child, and through `Checkpoint.read` the error names the file.
     @Test func corruptChunkDataIsAnErrorNamingTheFile() throws {
