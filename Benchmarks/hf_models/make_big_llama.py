@@ -5,8 +5,8 @@
     python3 Benchmarks/hf_models/make_big_llama.py [OUT_DIR] [--layers N]
 
 OUT_DIR defaults to Benchmarks/data/big_llama (git-ignored). The shape is a 2.2B LLaMA: hidden 2560, 20 heads of
-128 with 4 key/value heads (GQA), SwiGLU 6912, 29 layers, vocab 32000, untied head: 2,159,419,904 parameters
-(2^31 = 2,147,483,648), 4.32 GB in bfloat16. Weights are N(0, 0.02) and norms N(1, 0.1), drawn tensor by tensor
+128 with 4 key/value heads (GQA), SwiGLU 6912, 29 layers, vocab 32000, untied head: 2,159,562,240 parameters
+(1.0056 × 2^31 = 2,147,483,648), 4.32 GB in bfloat16. Weights are N(0, 0.02) and norms N(1, 0.1), drawn tensor by tensor
 (seed 0) so that memory stays near one shard; no model object is built. `--layers` scales the model down for a
 machine that cannot hold it (the parameter count is printed).
 """

@@ -53,6 +53,29 @@ static void rows_times_stored_portable(long m, long k, const float *a, long lda,
     }
 }
 
+static uint16_t round_bf16_bits(float f) {
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((u >> 16) | 0x40);
+    u += 0x7fffu + ((u >> 16) & 1);
+    return (uint16_t)(u >> 16);
+}
+
+void ckpt_round_bf16(const float *src, uint16_t *dst, long n) {
+    for (long i = 0; i < n; i++) dst[i] = round_bf16_bits(src[i]);
+}
+
+static void bf16_rows_portable(long m, long k, const uint16_t *a, long lda, const uint16_t *w, long j0, long j1,
+                               float *c, long ldc, float beta) {
+    for (long j = j0; j < j1; j++)
+        for (long i = 0; i < m; i++) {
+            float sum = 0;
+            for (long kk = 0; kk < k; kk++) sum += bf16_to_float(a[i * lda + kk]) * bf16_to_float(w[j * k + kk]);
+            float *out = c + i * ldc + j;
+            *out = beta == 0 ? sum : beta * *out + sum;
+        }
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -130,6 +153,52 @@ static void rows_times_stored_avx512(long m, long k, const float *a, long lda, c
     }
 }
 
+#include <cpuid.h>
+#define CKPT_BF16DOT __attribute__((target("avx512f,avx512bf16")))
+
+// AVX512-BF16 is CPUID leaf 7 sub-leaf 1, EAX bit 5; AVX-512 state enabled by the OS comes with avx512f.
+static int has_bf16_dot(void) {
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!has_avx512f() || !__get_cpuid_count(7, 1, &a, &b, &c, &d)) return 0;
+    return (a >> 5) & 1;
+}
+
+CKPT_BF16DOT static void bf16_rows_dot(long m, long k, const uint16_t *a, long lda, const uint16_t *w, long j0, long j1,
+                                       float *c, long ldc, float beta) {
+    for (long jb = j0; jb < j1; jb += 16) {
+        long je = j1 - jb < 16 ? j1 : jb + 16;
+        for (long i = 0; i < m; i += 4) {
+            long rows = m - i < 4 ? m - i : 4;
+            for (long j = jb; j < je; j++) {
+                const uint16_t *row = w + j * k;
+                __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+                long kk = 0;
+                for (; kk + 32 <= k; kk += 32) {
+                    __m512bh wv = (__m512bh)_mm512_loadu_si512((const void *)(row + kk));
+                    for (long r = 0; r < rows; r++)
+                        acc[r] = _mm512_dpbf16_ps(acc[r], (__m512bh)_mm512_loadu_si512((const void *)(a + (i + r) * lda + kk)), wv);
+                }
+                for (long r = 0; r < rows; r++) {
+                    float sum = _mm512_reduce_add_ps(acc[r]);
+                    for (long t = kk; t < k; t++) sum += bf16_to_float(a[(i + r) * lda + t]) * bf16_to_float(row[t]);
+                    float *out = c + (i + r) * ldc + j;
+                    *out = beta == 0 ? sum : beta * *out + sum;
+                }
+            }
+        }
+    }
+}
+
+int ckpt_bf16_dot_available(void) { return has_bf16_dot(); }
+
+void ckpt_bf16_rows_times_bf16(long m, long k, const uint16_t *a, long lda, const uint16_t *w, long j0, long j1,
+                               float *c, long ldc, float beta) {
+    static int vector = -1;
+    if (vector < 0) vector = has_bf16_dot();
+    if (vector) bf16_rows_dot(m, k, a, lda, w, j0, j1, c, ldc, beta);
+    else bf16_rows_portable(m, k, a, lda, w, j0, j1, c, ldc, beta);
+}
+
 void ckpt_widen_bf16(const uint16_t *src, float *dst, long n) {
     static int vector = -1;
     if (vector < 0) vector = has_avx512f();
@@ -157,6 +226,11 @@ void ckpt_rows_times_stored(long m, long k, const float *a, long lda, const uint
 void ckpt_widen_bf16(const uint16_t *src, float *dst, long n) { widen_bf16_portable(src, dst, n); }
 void ckpt_widen_f16(const uint16_t *src, float *dst, long n) { widen_f16_portable(src, dst, n); }
 int ckpt_stored_product_available(void) { return 0; }
+int ckpt_bf16_dot_available(void) { return 0; }
+void ckpt_bf16_rows_times_bf16(long m, long k, const uint16_t *a, long lda, const uint16_t *w, long j0, long j1,
+                               float *c, long ldc, float beta) {
+    bf16_rows_portable(m, k, a, lda, w, j0, j1, c, ldc, beta);
+}
 void ckpt_rows_times_stored(long m, long k, const float *a, long lda, const uint16_t *w, int type, long j0, long j1,
                             float *c, long ldc, float beta) {
     rows_times_stored_portable(m, k, a, lda, w, type, j0, j1, c, ldc, beta);

@@ -18,7 +18,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try CLI.answer {
+        try CLI.answer { try inputs.computing {
             let session = try load.open()
             let report = try session.load()
             guard report.ok else {
@@ -28,6 +28,6 @@ struct RunCommand: ParsableCommand {
             let written = try session.run(inputs: inputs.inputs, writingTo: outputFile)
             if output.json { try CLI.printJSON(written) }
             return true
-        }
+        } }
     }
 }

@@ -36,10 +36,10 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         try CLI.answer {
-            let report = try Verification.run(model: load.source, checkpoint: try load.weights(), options: load.load.options,
+            let report = try inputs.computing { try Verification.run(model: load.source, checkpoint: try load.weights(), options: load.load.options,
                                               inputs: inputs.inputs, expected: expect, atol: atol, rtol: rtol, backward: backward,
                                               against: against.map { Verification.Against(other: $0, maxKL: maxKL) },
-                                              progress: TimedProgress())
+                                              progress: TimedProgress()) }
             try output.print(report) { VerifyText.render(report) }
             return report.ok
         }

@@ -1,3 +1,5 @@
+import CkptCore
+
 /// The engine's modes for the code running now: grad recording, shapes-only building, size limits, the default
 /// random generator, the depth of nested forward calls, and values other targets attach (CkptNN's forward hooks).
 ///
@@ -22,6 +24,14 @@ public struct EngineContext: Sendable {
     /// seeds it). The context tasks start with holds one process-wide generator, as PyTorch does; a scope can
     /// install its own so that its random numbers do not depend on what other threads draw.
     public var generator = Generator(seed: 0)
+    /// The precision products with bfloat16 weights compute in: `.float32` (the default: the weights widened exactly,
+    /// float32 arithmetic) or `.bfloat16` (`--compute bfloat16`: their inputs rounded to bf16, bf16 × bf16 products
+    /// summed in float32 — AVX512-BF16 where the CPU has it — and their outputs rounded to bf16, as a bf16 model's
+    /// linear layers compute).
+    public var computeDType: DType = .float32
+    /// Elements of the float32 tile a bf16/f16 weight is widened into for sgemm, a band of output columns at a time
+    /// (16 Mi elements by default: wide bands, because each sgemm call packs its whole input again).
+    public var storedTileElements = 1 << 22
     /// Nested calls of pasted forward methods now running (the interpreter stops at `limits.maxCallDepth`).
     public var callDepth = 0
     /// Values other targets attach, by key type (see `EngineContextKey`).
@@ -57,6 +67,12 @@ public struct EngineContext: Sendable {
 
     /// `current.limits.maxOpElements` for the ops' hot paths.
     static var maxOpElementsNow: Int { running.context.limits.maxOpElements }
+
+    /// `current.computeDType` for the products' hot paths.
+    static var computeDTypeNow: DType { running.context.computeDType }
+
+    /// `current.storedTileElements` for the products.
+    static var storedTileElementsNow: Int { running.context.storedTileElements }
 
     /// `current.generator`, for ops given no generator.
     static var generatorNow: Generator { running.context.generator }

@@ -35,13 +35,11 @@ extension Tensor {
     /// in registers as it is read) instead of widening tiles for sgemm.
     static let fusedStoredRows = 8
 
-    /// Elements of a float32 tile a bf16/f16 weight is widened into for sgemm (1 MiB: stays in the caches).
-    static let storedTileElements = 1 << 18
-
     /// `C[m×n] = A[m×k] · op(W) + beta·C` for a weight W `[n, k]` read transposed (`transposed`, as `linear`) or
     /// `[k, n]`, whose elements may be stored in their checkpoint's dtype: float32 in the file is multiplied where it
     /// lies; bf16/f16 is widened tile by tile (a band of W's output columns at a time, exactly), or read by the fused
-    /// few-row kernel where the CPU has one. Never a float32 copy of the whole weight.
+    /// few-row kernel where the CPU has one. Never a float32 copy of the whole weight. The tile holds
+    /// `EngineContext.storedTileElements`.
     static func sgemm(_ a: UnsafePointer<Float>, weight w: TensorBuffer, transposed: Bool, _ c: UnsafeMutablePointer<Float>,
                       m: Int, n: Int, k: Int, beta: Float = 0) {
         guard let stored = w.storedElements else {
@@ -56,6 +54,10 @@ extension Tensor {
             sgemm(a, transA: false, UnsafePointer(c), transB: false, c, m: m, n: n, k: 0, beta: beta)
             return
         }
+        if transposed, stored.dtype == .bfloat16, EngineContext.computeDTypeNow == .bfloat16, let bits = stored.halfBits {
+            withExtendedLifetime(w) { bfloat16Product(a, bits, c, m: m, n: n, k: k, beta: beta) }
+            return
+        }
         withExtendedLifetime(w) {
             if transposed, m <= fusedStoredRows, let bits = stored.halfBits, ckpt_stored_product_available() != 0 {
                 kernelParallelRanges(n, parallel: m * n * k >= 1 << 16) { range in
@@ -63,22 +65,43 @@ extension Tensor {
                 }
                 return
             }
-            let band = Swift.max(1, Swift.min(n, storedTileElements / k))
+            let band = Swift.max(1, Swift.min(n, EngineContext.storedTileElementsNow / k))
             let tile = UnsafeMutablePointer<Float>.allocate(capacity: band * k)
             defer { tile.deallocate() }
             var j0 = 0
             while j0 < n {
                 let width = Swift.min(band, n - j0)
                 if transposed {
-                    // Rows j0 ..< j0+width of W [n, k] are one contiguous run.
-                    stored.widen(from: j0 * k, count: width * k, into: tile)
+                    // Rows j0 ..< j0+width of W [n, k] are one contiguous run, widened on every core.
+                    Parallel.forRanges(width * k) { range in
+                        stored.widen(from: j0 * k + range.lowerBound, count: range.count, into: tile + range.lowerBound)
+                    }
                 } else {
-                    for r in 0 ..< k { stored.widen(from: r * n + j0, count: width, into: tile + r * width) }
+                    Parallel.forRanges(k, cost: width) { rows in
+                        for r in rows { stored.widen(from: r * n + j0, count: width, into: tile + r * width) }
+                    }
                 }
                 cblas_sgemm(CblasRowMajor, CblasNoTrans, transposed ? CblasTrans : CblasNoTrans, blasint(m), blasint(width),
                             blasint(k), 1, a, blasint(k), tile, blasint(transposed ? k : width), beta, c + j0, blasint(n))
                 j0 += width
             }
         }
+    }
+
+    /// `--compute bfloat16`: `C = bf16(bf16(A) · Wᵀ + beta·C)` for a bf16 weight W `[n, k]`: the input rounded to bf16,
+    /// pairs of bf16 products summed in float32 (AVX512-BF16 `vdpbf16ps` where the CPU has it), the result rounded to
+    /// bf16 once, as a bf16 `addmm` gives it.
+    private static func bfloat16Product(_ a: UnsafePointer<Float>, _ w: UnsafePointer<UInt16>, _ c: UnsafeMutablePointer<Float>,
+                                        m: Int, n: Int, k: Int, beta: Float) {
+        let rounded = UnsafeMutablePointer<UInt16>.allocate(capacity: m * k)
+        defer { rounded.deallocate() }
+        ckpt_round_bf16(a, rounded, m * k)
+        kernelParallelRanges(n, parallel: m * n * k >= 1 << 16) { range in
+            ckpt_bf16_rows_times_bf16(m, k, rounded, k, w, range.lowerBound, range.upperBound, c, n, beta)
+        }
+        let out = UnsafeMutablePointer<UInt16>.allocate(capacity: m * n)
+        defer { out.deallocate() }
+        ckpt_round_bf16(c, out, m * n)
+        ckpt_widen_bf16(out, c, m * n)
     }
 }

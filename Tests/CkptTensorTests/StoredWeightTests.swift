@@ -71,6 +71,23 @@ import Testing
         }
     }
 
+    @Test func aWeightWiderThanOneTileGoesInBands() throws {
+        try Self.withFolder { dir in
+            // Tiles of 16K elements: four bands of output columns (kept small so that OpenBLAS runs single-threaded:
+            // tests run concurrently, and two threads starting OpenBLAS's pool at once can hang it).
+            let (w, ref) = try Self.weight([300, 200], .bfloat16, seed: 8, in: dir)
+            let (wt, reft) = try Self.weight([200, 300], .bfloat16, seed: 9, in: dir)
+            let x = Tensor.randn([9, 200], generator: Generator(seed: 10))
+            let bias = Tensor.randn([300], generator: Generator(seed: 11))
+            let (got, gotT) = try EngineContext.with(\.storedTileElements, 1 << 14) {
+                (try x.linear(weight: w, bias: bias), try Tensor.addmm(bias, x, wt))
+            }
+            #expect(Self.maxRelativeDifference(got, try x.linear(weight: ref, bias: bias)) < 1e-6)
+            #expect(Self.maxRelativeDifference(gotT, try Tensor.addmm(bias, x, reft)) < 1e-6)
+            #expect(w.isStoredInPlace && wt.isStoredInPlace)
+        }
+    }
+
     @Test func embeddingWidensOnlyTheRowsItLooksUp() throws {
         try Self.withFolder { dir in
             let (w, ref) = try Self.weight([50, 12], .bfloat16, seed: 5, in: dir)

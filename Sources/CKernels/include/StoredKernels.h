@@ -25,4 +25,16 @@ int ckpt_stored_product_available(void);
 void ckpt_rows_times_stored(long m, long k, const float *a, long lda, const uint16_t *w, int type, long j0, long j1,
                             float *c, long ldc, float beta);
 
+/// `dst[i] = bf16(src[i])`, rounded to nearest even as torch's `.to(torch.bfloat16)` (NaNs stay NaN, quiet).
+void ckpt_round_bf16(const float *src, uint16_t *dst, long n);
+
+/// 1 when the CPU has AVX512-BF16 dot products (`vdpbf16ps`) and `ckpt_bf16_rows_times_bf16` uses them, else 0.
+int ckpt_bf16_dot_available(void);
+
+/// `c[i*ldc + j] = beta·c[i*ldc + j] + Σ_kk a[i*lda + kk] · w[j*k + kk]` for rows `i < m` and columns `j` in
+/// `[j0, j1)`, `a` and `w` both bfloat16 bit patterns: products of pairs summed in float32 by `vdpbf16ps` (where
+/// `ckpt_bf16_dot_available`; elsewhere widened and summed in float32). For `--compute bfloat16`.
+void ckpt_bf16_rows_times_bf16(long m, long k, const uint16_t *a, long lda, const uint16_t *w, long j0, long j1,
+                               float *c, long ldc, float beta);
+
 #endif
