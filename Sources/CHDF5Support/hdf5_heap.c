@@ -20,36 +20,13 @@ typedef struct {
     size_t file_size;
     size_t budget;
     volatile uint64_t *progress;
-    uint64_t *seen;  // open addressing, 0 = empty (no object header lives at address 0)
-    size_t seen_count, seen_cap;
+    ckpt_address_set seen;  // no object header lives at address 0
     int cycle;
 } extents_t;
 
 /// Marks `address` visited; returns 1 when it already was, -1 when out of memory.
 static int visited(extents_t *x, uint64_t address) {
-    if (address == 0) return 0;
-    if (x->seen_count * 2 >= x->seen_cap) {
-        size_t cap = x->seen_cap ? x->seen_cap * 2 : 256;
-        uint64_t *table = (uint64_t *)calloc(cap, sizeof *table);
-        if (!table) return -1;
-        for (size_t i = 0; i < x->seen_cap; i++) {
-            if (!x->seen[i]) continue;
-            size_t j = (size_t)(x->seen[i] * 0x9E3779B97F4A7C15ull) & (cap - 1);
-            while (table[j]) j = (j + 1) & (cap - 1);
-            table[j] = x->seen[i];
-        }
-        free(x->seen);
-        x->seen = table;
-        x->seen_cap = cap;
-    }
-    size_t j = (size_t)(address * 0x9E3779B97F4A7C15ull) & (x->seen_cap - 1);
-    while (x->seen[j]) {
-        if (x->seen[j] == address) return 1;
-        j = (j + 1) & (x->seen_cap - 1);
-    }
-    x->seen[j] = address;
-    x->seen_count++;
-    return 0;
+    return address == 0 ? 0 : ckpt_address_set_insert(&x->seen, address);
 }
 
 static herr_t collect_extent(hid_t parent, const char *name, const H5O_info_t *info, void *data) {
@@ -124,10 +101,10 @@ int ckpt_walk_check_heaps(ckpt_walk *w, hid_t file) {
         return 0;
     }
     H5Pclose(fcpl);
-    extents_t x = {NULL, 0, 0, w->file_size, 1 << 20, w->progress, NULL, 0, 0, 0};
+    extents_t x = {NULL, 0, 0, w->file_size, 1 << 20, w->progress, {NULL, 0, 0}, 0};
     H5Ovisit2(file, H5_INDEX_NAME, H5_ITER_NATIVE, collect_extent, &x, H5O_INFO_BASIC);
     H5Eclear2(H5E_DEFAULT);
-    free(x.seen);
+    ckpt_address_set_free(&x.seen);
     if (x.cycle) {
         snprintf(w->heap_error, sizeof w->heap_error, "corrupt HDF5 file: a group links back into itself or nests deeper than %d",
                  MAX_VISIT_DEPTH);

@@ -25,6 +25,8 @@
 #ifndef CKPT_HDF5_WALK_H
 #define CKPT_HDF5_WALK_H
 
+#include "hdf5_address_set.h"
+
 #include <hdf5.h>
 #include <stdint.h>
 
@@ -39,8 +41,7 @@ typedef struct {
     hid_t file;
     int heaps_checked;   // 0 not yet, 1 valid, -1 corrupt
     char heap_error[128];
-    uint64_t *seen;      // open-addressing set of object addresses (0 = empty slot; addresses are never 0)
-    size_t seen_cap, seen_count;
+    ckpt_address_set seen;  // object addresses + 1 already described
 } ckpt_walk;
 
 /// Writes the description of `file` to `w->fd`. Returns 0, or -1 when writing failed.

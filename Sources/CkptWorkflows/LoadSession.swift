@@ -79,9 +79,11 @@ public final class LoadSession {
             values ? try module.load(tensors, strict: options.strict, progress: { [progress] in progress.advance($0) })
                 : try module.loadReport(tensors, strict: options.strict)
         }
-        if bindsCheckpoint { try initializeUnloaded(own, loaded: result.loaded) }
         var tied: [String] = []
         if let pretrained = module as? PretrainedModel { (result, tied) = pretrained.loading.forgiveTies(result) }
+        // Only a model that loaded will run: one that did not (size mismatches, or missing keys under strict) keeps
+        // its unset tensors as the lazy zero pages it was built with.
+        if bindsCheckpoint, result.ok { try initializeUnloaded(own, loaded: result.loaded) }
         self.result = result
         return LoadIntoReport(model: model.path, checkpoint: checkpoint.reference, modelClass: module.typeName,
                               modelTensors: own.count, load: result, renamed: alignment.renamed,

@@ -43,4 +43,29 @@ import Testing
         #expect(try #require(parameters["model.layers.1.mlp.gate_proj.weight"]).isStoredInPlace)
         #expect(try s.forward(ForwardInputs(tokens: [1, 2, 3]))[0].scalars.allSatisfy(\.isFinite))
     }
+
+    @Test func moreUnsetElementsThanTheLimitAreRefusedBeforeAnyIsAllocated() throws {
+        try EngineContext.with({ $0.limits.maxModelElements = 100 }) {
+            let s = try session("llama-missing", strict: false)
+            #expect { try s.load() } throws: { "\($0)".contains("leaves 512 elements of the model unset") }
+        }
+    }
+
+    @Test func aFolderOfMoreThan2To31ParametersBuildsToLoadWithoutAllocating() throws {
+        try WorkflowsTestSupport.withTemporaryFolder { dir in
+            // A LLaMA config of about 3.3e9 parameters beside the tiny model's weights: the model is built (shapes
+            // only, nothing drawn or touched), and loading reports the size mismatches instead of refusing the model.
+            let source = HuggingFaceFixtures.path("llama-bf16")
+            var config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: source + "/config.json"))) as? [String: Any] ?? [:]
+            config["hidden_size"] = 4096; config["intermediate_size"] = 11008; config["num_hidden_layers"] = 16
+            config["num_attention_heads"] = 32; config["num_key_value_heads"] = 32; config["head_dim"] = 128
+            try JSONSerialization.data(withJSONObject: config).write(to: dir.appendingPathComponent("config.json"))
+            try FileManager.default.copyItem(atPath: source + "/model.safetensors", toPath: dir.appendingPathComponent("model.safetensors").path)
+            let s = try LoadSession(model: ModelSource(argument: dir.path), checkpoint: CheckpointReference(dir.path))
+            let elements = s.module.parameters().reduce(0) { $0 + $1.numel }
+            #expect(elements > 1 << 31)
+            let report = try s.load()
+            #expect(!report.ok && !report.sizeMismatch.isEmpty)
+        }
+    }
 }

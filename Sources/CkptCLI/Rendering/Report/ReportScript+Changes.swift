@@ -32,7 +32,8 @@ extension ReportScript {
       let start = 0, band = 0;
       layers.forEach((l, i) => {
         if (i + 1 < layers.length && blockOf(layers[i + 1].path) === blockOf(l.path)) return;
-        const x = left + start * bw, w = (i + 1 - start) * bw, name = blockOf(l.path);
+        // A numbered block by its last two components (model.layers.3 as layers.3), as in the treemap.
+        const x = left + start * bw, w = (i + 1 - start) * bw, name = blockOf(l.path).split('.').slice(-2).join('.');
         if (band++ % 2 === 0) svg.append(svgEl('rect', {class: 'band', x, y: top, width: w, height: ph}));
         if (w > name.length * 6.2 + 4) svg.append(svgEl('text', {x: x + w / 2, y: top + ph + 14, 'text-anchor': 'middle', text: name}));
         start = i + 1;
