@@ -90,7 +90,11 @@ def change(a, b, keys):
 
 def heat_map(a, b):
     """max |a - b| per cell of a grid of at most 64 x 64 over the tensor viewed as [rows, rest]."""
-    d = (a.double() - b.double()).abs().reshape(a.shape[0], -1).numpy()
+    return grid_max((a.double() - b.double()).abs().reshape(a.shape[0], -1).numpy())
+
+
+def grid_max(d):
+    """The largest value of each cell of a grid of at most GRID x GRID over the 2-d array `d`, as ckpt maps |a - b|."""
     rows, cols = d.shape
     gr, gc = min(rows, GRID), min(cols, GRID)
     cells = np.zeros((gr, gc))

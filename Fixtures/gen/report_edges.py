@@ -29,11 +29,11 @@ import math
 import pathlib
 from fractions import Fraction
 
-import numpy as np
 import torch
 
+from report import grid_max
+
 MAX_BINS = 64
-GRID = 64
 
 
 def floor_div_pow2(x: float, e: int) -> int:
@@ -164,14 +164,7 @@ def heat_map(a, b):
     x, y = a.double().reshape(a.shape[0], -1), b.double().reshape(b.shape[0], -1)
     equal = (x == y) | (torch.isnan(x) & torch.isnan(y))
     d = (x - y).abs()
-    d = torch.where(torch.isfinite(d) & ~equal, d, torch.zeros_like(d)).numpy()
-    rows, cols = d.shape
-    gr, gc = min(rows, GRID), min(cols, GRID)
-    cells = np.zeros((gr, gc))
-    r = (np.arange(rows) * gr // rows)[:, None].repeat(cols, 1)
-    c = (np.arange(cols) * gc // cols)[None, :].repeat(rows, 0)
-    np.maximum.at(cells, (r, c), d)
-    return {'rows': rows, 'cols': cols, 'grid_rows': gr, 'grid_cols': gc, 'cells': cells.reshape(-1).tolist()}
+    return grid_max(torch.where(torch.isfinite(d) & ~equal, d, torch.zeros_like(d)).numpy())
 
 
 def generate(root: pathlib.Path):
