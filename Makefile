@@ -34,9 +34,10 @@ fuzz: fuzz-build
 	@python3 Fuzz/seeds.py > /dev/null
 	python3 Fuzz/run.py --seconds $(FUZZ_SECONDS)
 
-# The test suite under AddressSanitizer and UndefinedBehaviorSanitizer, in a build folder of its own; the CLI tests
-# run the sanitized ckpt binary.
-SANITIZE_FLAGS := --scratch-path .build-sanitize --sanitize=address --sanitize=undefined
+# The test suite under AddressSanitizer (Swift and C) and UndefinedBehaviorSanitizer (the C targets: swiftc has no
+# -sanitize=undefined on Linux; Swift traps on overflow by itself), in a build folder of its own; the CLI tests run
+# the sanitized ckpt binary.
+SANITIZE_FLAGS := --scratch-path .build-sanitize --sanitize=address -Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=undefined
 sanitize: deps
 	$(SWIFT) build --build-tests $(SANITIZE_FLAGS)
 	$(SWIFT) build --product ckpt $(SANITIZE_FLAGS)

@@ -6,7 +6,7 @@
 
 Each target runs on its corpus Fuzz/corpus/<target>/ (seeded by Fuzz/seeds.py, grown by the fuzzer) with its
 dictionary Fuzz/dict/<target>.dict, under AddressSanitizer with LeakSanitizer, a 1 s timeout per input and a
-2 GiB limit on any one allocation and on the resident set. A finding (crash, sanitizer report, leak, timeout,
+2 GiB limit on any one allocation and on the resident set (Fuzz/lsan.supp lists the leaks that are not ckpt's). A finding (crash, sanitizer report, leak, timeout,
 out-of-memory) stops that target and is saved under Fuzz/findings/<target>/; the log of each run is
 Fuzz/logs/<target>.log. Exit status 1 when any target had a finding.
 """
@@ -36,8 +36,9 @@ def run(binary, target, seconds, runs, jobs_flags):
         args.append(f"-runs={runs}")
     if seconds:
         args.append(f"-max_total_time={seconds}")
-    env = dict(os.environ, CKPT_FUZZ_TARGET=target,
-               ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:allocator_may_return_null=0:handle_abort=1:symbolize=1")
+    env = dict(os.environ, CKPT_FUZZ_TARGET=target, OPENBLAS_NUM_THREADS="1",
+               ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:allocator_may_return_null=0:handle_abort=1:symbolize=1",
+               LSAN_OPTIONS="suppressions=" + os.path.join(HERE, "lsan.supp"))
     log_path = os.path.join(logs, target + ".log")
     start = time.monotonic()
     with open(log_path, "w") as log:
