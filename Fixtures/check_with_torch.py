@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import pathlib
 import subprocess
 import sys
@@ -190,25 +191,29 @@ def gguf_entries():
     decoded = {T.Q4_0, T.Q4_1, T.Q5_0, T.Q5_1, T.Q8_0, T.Q2_K, T.Q3_K, T.Q4_K, T.Q5_K, T.Q6_K, T.IQ4_NL, T.IQ4_XS}
     out = {}
     for name, record in manifest['files'].items():
-        reader = gguf.GGUFReader(str(folder / name))
-        values = np.load(folder / (name + '.values.npz')) if (folder / (name + '.values.npz')).exists() else None
+        # The first part of a split model reads as the whole model (its parts in order), as llama.cpp loads it.
+        split = re.search(r'-00001-of-(\d{5})\.gguf$', name)
+        parts = [name.replace('-00001-of-', '-%05d-of-' % k) for k in range(1, int(split.group(1)) + 1)] if split else [name]
+        readers = [(gguf.GGUFReader(str(folder / part)), folder / (part + '.values.npz')) for part in parts]
         items, refused = [], False
-        for t in reader.tensors:
-            q = T(t.tensor_type)
-            shape = [int(x) for x in reversed(t.shape.tolist())]
-            data = np.array(t.data)
-            if q in plain:
-                x = torch.from_numpy(data.astype(data.dtype.newbyteorder('<')).reshape(shape).copy())
-            elif q == T.BF16:
-                x = torch.from_numpy(data.view(np.int16).reshape(shape).copy()).view(torch.bfloat16)
-            elif q == T.Q8_K and values is not None:
-                x = torch.from_numpy(values[t.name])
-            elif q in decoded and reader.byte_order != 'S':
-                x = torch.from_numpy(dequantize(data, q).reshape(shape))
-            else:
-                refused = True
-                continue
-            items.append((t.name, x))
+        for reader, values_path in readers:
+            values = np.load(values_path) if values_path.exists() else None
+            for t in reader.tensors:
+                q = T(t.tensor_type)
+                shape = [int(x) for x in reversed(t.shape.tolist())]
+                data = np.array(t.data)
+                if q in plain:
+                    x = torch.from_numpy(data.astype(data.dtype.newbyteorder('<')).reshape(shape).copy())
+                elif q == T.BF16:
+                    x = torch.from_numpy(data.view(np.int16).reshape(shape).copy()).view(torch.bfloat16)
+                elif q == T.Q8_K and values is not None:
+                    x = torch.from_numpy(values[t.name])
+                elif q in decoded and reader.byte_order != 'S':
+                    x = torch.from_numpy(dequantize(data, q).reshape(shape))
+                else:
+                    refused = True
+                    continue
+                items.append((t.name, x))
         out['gguf_files/' + name] = {'format': 'gguf', 'tensors': torch_records(items, sharing=False),
                                      'refused': refused, 'src': folder / name}
     return out
