@@ -97,7 +97,15 @@ import Testing
                 try old.write(to: URL(fileURLWithPath: out))
                 killed += try ConvertSignalTests.convertKilled(in: folder.path, output: out, signal: signal, fraction: fraction,
                                                      expected: new.count, environment: environment) ? 1 : 0
-                let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+                var names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+                // Replacing an existing file takes two calls (linkat to a temporary name, rename over the target):
+                // a SIGKILL between them, which nothing can catch, leaves that name holding the complete new file.
+                if signal == SIGKILL, let leftover = names.first(where: { $0.hasPrefix(".out.\(ext).ckpt-tmp-") }) {
+                    let path = folder.path + "/" + leftover
+                    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == new || ext == "h5", "a partial temporary: \(leftover)")
+                    try FileManager.default.removeItem(atPath: path)
+                    names.removeAll { $0 == leftover }
+                }
                 #expect(names == ["big.safetensors", "out." + ext], "signal \(signal) at \(fraction): \(names)")
                 let now = try Data(contentsOf: URL(fileURLWithPath: out))
                 if now != old && now != new {  // HDF5 files carry creation times: compare contents
