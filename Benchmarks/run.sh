@@ -5,7 +5,8 @@
 # alternating inside each round, and writes one Markdown table of ratios (Benchmarks/data/results.md, also printed).
 #
 # Usage: Benchmarks/run.sh [section...]      sections: formats diff tensor conv nn cli dcp gguf minilm (default: all)
-# env: ROUNDS (3), THREADS (the core count), RUNS (calls per in-process round, 20), SKIP_BUILD=1 (use the last build)
+# env: ROUNDS (3), THREADS (the core count), RUNS (calls per in-process round, 20), SKIP_BUILD=1 (use the last build),
+#      ISA=avx2 (on an AVX-512 machine: both sides restricted to AVX2 + FMA; the table goes to results-avx2.md)
 # The reference side needs python3 with torch, safetensors, h5py and numpy (and gguf / transformers for those
 # sections): `pip install -r Benchmarks/requirements.txt`. Without them the rows that need them are skipped with a
 # line saying so; the rows against `cp` or against ckpt itself still run.
@@ -19,6 +20,13 @@ THREADS=${THREADS:-$(nproc)}
 RUNS=${RUNS:-20}
 SECTIONS=${*:-formats diff tensor conv nn cli dcp gguf minilm}
 RECORDS=$DATA/records.tsv
+RESULTS=$DATA/results.md
+# ISA=avx2: the instructions of an AVX2 machine on this one's cores, for both sides: ckpt's kernels
+# (CKPT_KERNEL_ISA), OpenBLAS (its Haswell kernels), PyTorch's ATen and oneDNN kernels, and the FMA peak loop.
+if [ "${ISA:-}" = avx2 ]; then
+  export CKPT_KERNEL_ISA=avx2 OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2
+  RESULTS=$DATA/results-avx2.md
+fi
 : > "$RECORDS"
 say() { echo "$*" | tee -a "$DATA/log.txt"; }
 : > "$DATA/log.txt"
@@ -48,6 +56,7 @@ say "- CPU: $cpu, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048
 say "- FMA peak ($fma_isa): $peak1 GFLOP/s on 1 thread, $peakN on $THREADS (per CPU-second of the threads: $percpu1, $percpuN)"
 say "- OpenBLAS: $("$DATA/machine" openblas) for a plain C program; core $("$BIN/bench-tensor" core) in ckpt's executables${OPENBLAS_CORETYPE:+ (OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE)}; torch $torch_version"
 say "- load average at start: $LOAD_START; threads $THREADS, $ROUNDS rounds"
+[ "${ISA:-}" = avx2 ] && say "- ISA=avx2: both sides restricted to AVX2 + FMA (CKPT_KERNEL_ISA=avx2, OPENBLAS_CORETYPE=Haswell, ATEN_CPU_CAPABILITY=avx2, ONEDNN_MAX_CPU_ISA=AVX2)"
 [ $REF = 1 ] || say "- python3 with torch, safetensors, h5py and numpy is absent: rows against PyTorch skipped"
 
 # ---- timing helpers ----
@@ -257,5 +266,5 @@ for (t, n), r in sorted(rows.items()):
 PY
   fi
 } 
-cp "$DATA/log.txt" "$DATA/results.md"
-echo "written to $DATA/results.md" >&2
+cp "$DATA/log.txt" "$RESULTS"
+echo "written to $RESULTS" >&2
