@@ -23,9 +23,7 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --product ckpt
-	# One OpenBLAS thread: tests fork (the HDF5 guard) while others multiply, and OpenBLAS's pre-fork handler, which
-	# waits for its worker threads, was seen to hang there once; tests keep products small anyway.
-	OPENBLAS_NUM_THREADS=1 $(SWIFT) test --skip-build --parallel --num-workers 2
+	$(SWIFT) test --skip-build --parallel --num-workers 2
 
 # Every side-by-side benchmark against PyTorch and cp, one Markdown table of ratios (Benchmarks/README.md). The
 # reference side: python3 -m pip install -r Benchmarks/requirements.txt (rows needing it are skipped without it).
