@@ -40,6 +40,10 @@ static inline char *ckpt_h5g_job_path(ckpt_h5g_control *control) {
     return (char *)control + CKPT_H5G_DATA + control->bytes;
 }
 
+/// The guard's lock (hdf5_guard.c), held for each job: 0 when taken.
+int ckpt_h5g_guard_trylock(void);
+void ckpt_h5g_guard_unlock(void);
+
 // ---- the child (hdf5_guard_child.c) ----------------------------------------------------------------------
 
 /// A child's first steps: death with `parent`, no core files, default crash handlers (no Swift backtracer, no
@@ -55,23 +59,25 @@ __attribute__((noreturn)) void ckpt_h5g_child_run_mapped(int image_fd, int contr
 
 // ---- the helper, seen from the parent (hdf5_helper_client.c) --------------------------------------------
 
-/// A child started for one job: its process id, and the socket of the helper that forked it (-1 when this
-/// process forked it and waits for it itself).
+/// A child started for one job: its process id (0 until the helper has told it), and the socket of the helper
+/// that forked it (-1 when this process forked it and waits for it itself).
 typedef struct {
     pid_t pid;
     int helper;
 } ckpt_h5g_child;
 
-/// Has the helper (started now if none runs) fork a child for the job in `control_fd` on `image_fd`, with `out`
-/// (or -1) as its output. Returns 0, or -1 when no helper can be used. Callers hold the guard's lock.
+/// Asks the helper (started now if none runs) to fork a child for the job in `control_fd` on `image_fd`, with
+/// `out` (or -1) as its output; the child's id comes with the helper's next message (`ckpt_h5g_helper_ended`).
+/// Returns 0, or -1 when no helper can be used. Callers hold the guard's lock.
 int ckpt_h5g_helper_start(int image_fd, int control_fd, int out, ckpt_h5g_child *child);
 
 /// Asks the helper to kill the child (it does unless the child has ended already: no process id is reused).
 void ckpt_h5g_helper_kill(const ckpt_h5g_child *child);
 
-/// Takes the helper's report that the child ended: 1 with its wait status in `status`, 0 while none has come,
-/// -1 when the helper is gone.
-int ckpt_h5g_helper_ended(const ckpt_h5g_child *child, int *status);
+/// Takes the helper's next message about the child: 1 when it ended (its wait status in `status`), 0 when there is
+/// none or it started (its id now in `child->pid`), -2 when it could not be started (errno set), -1 when the
+/// helper is gone.
+int ckpt_h5g_helper_ended(ckpt_h5g_child *child, int *status);
 
 /// Stops the helper after it failed: the next job starts another.
 void ckpt_h5g_helper_discard(void);
@@ -82,7 +88,7 @@ void ckpt_h5g_helper_discard(void);
 /// into `out->data` meanwhile. The child is killed when it has used `stall_ms` of CPU time since `*progress`
 /// last moved (wall time where CPU time cannot be read: a child that waits for a busy machine's cores is not
 /// stuck), or when `limit_ms` of wall time have passed. CKPT_H5G_HELPER_LOST when the helper went away.
-void ckpt_h5g_supervise(const ckpt_h5g_child *child, int fd, volatile uint64_t *progress, int stall_ms, int limit_ms,
+void ckpt_h5g_supervise(ckpt_h5g_child *child, int fd, volatile uint64_t *progress, int stall_ms, int limit_ms,
                         ckpt_h5g_result *out);
 
 #endif

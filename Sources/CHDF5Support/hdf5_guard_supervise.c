@@ -79,7 +79,7 @@ static void kill_child(const ckpt_h5g_child *child) {
     else kill(child->pid, SIGKILL);
 }
 
-void ckpt_h5g_supervise(const ckpt_h5g_child *child, int fd, volatile uint64_t *progress, int stall_ms, int limit_ms,
+void ckpt_h5g_supervise(ckpt_h5g_child *child, int fd, volatile uint64_t *progress, int stall_ms, int limit_ms,
                         ckpt_h5g_result *out) {
     size_t cap = 0;
     int64_t start = now_ms(), last_change = start, cpu_at_change = 0, checked = start;
@@ -101,6 +101,7 @@ void ckpt_h5g_supervise(const ckpt_h5g_child *child, int fd, volatile uint64_t *
         }
         if (r > 0 && helper_slot >= 0 && p[helper_slot].revents) {
             int e = ckpt_h5g_helper_ended(child, &status);
+            if (e == -2) { out->status = CKPT_H5G_NO_CHILD; return; }
             if (e < 0) { out->status = CKPT_H5G_HELPER_LOST; return; }
             if (e > 0) ended = 1;
         }
@@ -109,7 +110,7 @@ void ckpt_h5g_supervise(const ckpt_h5g_child *child, int fd, volatile uint64_t *
             if (w == child->pid) ended = 1;
             else if (w < 0 && errno != EINTR) { out->status = CKPT_H5G_NO_CHILD; return; }
         }
-        if (ended || killed) continue;
+        if (ended || killed || child->pid == 0) continue;  // (the helper tells the child's id at once)
         int64_t t = now_ms();
         if (t - checked < 20) continue;
         checked = t;

@@ -23,9 +23,8 @@
 
 extern char **environ;
 
-/// How long a helper may take to start (a sanitized executable on a loaded machine) or to answer.
+/// How long a helper may take to start (a sanitized executable on a loaded machine).
 #define HELPER_START_MS 60000
-#define HELPER_ANSWER_MS 10000
 
 // Guarded by the guard's lock (hdf5_guard.c): one job at a time.
 static int helper_sock = -1;
@@ -105,6 +104,14 @@ static pid_t spawn_helper(int sock) {
     return failed ? 0 : pid;
 }
 
+/// At a normal exit the helper is stopped and reaped (its CPU time then counts as this process's children's),
+/// unless a job of another thread still runs: then it ends by itself when this process is gone.
+static void stop_at_exit(void) {
+    if (ckpt_h5g_guard_trylock() != 0) return;
+    ckpt_h5g_helper_discard();
+    ckpt_h5g_guard_unlock();
+}
+
 /// Starts a helper unless one runs; returns 1 when one runs.
 static int ensure_helper(void) {
     if (helper_sock >= 0) return 1;
@@ -131,6 +138,8 @@ static int ensure_helper(void) {
     }
     helper_sock = sv[0];
     __atomic_store_n(&helper_pid, pid, __ATOMIC_RELAXED);
+    static int registered = 0;
+    if (!registered) registered = atexit(stop_at_exit) == 0;
     return 1;
 }
 
@@ -169,16 +178,12 @@ static int request_fork(int image_fd, int control_fd, int out) {
 }
 
 int ckpt_h5g_helper_start(int image_fd, int control_fd, int out, ckpt_h5g_child *child) {
-    // A helper that died since the last job (killed, out of memory) is found out here and replaced once.
+    // The helper's answer ('S' with the child's id) is taken by the supervision with the rest: one wait less per
+    // job. A helper that died since the last job is found out there, or here when the request cannot be sent.
     for (int attempt = 0; attempt < 2; attempt++) {
         if (!ensure_helper()) return -1;
-        ckpt_h5g_message started;
-        if (request_fork(image_fd, control_fd, out) && await(helper_sock, &started, HELPER_ANSWER_MS)) {
-            if (started.kind != 'S') {
-                errno = started.value;
-                return -1;
-            }
-            child->pid = (pid_t)started.value;
+        if (request_fork(image_fd, control_fd, out)) {
+            child->pid = 0;
             child->helper = helper_sock;
             return 0;
         }
@@ -192,13 +197,17 @@ void ckpt_h5g_helper_kill(const ckpt_h5g_child *child) {
     (void)send(child->helper, &m, sizeof m, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
-int ckpt_h5g_helper_ended(const ckpt_h5g_child *child, int *status) {
+int ckpt_h5g_helper_ended(ckpt_h5g_child *child, int *status) {
     ckpt_h5g_message m;
     ssize_t n = recv(child->helper, &m, sizeof m, MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return 0;
-    if (n != (ssize_t)sizeof m || m.kind != 'X') return -1;
-    *status = m.value;
-    return 1;
+    if (n != (ssize_t)sizeof m) return -1;
+    switch (m.kind) {
+    case 'S': child->pid = (pid_t)m.value; return 0;
+    case 'X': *status = m.value; return 1;
+    case 'E': errno = m.value; return -2;
+    default: return -1;
+    }
 }
 
 // Keeps the helper's constructor (hdf5_helper.c) in every executable that can start a helper.
@@ -211,7 +220,7 @@ int ckpt_h5g_helper_start(int image_fd, int control_fd, int out, ckpt_h5g_child 
     return -1;
 }
 void ckpt_h5g_helper_kill(const ckpt_h5g_child *child) { (void)child; }
-int ckpt_h5g_helper_ended(const ckpt_h5g_child *child, int *status) { (void)child; (void)status; return -1; }
+int ckpt_h5g_helper_ended(ckpt_h5g_child *child, int *status) { (void)child; (void)status; return -1; }
 void ckpt_h5g_helper_discard(void) {}
 
 #endif
