@@ -5,7 +5,8 @@
 # alternating inside each round, and writes one Markdown table of ratios (Benchmarks/data/results.md, also printed).
 #
 # Usage: Benchmarks/run.sh [section...]      sections: formats diff tensor conv nn cli dcp gguf minilm (default: all)
-# env: ROUNDS (3), THREADS (the core count), RUNS (calls per in-process round, 20), SKIP_BUILD=1 (use the last build)
+# env: ROUNDS (3), THREADS (the core count), RUNS (calls per in-process round, 20), SKIP_BUILD=1 (use the last build),
+#      ISA=avx2 (on an AVX-512 machine: both sides restricted to AVX2 + FMA; the table goes to results-avx2.md)
 # The reference side needs python3 with torch, safetensors, h5py and numpy (and gguf / transformers for those
 # sections): `pip install -r Benchmarks/requirements.txt`. Without them the rows that need them are skipped with a
 # line saying so; the rows against `cp` or against ckpt itself still run.
@@ -19,6 +20,13 @@ THREADS=${THREADS:-$(nproc)}
 RUNS=${RUNS:-20}
 SECTIONS=${*:-formats diff tensor conv nn cli dcp gguf minilm}
 RECORDS=$DATA/records.tsv
+RESULTS=$DATA/results.md
+# ISA=avx2: the instructions of an AVX2 machine on this one's cores, for both sides: ckpt's kernels
+# (CKPT_KERNEL_ISA), OpenBLAS (its Haswell kernels), PyTorch's ATen and oneDNN kernels, and the FMA peak loop.
+if [ "${ISA:-}" = avx2 ]; then
+  export CKPT_KERNEL_ISA=avx2 OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2
+  RESULTS=$DATA/results-avx2.md
+fi
 : > "$RECORDS"
 say() { echo "$*" | tee -a "$DATA/log.txt"; }
 : > "$DATA/log.txt"
@@ -48,6 +56,7 @@ say "- CPU: $cpu, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2 / 1048
 say "- FMA peak ($fma_isa): $peak1 GFLOP/s on 1 thread, $peakN on $THREADS (per CPU-second of the threads: $percpu1, $percpuN)"
 say "- OpenBLAS: $("$DATA/machine" openblas) for a plain C program; core $("$BIN/bench-tensor" core) in ckpt's executables${OPENBLAS_CORETYPE:+ (OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE)}; torch $torch_version"
 say "- load average at start: $LOAD_START; threads $THREADS, $ROUNDS rounds"
+[ "${ISA:-}" = avx2 ] && say "- ISA=avx2: both sides restricted to AVX2 + FMA (CKPT_KERNEL_ISA=avx2, OPENBLAS_CORETYPE=Haswell, ATEN_CPU_CAPABILITY=avx2, ONEDNN_MAX_CPU_ISA=AVX2)"
 [ $REF = 1 ] || say "- python3 with torch, safetensors, h5py and numpy is absent: rows against PyTorch skipped"
 
 # ---- timing helpers ----
@@ -130,6 +139,44 @@ round_diff() {
   process "report of two 1 GB .pt" "ckpt diff of the pair" ref "<= 2" "" "$CKPT" diff "$DATA/diff_a.pt" "$DATA/diff_b.pt"
   process "report of one 1 GB .pt" "ckpt inspect --stats" ckpt "" "" "$CKPT" report "$DATA/diff_a.pt" -o "$DATA/report_one.html"
   process "report of one 1 GB .pt" "ckpt inspect --stats" ref "" "" "$CKPT" inspect --stats "$DATA/diff_a.pt"
+  # The same on a Hugging Face-shaped pair (llama-style keys, layers 8-15 fine-tuned): what a report groups by module.
+  local a=$DATA/llama_base.safetensors b=$DATA/llama_tuned.safetensors
+  cat "$a" "$b" > /dev/null
+  process "report of two 1 GB llama-shaped .safetensors" "ckpt diff of the pair" ckpt "<= 2" "" "$CKPT" report "$a" "$b" -o "$DATA/report_llama_pair.html"
+  process "report of two 1 GB llama-shaped .safetensors" "ckpt diff of the pair" ref "<= 2" "" "$CKPT" diff "$a" "$b"
+  process "report of one 1 GB llama-shaped .safetensors" "ckpt inspect --stats" ckpt "" "" "$CKPT" report "$a" -o "$DATA/report_llama_one.html"
+  process "report of one 1 GB llama-shaped .safetensors" "ckpt inspect --stats" ref "" "" "$CKPT" inspect --stats "$a"
+}
+
+# Once, after the rounds: CPU time and peak memory of the diff section's ckpt commands on the llama-shaped pair
+# (issue 17: a report's memory stays near the largest tensor), from /usr/bin/time, beside that tensor's size.
+footprint_diff() {
+  local a=$DATA/llama_base.safetensors b=$DATA/llama_tuned.safetensors
+  local largest
+  largest=$(python3 - "$a" <<'PY'
+import json, struct, sys
+with open(sys.argv[1], "rb") as f:
+    header = json.loads(f.read(struct.unpack("<Q", f.read(8))[0]))
+print(max(v["data_offsets"][1] - v["data_offsets"][0] for k, v in header.items() if k != "__metadata__") / 2**20)
+PY
+)
+  say ""
+  say "diff section, once each on the llama-shaped pair (/usr/bin/time; largest tensor $(printf '%.0f' "$largest") MB):"
+  say ""
+  say "| command | CPU (user + sys) | peak RSS | peak RSS / largest tensor |"
+  say "|---|---|---|---|"
+  local label cmd
+  for label in "report A B" "diff A B" "report A" "inspect --stats A"; do
+    case $label in
+      "report A B") cmd=("$CKPT" report "$a" "$b" -o "$DATA/report_llama_pair.html") ;;
+      "diff A B") cmd=("$CKPT" diff "$a" "$b") ;;
+      "report A") cmd=("$CKPT" report "$a" -o "$DATA/report_llama_one.html") ;;
+      *) cmd=("$CKPT" inspect --stats "$a") ;;
+    esac
+    # diff exits 1 when the files differ: time then writes a line saying so before its own (the last).
+    /usr/bin/time -o "$DATA/time.txt" -f '%U %S %M' "${cmd[@]}" >/dev/null 2>&1 || true
+    say "$(tail -n 1 "$DATA/time.txt" | awk -v l="ckpt $label" -v big="$largest" '{ printf "| %s | %.2f s | %.0f MB | %.2f |", l, $1 + $2, $3 / 1024, $3 / 1024 / big }')"
+  done
 }
 
 SGEMM=$DATA/sgemm.tsv
@@ -232,6 +279,7 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
   say "- load average at end: $LOAD_END"
   say ""
   python3 $B/table.py "$RECORDS" | tee -a "$DATA/log.txt"
+  if [[ " ${active[*]} " == *" diff "* ]]; then footprint_diff; fi
   if [ -s "$SGEMM" ]; then
     say ""
     say "sgemm (n×n, GFLOP/s of wall time, best of each round's best; % of the FMA peak per CPU-second × threads):"
@@ -257,5 +305,5 @@ for (t, n), r in sorted(rows.items()):
 PY
   fi
 } 
-cp "$DATA/log.txt" "$DATA/results.md"
-echo "written to $DATA/results.md" >&2
+cp "$DATA/log.txt" "$RESULTS"
+echo "written to $RESULTS" >&2

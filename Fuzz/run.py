@@ -22,14 +22,14 @@ TARGETS = ["torch-zip", "torch-legacy", "pickle", "hdf5", "keras", "safetensors"
            "torchscript", "torch-export", "dcp", "onnx", "model-printout", "model-forward", "diff"]
 
 
-def run(binary, target, seconds, runs, jobs_flags):
+def run(binary, target, seconds, runs, timeout, jobs_flags):
     corpus = os.path.join(HERE, "corpus", target)
     findings = os.path.join(HERE, "findings", target)
     logs = os.path.join(HERE, "logs")
     for d in (corpus, findings, logs):
         os.makedirs(d, exist_ok=True)
     before = set(os.listdir(findings))
-    args = [binary, corpus, f"-dict={os.path.join(HERE, 'dict', target + '.dict')}", "-timeout=1",
+    args = [binary, corpus, f"-dict={os.path.join(HERE, 'dict', target + '.dict')}", f"-timeout={timeout}",
             "-rss_limit_mb=2048", "-malloc_limit_mb=2048", "-max_len=65536", "-print_final_stats=1",
             "-close_fd_mask=1", f"-artifact_prefix={findings}/", "-detect_leaks=1"] + jobs_flags
     if runs:
@@ -71,6 +71,9 @@ def main():
     ap.add_argument("--binary", default=os.path.join(HERE, ".build", "release", "ckpt-fuzz"))
     ap.add_argument("--seconds", type=int, default=0, help="time per target")
     ap.add_argument("--runs", type=int, default=0, help="executions per target")
+    ap.add_argument("--timeout", type=int, default=1,
+                    help="seconds of wall time per input before it counts as a finding (libFuzzer's timer is wall "
+                         "time: on a loaded machine a fast input can wait longer than 1 s for a core)")
     args = ap.parse_args()
     if not args.seconds and not args.runs:
         args.seconds = 60
@@ -78,7 +81,7 @@ def main():
     print(f"{'target':15} {'execs':>11} {'exec/s':>7} {'cov':>6} {'ft':>7} {'corpus':>6} {'slowest':>8} {'rss MB':>6}  findings",
           flush=True)
     for t in args.targets:
-        r = run(args.binary, t, args.seconds, args.runs, [])
+        r = run(args.binary, t, args.seconds, args.runs, args.timeout, [])
         rows.append(r)
         found = ", ".join(r["findings"]) or ("none" if r["code"] == 0 else f"exit {r['code']}")
         if r["findings"] or r["code"] != 0:

@@ -139,7 +139,8 @@ int ckpt_crc32_fast_available(void) {
     if (state < 0) {
         __builtin_cpu_init();
         state = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
-        if (state && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("vpclmulqdq")) state = 2;
+        // The 512-bit lanes only where ckpt's kernels use AVX-512 (CKPT_KERNEL_ISA=avx2 lowers every kernel).
+        if (state && ckpt_kernel_isa() == 2 && __builtin_cpu_supports("vpclmulqdq")) state = 2;
         __atomic_store_n(&clmul_state, state, __ATOMIC_RELAXED);
     }
     return state;

@@ -1,6 +1,7 @@
 // Weights in their checkpoint's dtype: widening bf16/f16 to float32, and few-row products reading them directly.
 // Vector versions are compiled with target attributes and chosen once at run time by CPU features; the portable
 // versions are the definition (the vector ones give the same widened values; sums may associate differently).
+#include "CKernels.h"
 #include "StoredKernels.h"
 #include <string.h>
 
@@ -81,10 +82,7 @@ static void bf16_rows_portable(long m, long k, const uint16_t *a, long lda, cons
 
 #define CKPT_AVX512 __attribute__((target("avx512f")))
 
-static int has_avx512f(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f");
-}
+static int has_avx512f(void) { return ckpt_kernel_isa() == 2; }  // the CPU's, lowered by CKPT_KERNEL_ISA
 
 CKPT_AVX512 static inline __m512 load_bf16x16(const uint16_t *p) {
     __m256i h = _mm256_loadu_si256((const __m256i *)p);
