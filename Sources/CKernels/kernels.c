@@ -143,10 +143,16 @@ CKPT_AVX2 static inline __m256 tanh8(__m256 x) {
     return _mm256_blendv_ps(large, small, _mm256_cmp_ps(ax, _mm256_set1_ps(0.625f), _CMP_LT_OQ));
 }
 
-CKPT_AVX2 static void lstm_update_avx2(const float *gates, long h, long lo, long hi, float *c, float *y) {
+CKPT_AVX2 static void lstm_update_avx2(float *gates, long h, long lo, long hi, float *c, float *y, int keep) {
     for (long j = lo; j < hi; j += 8) {
         __m256 i = sigmoid8(_mm256_loadu_ps(gates + j)), f = sigmoid8(_mm256_loadu_ps(gates + h + j));
         __m256 g = tanh8(_mm256_loadu_ps(gates + 2 * h + j)), o = sigmoid8(_mm256_loadu_ps(gates + 3 * h + j));
+        if (keep) {
+            _mm256_storeu_ps(gates + j, i);
+            _mm256_storeu_ps(gates + h + j, f);
+            _mm256_storeu_ps(gates + 2 * h + j, g);
+            _mm256_storeu_ps(gates + 3 * h + j, o);
+        }
         __m256 cj = _mm256_fmadd_ps(f, _mm256_loadu_ps(c + j), _mm256_mul_ps(i, g));
         _mm256_storeu_ps(c + j, cj);
         _mm256_storeu_ps(y + j, _mm256_mul_ps(o, tanh8(cj)));
@@ -159,9 +165,9 @@ void ckpt_gemm_packed(long m, long k, const float *a, long lda, const float *pac
     else gemm_packed_avx2(m, k, a, lda, packed, panel_ids, count, c, ldc);
 }
 
-void ckpt_lstm_update(const float *gates, long h, long lo, long hi, float *c, float *y) {
-    if (ckpt_kernel_isa() == 2) ckpt_lstm_update_avx512(gates, h, lo, hi, c, y);
-    else lstm_update_avx2(gates, h, lo, hi, c, y);
+void ckpt_lstm_update(float *gates, long h, long lo, long hi, float *c, float *y, int keep) {
+    if (ckpt_kernel_isa() == 2) ckpt_lstm_update_avx512(gates, h, lo, hi, c, y, keep);
+    else lstm_update_avx2(gates, h, lo, hi, c, y, keep);
 }
 
 #else

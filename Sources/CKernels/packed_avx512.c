@@ -91,13 +91,19 @@ CKPT_AVX512 static inline __m512 tanh16(__m512 x) {
     return _mm512_mask_blend_ps(isSmall, large, small);
 }
 
-CKPT_AVX512 void ckpt_lstm_update_avx512(const float *gates, long h, long lo, long hi, float *c, float *y) {
+CKPT_AVX512 void ckpt_lstm_update_avx512(float *gates, long h, long lo, long hi, float *c, float *y, int keep) {
     for (long j = lo; j < hi; j += 16) {
         __mmask16 live = hi - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (hi - j)) - 1);
         __m512 i = sigmoid16(_mm512_maskz_loadu_ps(live, gates + j));
         __m512 f = sigmoid16(_mm512_maskz_loadu_ps(live, gates + h + j));
         __m512 g = tanh16(_mm512_maskz_loadu_ps(live, gates + 2 * h + j));
         __m512 o = sigmoid16(_mm512_maskz_loadu_ps(live, gates + 3 * h + j));
+        if (keep) {
+            _mm512_mask_storeu_ps(gates + j, live, i);
+            _mm512_mask_storeu_ps(gates + h + j, live, f);
+            _mm512_mask_storeu_ps(gates + 2 * h + j, live, g);
+            _mm512_mask_storeu_ps(gates + 3 * h + j, live, o);
+        }
         __m512 cj = _mm512_fmadd_ps(f, _mm512_maskz_loadu_ps(live, c + j), _mm512_mul_ps(i, g));
         _mm512_mask_storeu_ps(c + j, live, cj);
         _mm512_mask_storeu_ps(y + j, live, _mm512_mul_ps(o, tanh16(cj)));

@@ -5,6 +5,6 @@
 #if defined(__x86_64__)
 void ckpt_gemm_packed_avx512(long m, long k, const float *a, long lda, const float *packed, const long *panel_ids,
                              long count, float *c, long ldc);
-void ckpt_lstm_update_avx512(const float *gates, long h, long lo, long hi, float *c, float *y);
+void ckpt_lstm_update_avx512(float *gates, long h, long lo, long hi, float *c, float *y, int keep);
 #endif
 #endif

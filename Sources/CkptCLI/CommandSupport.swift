@@ -4,7 +4,8 @@ import Foundation
 
 /// Shared plumbing for commands: one-line errors with exit status 2, answers as exit statuses, JSON output, stderr.
 enum CLI {
-    /// Runs `body`; any error becomes `ckpt: error: FILE: what is wrong` on stderr and exit status 2.
+    /// Runs `body`; any error becomes `ckpt: error: FILE: what is wrong` on stderr and exit status 2 (thrown as
+    /// `ExitCode(2)`, so that the command's frames unwind and free what they hold before `CkptMain` exits).
     /// `ExitCode`s thrown by `body` pass through.
     static func guarded(_ body: () throws -> Void) throws {
         do {
@@ -12,7 +13,8 @@ enum CLI {
         } catch let e as ExitCode {
             throw e
         } catch {
-            fail(error)
+            printError(message(for: error))
+            throw ExitCode(2)
         }
     }
 
@@ -22,12 +24,6 @@ enum CLI {
         var yes = false
         try guarded { yes = try body() }
         if !yes { throw ExitCode(1) }
-    }
-
-    /// Prints `ckpt: error: …` for `error` and exits with status 2.
-    static func fail(_ error: Error) -> Never {
-        printError(message(for: error))
-        Foundation.exit(2)
     }
 
     /// The one-line text for an error.

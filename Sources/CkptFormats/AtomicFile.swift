@@ -11,15 +11,22 @@ import Foundation
 /// SIGHUP are held back. A SIGKILL (or a crash) before that leaves nothing: the kernel frees an unnamed file
 /// with its last descriptor. Elsewhere (or on a file system without `O_TMPFILE`) the file is written under a
 /// hidden temporary name that a SIGINT/SIGTERM/SIGHUP handler removes (a SIGKILL there leaves it behind).
+/// What a SIGKILL leaves behind is removed by the next write to the same target (`removeStaleTemporaries`).
 public enum AtomicFile {
     /// Calls `body` with a path to write the new file to, then puts the file in place at `path`. On error nothing
     /// is left behind and `path` is untouched.
     public static func write(to path: String, _ body: (String) throws -> Void) throws {
+        // CKPT_ATOMIC_NAMED=1 takes the portable path on Linux too (its tests).
+        try write(to: path, forceNamed: ProcessInfo.processInfo.environment["CKPT_ATOMIC_NAMED"] == "1", body)
+    }
+
+    /// `write(to:_:)`, taking the portable path (a named temporary) when `forceNamed`.
+    static func write(to path: String, forceNamed: Bool, _ body: (String) throws -> Void) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
-        let temporary = folder + "/.\(url.lastPathComponent).ckpt-tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        // CKPT_ATOMIC_NAMED=1 takes the portable path on Linux too (its tests).
-        let fd = ProcessInfo.processInfo.environment["CKPT_ATOMIC_NAMED"] == "1" ? -1 : ckpt_open_unnamed(folder)
+        removeStaleTemporaries(of: path)
+        let temporary = folder + "/" + temporaryPrefix(url.lastPathComponent) + "\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        let fd = forceNamed ? -1 : ckpt_open_unnamed(folder)
         if fd >= 0 {
             defer { close(fd) }
             try body("/proc/self/fd/\(fd)")

@@ -19,7 +19,7 @@ extension Tensor {
     /// The edge an op's node stores for this input: its `gradFn`, its `AccumulateGrad` when it is a
     /// leaf that requires grad, or nil.
     var gradEdge: (GradFn?, Int) {
-        if let fn = gradFn { return (fn, 0) }
+        if let fn = gradFn { return (fn, outputNr) }
         if requiresGrad { return (accumulateGradNode, 0) }
         return (nil, 0)
     }
@@ -94,7 +94,7 @@ extension Tensor {
             seed = Tensor.ones(shape)
         }
         let root: GradFn = gradFn ?? accumulateGradNode
-        try Tensor.noGrad { try Tensor.runBackward(from: root, seed: seed, retainGraph: retainGraph) }
+        try Tensor.noGrad { try Tensor.runBackward(from: root, output: gradFn == nil ? 0 : outputNr, seed: seed, retainGraph: retainGraph) }
     }
 
     /// Nodes reachable from `root`, each after every node that feeds it a gradient.
@@ -117,31 +117,36 @@ extension Tensor {
         return order.reversed()
     }
 
-    private static func runBackward(from root: GradFn, seed: Tensor, retainGraph: Bool) throws {
-        var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
+    private static func runBackward(from root: GradFn, output rootOutput: Int, seed: Tensor, retainGraph: Bool) throws {
+        var pending = PendingGradients()
+        try pending.add(seed, to: root, output: rootOutput)
         for node in topologicalOrder(from: root) {
-            guard var g = pending.removeValue(forKey: ObjectIdentifier(node)) else { continue }
-            if let sink = node as? AccumulateGrad {
-                // A gradient nothing else references becomes the leaf's grad without a copy.
-                let owned = isKnownUniquelyReferenced(&g) && isKnownUniquelyReferenced(&g.buffer)
-                try sink.variable?.accumulateGrad(g, owned: owned)
-                continue
+            let grads: [Tensor?]
+            if let multi = node as? MultiOutputGradFn {
+                guard let gs = pending.takeOutputs(of: multi) else { continue }
+                guard let apply = multi.applyOutputs else { throw secondBackward(node) }
+                grads = try apply(gs)
+            } else {
+                guard var g = pending.take(of: node) else { continue }
+                if let sink = node as? AccumulateGrad {
+                    // A gradient nothing else references becomes the leaf's grad without a copy.
+                    let owned = isKnownUniquelyReferenced(&g) && isKnownUniquelyReferenced(&g.buffer)
+                    try sink.variable?.accumulateGrad(g, owned: owned)
+                    continue
+                }
+                guard let apply = node.apply else { throw secondBackward(node) }
+                grads = try apply(g)
             }
-            guard let apply = node.apply else {
-                throw TensorError.autograd("Trying to backward through the graph a second time (\(node.name)); pass retainGraph: true the first time")
-            }
-            let grads = try apply(g)
-            if !retainGraph { node.apply = nil }
+            if !retainGraph { node.release() }
             for (i, edge) in node.nextFunctions.enumerated() {
                 guard let next = edge.0, i < grads.count, let gi = grads[i] else { continue }
-                let key = ObjectIdentifier(next)
-                if let existing = pending[key] {
-                    pending[key] = try existing + gi
-                } else {
-                    pending[key] = gi
-                }
+                try pending.add(gi, to: next, output: edge.1)
             }
         }
+    }
+
+    private static func secondBackward(_ node: GradFn) -> TensorError {
+        TensorError.autograd("Trying to backward through the graph a second time (\(node.name)); pass retainGraph: true the first time")
     }
 
     /// Adds `g` into `grad` (in place when a gradient already exists). A first gradient is stored without a

@@ -1,4 +1,4 @@
-/// Joining and splitting along a dim: cat, stack, split, chunk.
+/// Joining and splitting along a dim: cat, stack, split, chunk, unbind.
 extension Tensor {
     /// Tensors joined along `dim` (`CatBackward0`); all other dims must match.
     public static func cat(_ tensors: [Tensor], dim: Int = 0) throws -> Tensor {
@@ -71,11 +71,51 @@ extension Tensor {
         guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[d] else {
             throw TensorError.shapeMismatch("split_with_sizes expects split_sizes to sum exactly to \(shape[d]) (input tensor's size at dimension \(d)), but got split_sizes=\(sizes)")
         }
-        var start = 0
-        return try sizes.map { n in
-            defer { start += n }
-            return try narrow(dim: d, start: start, length: n).renamed(name)
+        return pieces(sizes: sizes, dim: d, keepDim: true, name: name)
+    }
+
+    /// The slices along `dim`, which disappears, as `torch.unbind` (`UnbindBackward0`, one node for all of them: its
+    /// backward writes each slice's gradient into one tensor, as PyTorch's `stack`s them).
+    public func unbind(dim: Int = 0) throws -> [Tensor] {
+        guard rank > 0 else { throw TensorError.invalidArgument("Dimension specified as 0 but tensor has no dimensions") }
+        let d = try normalizeDim(dim)
+        return pieces(sizes: Array(repeating: 1, count: shape[d]), dim: d, keepDim: false, name: .unbindBackward0)
+    }
+
+    /// Consecutive pieces of `sizes` along `d` (without that dim when not `keepDim`: then every size is 1), copied
+    /// out, under one `MultiOutputGradFn` whose backward assembles the input's gradient once, zeros where no piece's
+    /// gradient arrived.
+    private func pieces(sizes: [Int], dim d: Int, keepDim: Bool, name: GradFnName) -> [Tensor] {
+        let outer = shape[..<d].reduce(1, *), inner = shape[(d + 1)...].reduce(1, *), row = shape[d] * inner
+        let source = shape
+        var starts: [Int] = [], at = 0
+        for n in sizes { starts.append(at); at += n }
+        let pieces = zip(starts, sizes).map { start, n in
+            let out = TensorBuffer(uninitializedCount: outer * n * inner)
+            for o in 0 ..< outer {
+                (out.pointer + o * n * inner).update(from: buffer.pointer + o * row + start * inner, count: n * inner)
+            }
+            var s = source
+            if keepDim { s[d] = n } else { s.remove(at: d) }
+            return Tensor(buffer: out, shape: s, dtype: dtype)
         }
+        guard Tensor.isGradEnabled, dtype == .float32, requiresGrad else { return pieces }
+        let node = MultiOutputGradFn(name: name, nextFunctions: [gradEdge], outputCount: pieces.count) { grads in
+            let r = TensorBuffer(uninitializedCount: Tensor.count(source))
+            for (i, (start, n)) in zip(starts, sizes).enumerated() {
+                for o in 0 ..< outer {
+                    let target = r.pointer + o * row + start * inner
+                    if let g = grads[i] { target.update(from: g.buffer.pointer + o * n * inner, count: n * inner) } else { target.update(repeating: 0, count: n * inner) }
+                }
+            }
+            return [Tensor(buffer: r, shape: source)]
+        }
+        for (i, p) in pieces.enumerated() {
+            p.requiresGrad = true
+            p.gradFn = node
+            p.outputNr = i
+        }
+        return pieces
     }
 
     /// `chunks` nearly equal pieces along `dim` (each `ceil(n / chunks)` long, as PyTorch; maybe fewer pieces).
@@ -87,7 +127,7 @@ extension Tensor {
 
     /// This tensor with its node renamed (for ops built from another op's kernel).
     func renamed(_ name: GradFnName) -> Tensor {
-        guard let fn = gradFn else { return self }
+        guard let fn = gradFn, !(fn is MultiOutputGradFn) else { return self }
         gradFn = GradFn(name: name, nextFunctions: fn.nextFunctions, apply: fn.apply)
         return self
     }

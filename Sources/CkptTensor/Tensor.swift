@@ -21,6 +21,8 @@ public final class Tensor {
     public var grad: Tensor?
     /// The node that produced this tensor (nil for leaves and for results computed without grad).
     public internal(set) var gradFn: GradFn?
+    /// Which output of `gradFn` this tensor is (PyTorch's `output_nr`): 0 but for the pieces of `unbind` and `split`.
+    public internal(set) var outputNr = 0
     /// The leaf's `AccumulateGrad` node, created on first use and reused, as PyTorch does.
     var accumulator: AccumulateGrad?
 

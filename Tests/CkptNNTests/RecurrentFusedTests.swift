@@ -3,8 +3,9 @@ import CkptTensor
 import Testing
 
 /// Without a graph to record, the recurrent layers run the fused `RecurrentKernel`; it must give what the
-/// op-by-op autograd path gives (which the PyTorch goldens of LayerRecurrentTests check), for every mode.
-/// Serialized: one test lowers the kernels' instruction level, a process-wide setting.
+/// op-by-op autograd path gives (which the PyTorch goldens of LayerRecurrentTests check), for every mode. LSTM runs
+/// the kernel when recording too (one node per layer, `Tensor.lstmLayer`): its values and gradients must be those of
+/// the graph of per-step cells. Serialized: two tests lower the kernels' instruction level, a process-wide setting.
 @Suite(.serialized) struct RecurrentFusedTests {
     static func values(_ t: ModuleValue) throws -> [[Float]] {
         switch t {
@@ -50,6 +51,51 @@ import Testing
                     let fused = try Tensor.noGrad { try Self.values(m.forward([.tensor(x)])) }
                     let worst = zip(graph.joined(), fused.joined()).map { abs($0 - $1) }.max() ?? 1
                     #expect(worst < 1e-5, "\(mode) batch \(batch) at level \(level): max diff \(worst)")
+                }
+            }
+        }
+    }
+
+    /// The LSTM's recorded path (the kernel keeping its gates and cell states) at every instruction level against the
+    /// graph of per-step `lstmCell` nodes: output, h_n, c_n and all seven gradients, in both directions.
+    @Test func lstmLayerNodeMatchesTheGraphOfCellsAtEveryInstructionLevel() throws {
+        let best = RecurrentKernel.instructionLevel
+        defer { RecurrentKernel.instructionLevel = best }
+        let gen = Generator(seed: 11)
+        let (steps, batch, hidden) = (5, 7, 48)
+        let leaves = [[steps, batch, 5], [4 * hidden, 5], [4 * hidden, hidden], [4 * hidden], [4 * hidden], [batch, hidden], [batch, hidden]].map {
+            let t = Tensor.randn($0, generator: gen)
+            t.requiresGrad = true
+            return t
+        }
+        func gradients(_ run: () throws -> (Tensor, Tensor, Tensor)) throws -> [[Float]] {
+            for t in leaves { t.grad = nil }
+            let (y, h, c) = try run()
+            try (y.sin().sum() + (h * c).sum() + c.sum()).backward()
+            return [y.scalars, h.scalars, c.scalars] + leaves.map { $0.grad?.scalars ?? [] }
+        }
+        for reverse in [false, true] {
+            let reference = try gradients {
+                let proj = try leaves[0].linear(weight: leaves[1], bias: leaves[3]).unbind(dim: 0)
+                var (h, c) = (leaves[5], leaves[6])
+                var outputs = [Tensor?](repeating: nil, count: steps)
+                for t in reverse ? Array((0 ..< steps).reversed()) : Array(0 ..< steps) {
+                    (h, c) = try Tensor.lstmCell(gates: try proj[t] + h.linear(weight: leaves[2], bias: leaves[4]), c: c)
+                    outputs[t] = h
+                }
+                return (try Tensor.stack(outputs.compactMap { $0 }), h, c)
+            }
+            for level in (0 ... best).reversed() {
+                RecurrentKernel.instructionLevel = level
+                let layer = try gradients {
+                    let r = try Tensor.lstmLayer(input: leaves[0], weightIH: leaves[1], weightHH: leaves[2], biasIH: leaves[3],
+                                                 biasHH: leaves[4], h0: leaves[5], c0: leaves[6], reverse: reverse)
+                    return (r.output, r.h, r.c)
+                }
+                for (k, (a, b)) in zip(layer, reference).enumerated() {
+                    let scale = b.map { abs($0) }.max() ?? 1
+                    let worst = a.count == b.count ? zip(a, b).map { abs($0 - $1) }.max() ?? 0 : .infinity
+                    #expect(worst <= 1e-5 * Swift.max(scale, 1), "reverse \(reverse) level \(level) tensor \(k): max diff \(worst) of \(scale)")
                 }
             }
         }

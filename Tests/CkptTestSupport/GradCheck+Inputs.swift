@@ -39,6 +39,13 @@ extension GradCheck {
         return "tensor \(found.description.dropFirst("input ".count))"
     }
 
+    /// A leaf tensor of seeded normal values times `scale`, requiring grad: an input for `mismatch`.
+    public static func leaf(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
+        let t = Tensor.randn(shape, generator: Generator(seed: seed)) * scale
+        t.requiresGrad = true
+        return t
+    }
+
     /// Checks a kernel's forward and backward written over Double arrays: upstream weights from `CheckRandom(seed)`;
     /// `backward(inputs, weights)` returns one gradient per input (nil to skip one). Records an issue naming `what`
     /// when an element is out of bounds.

@@ -55,7 +55,8 @@ void ckpt_gemm_packed(long m, long k, const float *a, long lda, const float *pac
 /// The LSTM cell update for hidden units `lo ..< hi` (a multiple of 8 apart) of one batch row: `gates` holds
 /// the row's pre-activation i, f, g, o blocks of `h` each; `c` and `y` are the row's cell and hidden state.
 /// `c = σ(f)·c + σ(i)·tanh(g)`, `y = σ(o)·tanh(c)`, with the same Cephes polynomials as Swift's `VectorMath`.
-void ckpt_lstm_update(const float *gates, long h, long lo, long hi, float *c, float *y);
+/// With `keep` (training) the activations σ(i), σ(f), tanh(g), σ(o) are written back over the gates.
+void ckpt_lstm_update(float *gates, long h, long lo, long hi, float *c, float *y, int keep);
 #endif
 
 #include "StoredKernels.h"

@@ -83,6 +83,7 @@ extension Functions {
                 if case .int(let size) = a.value("split_size_or_sections") { return .tuple(try x.split(size, dim: try a.int("dim")).map { .tensor($0) }) }
                 return .tuple(try x.split(sizes: try a.ints("split_size_or_sections"), dim: try a.int("dim")).map { .tensor($0) })
             },
+            Function("unbind", "input, dim=0") { a in .tuple(try a.tensor("input").unbind(dim: try a.int("dim")).map { .tensor($0) }) },
         ]
     }()
 

@@ -16,8 +16,9 @@ public enum RecurrentMode: String, Sendable {
     func step(xProj: Tensor, h: Tensor, c: Tensor?, wHH: Tensor, bHH: Tensor?) throws -> (h: Tensor, c: Tensor?) {
         let hProj = try h.linear(weight: wHH, bias: bHH)
         switch self {
-        case .rnnTanh: return (try (xProj + hProj).tanh(), nil)
-        case .rnnRelu: return (try (xProj + hProj).relu(), nil)
+        // PyTorch adds the input projection onto the hidden one (`linear_hh(h).add_(input)`): the same graph.
+        case .rnnTanh: return (try (hProj + xProj).tanh(), nil)
+        case .rnnRelu: return (try (hProj + xProj).relu(), nil)
         case .lstm:
             // The gate arithmetic as fused nodes (CkptTensor's lstmCell / gruCell), as the inference kernel fuses it.
             guard let c else { throw NNError.invalidArgument("LSTM step without a cell state") }
@@ -100,7 +101,7 @@ public final class RecurrentLayer: Module {
             throw NNError.invalidArgument("\(typeName): input must have shape (L, N, \(inputSize)) or (L, \(inputSize)), got \(x.shape)")
         }
         if unbatched { x = try x.unsqueeze(1) } else if batchFirst { x = try x.transpose(0, 1) }
-        let (steps, batch) = (x.shape[0], x.shape[1])
+        let batch = x.shape[1]
         let dirs = bidirectional ? 2 : 1
         var h0: Tensor?, c0: Tensor?
         if args.count == 2, !args[1].isNone {
@@ -116,33 +117,24 @@ public final class RecurrentLayer: Module {
         for s in [h0, c0] { if let s, s.shape != stateShape { throw NNError.invalidArgument("Expected hidden size \(stateShape), got \(s.shape)") } }
         var layerInput = x
         var hN: [Tensor] = [], cN: [Tensor] = []
-        // Without a graph to record, each layer and direction runs as one fused kernel call.
-        let fused = !Tensor.isGradEnabled
-            || !([x, h0, c0].contains { $0?.requiresGrad == true } || parameters().contains { $0.requiresGrad })
+        // Without a graph to record, each layer and direction runs as one fused kernel call; LSTM does with one too,
+        // recorded as one node per layer and direction (PyTorch's CPU LSTM). GRU and RNN record their steps and take
+        // the states and the input projection apart with `unbind`, as PyTorch's CPU path does.
+        let fused = mode == .lstm || !Tensor.isGradEnabled
+            || !([x, h0].contains { $0?.requiresGrad == true } || parameters().contains { $0.requiresGrad })
+        let h0s = try fused ? nil : h0?.unbind(dim: 0)
         for layer in 0 ..< numLayers {
             var directionOutputs: [Tensor] = []
             for d in 0 ..< dirs {
                 let (wih, whh, bih, bhh) = try weights(layer, d == 0 ? "" : "_reverse")
                 let index = layer * dirs + d
-                if fused {
-                    let r = try runFused(layerInput, wih, whh, bih, bhh, h0: try h0?.select(dim: 0, index: index),
-                                         c0: try c0?.select(dim: 0, index: index), reverse: d == 1)
-                    directionOutputs.append(r.output)
-                    hN.append(r.h)
-                    if let c = r.c { cN.append(c) }
-                    continue
-                }
-                let proj = try layerInput.linear(weight: wih, bias: bih)
-                var h = try h0?.select(dim: 0, index: index) ?? Tensor.zeros([batch, hiddenSize])
-                var c: Tensor? = mode == .lstm ? (try c0?.select(dim: 0, index: index) ?? Tensor.zeros([batch, hiddenSize])) : nil
-                var outputs = [Tensor?](repeating: nil, count: steps)
-                for t in d == 0 ? Array(0 ..< steps) : Array((0 ..< steps).reversed()) {
-                    (h, c) = try mode.step(xProj: try proj.select(dim: 0, index: t), h: h, c: c, wHH: whh, bHH: bhh)
-                    outputs[t] = h
-                }
-                directionOutputs.append(try Tensor.stack(outputs.compactMap { $0 }, dim: 0))
-                hN.append(h)
-                if let c { cN.append(c) }
+                let r = fused
+                    ? try runFused(layerInput, wih, whh, bih, bhh, h0: try h0?.select(dim: 0, index: index),
+                                   c0: try c0?.select(dim: 0, index: index), reverse: d == 1)
+                    : try runSteps(layerInput, wih, whh, bih, bhh, h0: h0s?[index], reverse: d == 1)
+                directionOutputs.append(r.output)
+                hN.append(r.h)
+                if let c = r.c { cN.append(c) }
             }
             layerInput = dirs == 1 ? directionOutputs[0] : try Tensor.cat(directionOutputs, dim: 2)
             if layer < numLayers - 1, dropout > 0, training { layerInput = try layerInput.dropout(p: Float(dropout), training: true) }
@@ -157,7 +149,8 @@ public final class RecurrentLayer: Module {
 }
 
 extension RecurrentLayer {
-    /// One layer and direction through `RecurrentKernel` (no autograd): output `[L, N, H]`, last `h` and `c`.
+    /// One layer and direction through `RecurrentKernel`: output `[L, N, H]`, last `h` and `c`. Records no graph but
+    /// for LSTM (`Tensor.lstmLayer`: one node when an input requires grad).
     func runFused(_ input: Tensor, _ wih: Tensor, _ whh: Tensor, _ bih: Tensor?, _ bhh: Tensor?, h0: Tensor?, c0: Tensor?,
                   reverse: Bool) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
         let inSize = input.shape[2], g = mode.gates * hiddenSize
@@ -166,8 +159,27 @@ extension RecurrentLayer {
               bhh.map({ $0.shape == [g] }) ?? true else {
             throw NNError.invalidArgument("\(typeName): weights \(wih.shape), \(whh.shape) do not fit input size \(inSize) and hidden size \(hiddenSize)")
         }
+        if mode == .lstm {
+            let r = try Tensor.lstmLayer(input: input, weightIH: wih, weightHH: whh, biasIH: bih, biasHH: bhh, h0: h0, c0: c0, reverse: reverse)
+            return (r.output, r.h, r.c)
+        }
         return try RecurrentKernel.run(mode.kernelCell, input: input, weightIH: wih, weightHH: whh, biasIH: bih, biasHH: bhh,
                                        h0: h0, c0: c0, reverse: reverse)
+    }
+
+    /// One layer and direction of GRU or RNN as recorded steps (input projection, `unbind`, then per step the hidden
+    /// projection and the cell): output `[L, N, H]` and last `h`.
+    func runSteps(_ input: Tensor, _ wih: Tensor, _ whh: Tensor, _ bih: Tensor?, _ bhh: Tensor?, h0: Tensor?,
+                  reverse: Bool) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
+        let (steps, batch) = (input.shape[0], input.shape[1])
+        let proj = try input.linear(weight: wih, bias: bih).unbind(dim: 0)
+        var h = h0 ?? Tensor.zeros([batch, hiddenSize])
+        var outputs = [Tensor?](repeating: nil, count: steps)
+        for t in reverse ? Array((0 ..< steps).reversed()) : Array(0 ..< steps) {
+            h = try mode.step(xProj: proj[t], h: h, c: nil, wHH: whh, bHH: bhh).h
+            outputs[t] = h
+        }
+        return (try Tensor.stack(outputs.compactMap { $0 }, dim: 0), h, nil)
     }
 }
 

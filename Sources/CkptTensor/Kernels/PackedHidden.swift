@@ -54,8 +54,10 @@ final class PackedHidden {
         #if arch(x86_64)
         let h = step.hidden, g = 4 * h
         for b in 0 ..< step.rows {
-            ckpt_lstm_update(step.gates + b * g, h, units.lowerBound, units.upperBound, step.c + b * h, step.out + b * h)
+            ckpt_lstm_update(step.gates + b * g, h, units.lowerBound, units.upperBound, step.c + b * h, step.out + b * h,
+                             step.keptCell == nil ? 0 : 1)
         }
+        step.keepCell(units)
         #endif
     }
 

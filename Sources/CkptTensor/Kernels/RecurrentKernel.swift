@@ -38,12 +38,19 @@ public enum RecurrentKernel {
         }
     }
 
+    /// What an LSTM forward for training keeps for its backward (`Tensor.lstmLayer`): every step's activated
+    /// gates σ(i), σ(f), tanh(g), σ(o) `[steps, batch, 4H]` (the input projection's buffer, activated in place)
+    /// and every step's cell state `[steps, batch, H]`.
+    struct Kept {
+        let gates: UnsafeMutablePointer<Float>, cells: UnsafeMutablePointer<Float>
+    }
+
     /// Runs `cell` over `input` `[steps, batch, inputSize]` (backwards in time when `reverse`) from `h0`/`c0`
     /// `[batch, H]` (zeros when nil), writing every step's hidden state to `output` `[steps, batch, H]`, the
-    /// last one to `hN` and, for LSTM, the last cell state to `cN`.
+    /// last one to `hN` and, for LSTM, the last cell state to `cN` (and, with `kept`, what backward needs).
     static func run(_ cell: Cell, _ s: Shape, input: UnsafePointer<Float>, weights w: Weights, reverse: Bool,
                     h0: UnsafePointer<Float>?, c0: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-                    hN: UnsafeMutablePointer<Float>, cN: UnsafeMutablePointer<Float>?) {
+                    hN: UnsafeMutablePointer<Float>, cN: UnsafeMutablePointer<Float>?, kept: Kept? = nil) {
         let h = s.hidden, g = cell.gates * h, rows = s.batch, state = rows * h
         guard s.steps > 0, rows > 0, h > 0 else {
             if let h0 { hN.update(from: h0, count: state) } else { hN.update(repeating: 0, count: state) }
@@ -52,8 +59,8 @@ public enum RecurrentKernel {
         }
         // Input projection of every step at once, with the biases that add straight onto it (both for RNN and
         // LSTM; GRU keeps b_hh apart because r multiplies the hidden projection of its n gate).
-        let projection = TensorBuffer(uninitializedCount: s.steps * rows * g)  // pooled: one per layer and call
-        let proj = projection.pointer
+        let projection = TensorBuffer(uninitializedCount: kept == nil ? s.steps * rows * g : 0)  // pooled: one per layer and call
+        let proj = kept?.gates ?? projection.pointer
         let fused = cell != .gru
         fillRows(proj, rows: s.steps * rows, width: g, w.bIH, fused ? w.bHH : nil)
         Float.gemm(transA: false, transB: true, m: s.steps * rows, n: g, k: s.inputSize, alpha: 1, a: input,
@@ -68,7 +75,7 @@ public enum RecurrentKernel {
             let t = reverse ? s.steps - 1 - i : i
             let previous = i == 0 ? initial : UnsafePointer(output + (reverse ? t + 1 : t - 1) * state)
             return Step(cell: cell, rows: rows, hidden: h, gates: proj + t * rows * g, hProj: hProj, previous: previous,
-                        c: c, out: output + t * state)
+                        c: c, out: output + t * state, keptCell: kept.map { $0.cells + t * state })
         }
         if let packed = PackedHidden(cell, s, wHH: w.wHH) {
             // Hidden projection onto the gates (RNN, LSTM) or into its own buffer (GRU), then each worker's units.
@@ -98,6 +105,8 @@ public enum RecurrentKernel {
         let cell: Cell, rows: Int, hidden: Int
         let gates: UnsafeMutablePointer<Float>, hProj: UnsafeMutablePointer<Float>
         let previous: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>
+        /// Where this step's cell state is kept for backward (training), or nil.
+        let keptCell: UnsafeMutablePointer<Float>?
 
         func update(_ units: Range<Int>) {
             let h = hidden, g = cell.gates * h
@@ -110,11 +119,18 @@ public enum RecurrentKernel {
                 case .gru: gruRow(x, hProj + b * g, previous + b * h, y, h, units)
                 }
             }
+            keepCell(units)
+        }
+
+        /// Copies the cell state of `units` (every batch row) to `keptCell`.
+        func keepCell(_ units: Range<Int>) {
+            guard let keptCell else { return }
+            for b in 0 ..< rows { (keptCell + b * hidden + units.lowerBound).update(from: c + b * hidden + units.lowerBound, count: units.count) }
         }
     }
 
     /// `c = f·c + i·g`, `h = o·tanh(c)` for hidden units `units` of one batch row of LSTM gates
-    /// (pre-activation, i f g o blocks of `h`).
+    /// (pre-activation, i f g o blocks of `h`; activated in place).
     @inline(__always)
     static func lstmRow(_ x: UnsafeMutablePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                         _ y: UnsafeMutablePointer<Float>, _ h: Int, _ units: Range<Int>) {
@@ -170,6 +186,27 @@ extension RecurrentKernel {
     public static func run(_ cell: Cell, input: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?,
                            biasHH: Tensor?, h0: Tensor?, c0: Tensor?,
                            reverse: Bool) throws -> (output: Tensor, h: Tensor, c: Tensor?) {
+        let s = try shape(cell, input: input, weightIH: weightIH, weightHH: weightHH, biasIH: biasIH, biasHH: biasHH, h0: h0, c0: c0)
+        let (steps, batch, hidden) = (s.steps, s.batch, s.hidden)
+        let state = [batch, hidden]
+        let output = TensorBuffer(uninitializedCount: steps * batch * hidden)
+        let h = TensorBuffer(uninitializedCount: batch * hidden)
+        let c = cell == .lstm ? TensorBuffer(uninitializedCount: batch * hidden) : nil
+        withExtendedLifetime((input, weightIH, weightHH, biasIH, biasHH, h0, c0)) {
+            run(cell, s, input: input.buffer.pointer,
+                weights: Weights(wIH: weightIH.buffer.pointer, wHH: weightHH.buffer.pointer, bIH: biasIH?.buffer.pointer,
+                                 bHH: biasHH?.buffer.pointer),
+                reverse: reverse, h0: h0?.buffer.pointer, c0: c0?.buffer.pointer, output: output.pointer, hN: h.pointer,
+                cN: c?.pointer)
+        }
+        return (Tensor(buffer: output, shape: [steps, batch, hidden]), Tensor(buffer: h, shape: state),
+                c.map { Tensor(buffer: $0, shape: state) })
+    }
+
+    /// The shapes of a run of `cell` over `input` with these weights and states; throws when one does not fit (the
+    /// kernel reads the buffers directly).
+    static func shape(_ cell: Cell, input: Tensor, weightIH: Tensor, weightHH: Tensor, biasIH: Tensor?, biasHH: Tensor?,
+                      h0: Tensor?, c0: Tensor?) throws -> Shape {
         guard input.rank == 3, weightHH.rank == 2 else {
             throw TensorError.shapeMismatch("recurrent kernel: input \(input.shape) and weight_hh \(weightHH.shape) must be 3-D and 2-D")
         }
@@ -180,17 +217,6 @@ extension RecurrentKernel {
               c0.map({ cell == .lstm && $0.shape == state }) ?? true else {
             throw TensorError.shapeMismatch("recurrent kernel: weights \(weightIH.shape), \(weightHH.shape) and states do not fit input \(input.shape)")
         }
-        let output = TensorBuffer(uninitializedCount: steps * batch * hidden)
-        let h = TensorBuffer(uninitializedCount: batch * hidden)
-        let c = cell == .lstm ? TensorBuffer(uninitializedCount: batch * hidden) : nil
-        withExtendedLifetime((input, weightIH, weightHH, biasIH, biasHH, h0, c0)) {
-            run(cell, Shape(steps: steps, batch: batch, inputSize: inputSize, hidden: hidden), input: input.buffer.pointer,
-                weights: Weights(wIH: weightIH.buffer.pointer, wHH: weightHH.buffer.pointer, bIH: biasIH?.buffer.pointer,
-                                 bHH: biasHH?.buffer.pointer),
-                reverse: reverse, h0: h0?.buffer.pointer, c0: c0?.buffer.pointer, output: output.pointer, hN: h.pointer,
-                cN: c?.pointer)
-        }
-        return (Tensor(buffer: output, shape: [steps, batch, hidden]), Tensor(buffer: h, shape: state),
-                c.map { Tensor(buffer: $0, shape: state) })
+        return Shape(steps: steps, batch: batch, inputSize: inputSize, hidden: hidden)
     }
 }

@@ -5,14 +5,8 @@ import Testing
 /// The fused LSTM and GRU cells (the recurrent layers' training path) against finite differences, and against
 /// the same step written op by op; the layers' PyTorch goldens (CkptNNTests.LayerRecurrentTests) check them too.
 @Suite struct RecurrentCellGradientTests {
-    static func input(_ shape: [Int], _ seed: UInt64) -> Tensor {
-        let t = Tensor.randn(shape, generator: Generator(seed: seed))
-        t.requiresGrad = true
-        return t
-    }
-
     @Test func lstmCellGradientsMatchFiniteDifferences() throws {
-        let gates = Self.input([3, 20], 1), c = Self.input([3, 5], 2)
+        let gates = GradCheck.leaf([3, 20], seed: 1), c = GradCheck.leaf([3, 5], seed: 2)
         #expect(try GradCheck.float32.mismatch([gates, c]) { try Tensor.lstmCell(gates: gates, c: c).h } == nil)
         #expect(try GradCheck.float32.mismatch([gates, c]) { try Tensor.lstmCell(gates: gates, c: c).c } == nil)
         // Both outputs in one loss: the cell state's gradient arrives from h' and from the loss at once.
@@ -23,14 +17,14 @@ import Testing
     }
 
     @Test func gruCellGradientsMatchFiniteDifferences() throws {
-        let x = Self.input([3, 15], 3), hg = Self.input([3, 15], 4), h = Self.input([3, 5], 5)
+        let x = GradCheck.leaf([3, 15], seed: 3), hg = GradCheck.leaf([3, 15], seed: 4), h = GradCheck.leaf([3, 5], seed: 5)
         #expect(try GradCheck.float32.mismatch([x, hg, h]) { try Tensor.gruCell(inputGates: x, hiddenGates: hg, h: h) } == nil)
     }
 
     /// Values and gradients equal those of the unfused step (chunk, sigmoid, tanh, products), within the
     /// activations' few-ulp difference.
     @Test func fusedCellsMatchTheOpByOpStep() throws {
-        let gates = Self.input([4, 24], 6), c = Self.input([4, 6], 7)
+        let gates = GradCheck.leaf([4, 24], seed: 6), c = GradCheck.leaf([4, 6], seed: 7)
         let fused = try Tensor.lstmCell(gates: gates, c: c)
         try (fused.h * 3 + fused.c).sum().backward()
         let (fg, fc) = (gates.grad?.scalars ?? [], c.grad?.scalars ?? [])
