@@ -11,7 +11,8 @@ let package = Package(
     dependencies: [.package(name: "ckpt", path: "..")],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "tensor/COpenBLAS", pkgConfig: "openblas"),
-        .target(name: "BenchTiming", path: "Shared", swiftSettings: swift5),
+        // Shared/timing.py is the PyTorch scripts' twin of Timing.swift, not a source of this target.
+        .target(name: "BenchTiming", path: "Shared", exclude: ["timing.py"], swiftSettings: swift5),
         .executableTarget(name: "bench-tensor", dependencies: ["BenchTiming", "COpenBLAS", ckpt], path: "tensor/Sources",
                           swiftSettings: swift5 + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .executableTarget(name: "bench-conv", dependencies: ["BenchTiming", ckpt], path: "conv/Sources", swiftSettings: swift5),

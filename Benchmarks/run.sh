@@ -139,6 +139,44 @@ round_diff() {
   process "report of two 1 GB .pt" "ckpt diff of the pair" ref "<= 2" "" "$CKPT" diff "$DATA/diff_a.pt" "$DATA/diff_b.pt"
   process "report of one 1 GB .pt" "ckpt inspect --stats" ckpt "" "" "$CKPT" report "$DATA/diff_a.pt" -o "$DATA/report_one.html"
   process "report of one 1 GB .pt" "ckpt inspect --stats" ref "" "" "$CKPT" inspect --stats "$DATA/diff_a.pt"
+  # The same on a Hugging Face-shaped pair (llama-style keys, layers 8-15 fine-tuned): what a report groups by module.
+  local a=$DATA/llama_base.safetensors b=$DATA/llama_tuned.safetensors
+  cat "$a" "$b" > /dev/null
+  process "report of two 1 GB llama-shaped .safetensors" "ckpt diff of the pair" ckpt "<= 2" "" "$CKPT" report "$a" "$b" -o "$DATA/report_llama_pair.html"
+  process "report of two 1 GB llama-shaped .safetensors" "ckpt diff of the pair" ref "<= 2" "" "$CKPT" diff "$a" "$b"
+  process "report of one 1 GB llama-shaped .safetensors" "ckpt inspect --stats" ckpt "" "" "$CKPT" report "$a" -o "$DATA/report_llama_one.html"
+  process "report of one 1 GB llama-shaped .safetensors" "ckpt inspect --stats" ref "" "" "$CKPT" inspect --stats "$a"
+}
+
+# Once, after the rounds: CPU time and peak memory of the diff section's ckpt commands on the llama-shaped pair
+# (issue 17: a report's memory stays near the largest tensor), from /usr/bin/time, beside that tensor's size.
+footprint_diff() {
+  local a=$DATA/llama_base.safetensors b=$DATA/llama_tuned.safetensors
+  local largest
+  largest=$(python3 - "$a" <<'PY'
+import json, struct, sys
+with open(sys.argv[1], "rb") as f:
+    header = json.loads(f.read(struct.unpack("<Q", f.read(8))[0]))
+print(max(v["data_offsets"][1] - v["data_offsets"][0] for k, v in header.items() if k != "__metadata__") / 2**20)
+PY
+)
+  say ""
+  say "diff section, once each on the llama-shaped pair (/usr/bin/time; largest tensor $(printf '%.0f' "$largest") MB):"
+  say ""
+  say "| command | CPU (user + sys) | peak RSS | peak RSS / largest tensor |"
+  say "|---|---|---|---|"
+  local label cmd
+  for label in "report A B" "diff A B" "report A" "inspect --stats A"; do
+    case $label in
+      "report A B") cmd=("$CKPT" report "$a" "$b" -o "$DATA/report_llama_pair.html") ;;
+      "diff A B") cmd=("$CKPT" diff "$a" "$b") ;;
+      "report A") cmd=("$CKPT" report "$a" -o "$DATA/report_llama_one.html") ;;
+      *) cmd=("$CKPT" inspect --stats "$a") ;;
+    esac
+    # diff exits 1 when the files differ: time then writes a line saying so before its own (the last).
+    /usr/bin/time -o "$DATA/time.txt" -f '%U %S %M' "${cmd[@]}" >/dev/null 2>&1 || true
+    say "$(tail -n 1 "$DATA/time.txt" | awk -v l="ckpt $label" -v big="$largest" '{ printf "| %s | %.2f s | %.0f MB | %.2f |", l, $1 + $2, $3 / 1024, $3 / 1024 / big }')"
+  done
 }
 
 SGEMM=$DATA/sgemm.tsv
@@ -241,6 +279,7 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
   say "- load average at end: $LOAD_END"
   say ""
   python3 $B/table.py "$RECORDS" | tee -a "$DATA/log.txt"
+  if [[ " ${active[*]} " == *" diff "* ]]; then footprint_diff; fi
   if [ -s "$SGEMM" ]; then
     say ""
     say "sgemm (n×n, GFLOP/s of wall time, best of each round's best; % of the FMA peak per CPU-second × threads):"
