@@ -139,6 +139,11 @@ def npy_fixtures(out):
     header = b"{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776, 1099511627776), }"
     header += b" " * (118 - len(header)) + b"\n"
     (out / "bad_npy_huge_shape.npy").write_bytes(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + bytes(16))
+    # No elements, but sizes whose product overflows: numpy ("array is too big") and torch ("Stride calculation
+    # overflowed") refuse it; found by the npy fuzz target (a stride computation trapped).
+    header = b"{'descr': '<f4', 'fortran_order': False, 'shape': (0, 10991099511627776, 1099511627776), }"
+    header += b" " * (118 - len(header)) + b"\n"
+    (out / "bad_npy_zero_size_overflow.npy").write_bytes(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header)
     (out / "bad_npy_header_past_end.npy").write_bytes(b"\x93NUMPY\x01\x00" + struct.pack("<H", 60000) + b"{'descr'")
 
 

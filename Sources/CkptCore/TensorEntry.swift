@@ -63,6 +63,11 @@ public struct TensorEntry: Sendable {
             throw CheckpointError.malformed("shape \(shape) has \(strides.count) strides")
         }
         guard let n = TensorEntry.checkedNumel(shape) else { throw CheckpointError.malformed("shape \(shape) is invalid or overflows") }
+        // As torch's stride calculation and numpy's size check: the sizes other than 0 must multiply without
+        // overflow even when a 0 leaves no elements (every stride and extent computed from them must fit).
+        guard TensorEntry.checkedNumel(shape.map { Swift.max($0, 1) }).map({ $0.multipliedReportingOverflow(by: dtype.itemSize).overflow == false }) == true else {
+            throw CheckpointError.tooLarge("shape \(shape) overflows")
+        }
         guard n.multipliedReportingOverflow(by: dtype.itemSize).overflow == false else {
             throw CheckpointError.tooLarge("shape \(shape) overflows")
         }
@@ -100,8 +105,9 @@ public struct TensorEntry: Sendable {
         if numel == all || all == 0 { return encoding.byteCount }
         return Int((Double(encoding.byteCount) * Double(numel) / Double(all)).rounded())
     }
-    /// Row-major with no gaps.
+    /// Row-major with no gaps (always, as in PyTorch, for no elements: the other sizes may then be anything).
     public var isContiguous: Bool {
+        if numel == 0 { return true }
         var expected = 1
         for i in stride(from: shape.count - 1, through: 0, by: -1) where shape[i] != 1 {
             if strides[i] != expected { return false }

@@ -70,7 +70,8 @@ struct PickleMachine {
         case .tuple: stack.append(.node(arena.node(.tuple, items: try popMark())))
         case .tuple1, .tuple2, .tuple3:
             let n = instruction.tupleArity
-            guard stack.count >= n else { throw underflow() }
+            // As pop(): values below the last MARK are not this instruction's (Python's unpickler fences them too).
+            guard stack.count - n >= (marks.last ?? 0) else { throw underflow() }
             let items = Array(stack.suffix(n))
             stack.removeLast(n)
             stack.append(.node(arena.node(.tuple, items: items)))

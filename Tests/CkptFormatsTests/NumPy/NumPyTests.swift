@@ -31,6 +31,7 @@ import Testing
         ("bad_npy_object.npy", "Python objects"),
         ("bad_npy_truncated.npy", "needs 24 bytes"),
         ("bad_npy_huge_shape.npy", "overflows"),
+        ("bad_npy_zero_size_overflow.npy", "overflows"),
         ("bad_npy_header_past_end.npy", "header claims 60000 bytes"),
     ])
     func hostileNpyIsAnError(name: String, message: String) throws {

@@ -93,6 +93,9 @@ import Testing
         expectError([0x80, 0x02, 0x2E]) { if case .malformed = $0 { return true } else { return false } }
         // REDUCE reaching below a MARK.
         expectError([0x80, 0x02, 0x4E, 0x28, 0x52, 0x2E]) { if case .malformed = $0 { return true } else { return false } }
+        // TUPLE2 reaching below a MARK, then TUPLE closing that MARK (found by the pickle fuzz target: the mark
+        // pointed past the stack's end and the slice trapped).
+        expectError([0x80, 0x02, 0x4E, 0x4E, 0x28, 0x86, 0x74, 0x2E]) { if case .malformed = $0 { return true } else { return false } }
     }
 
     @Test func appendOnlyOnListsAndSetItemOnlyOnDicts() {
