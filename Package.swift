@@ -21,7 +21,9 @@ let package = Package(
         // into a buffer of the declared size. Reading every member through libzip 1.7.3 instead (zip_source_buffer
         // over the mapped bytes, CRCs checked; `ckpt inspect --stats`, release build, best of 3) took 10.6 s against
         // 8.6 s for 1 GiB of np.savez_compressed .npz and 2.6 s against 1.5 s for a 1 GiB .pt (Benchmarks/README.md).
-        // libhdf5 behind a process boundary: the reader's calls run in a forked child (Sources/CHDF5Support), and a file driver over a descriptor for writing.
+        // libhdf5 behind a process boundary: the reader's calls run in children forked by a helper process, a copy of
+        // the executable its constructor takes over (Sources/CHDF5Support, hdf5_guard.h); and a file driver over a
+        // descriptor for writing.
         .target(name: "CHDF5Support", dependencies: ["CHDF5"]),
         // Temporary files removed on SIGINT/SIGTERM/SIGHUP, and Linux's unnamed files (AtomicFile).
         .target(name: "CFileCleanup"),
@@ -67,7 +69,9 @@ let package = Package(
         .testTarget(name: "CkptTensorTests", dependencies: ["CkptTensor", "CkptFormats", "CkptTestSupport"],
                     swiftSettings: swift5),
         .testTarget(name: "CkptNNTests", dependencies: ["CkptNN", "CkptFormats", "CkptTestSupport"], swiftSettings: swift5),
-        .testTarget(name: "CkptFormatsTests", dependencies: ["CkptFormats", "CkptTestSupport"], swiftSettings: swift5),
+        // CBLAS, CHDF5Support, CkptTensor: HDF5HelperTests reads files while OpenBLAS multiplies and looks at the helper.
+        .testTarget(name: "CkptFormatsTests", dependencies: ["CkptFormats", "CkptTestSupport", "CkptTensor", "CBLAS", "CHDF5Support"],
+                    swiftSettings: swift5),
         .testTarget(name: "CkptModelTests", dependencies: ["CkptModel", "CkptFormats", "CkptTestSupport"],
                     swiftSettings: swift5),
         .testTarget(name: "CkptReportsTests", dependencies: ["CkptReports", "CkptFormats", "CkptTestSupport"],

@@ -9,6 +9,8 @@ public final class MappedFile: @unchecked Sendable {
     public let path: String
     public let size: Int
     private let base: UnsafeRawPointer?
+    /// The mapped file's device and inode, to recognise it when it is opened again (`reopen`).
+    private let device: UInt64, inode: UInt64
 
     /// Maps `path`; throws `.io` when it cannot be opened or mapped.
     public init(path: String) throws {
@@ -20,6 +22,8 @@ public final class MappedFile: @unchecked Sendable {
         guard fstat(fd, &st) == 0 else { throw CheckpointError.io("cannot stat: \(String(cString: strerror(errno)))") }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw CheckpointError.io("not a regular file") }
         size = Int(st.st_size)
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
         if size == 0 { base = nil; return }
         guard let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
             throw CheckpointError.io("cannot map: \(String(cString: strerror(errno)))")
@@ -60,6 +64,20 @@ public final class MappedFile: @unchecked Sendable {
         }
         guard let base, count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         return UnsafeRawBufferPointer(start: base + offset, count: count)
+    }
+
+    /// A new read-only, close-on-exec descriptor of the mapped file (the caller closes it), or nil when the path no
+    /// longer names the file that was mapped (replaced or resized since) or cannot be opened. The mapping keeps no
+    /// descriptor: most readers never need one, and a sharded checkpoint maps hundreds of files.
+    package func reopen() -> Int32? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        var st = stat()
+        guard fstat(fd, &st) == 0, UInt64(st.st_dev) == device, UInt64(st.st_ino) == inode, Int(st.st_size) == size else {
+            close(fd)
+            return nil
+        }
+        return fd
     }
 
     /// Tells the kernel the range will be read sequentially soon (streaming reads of big tensors).

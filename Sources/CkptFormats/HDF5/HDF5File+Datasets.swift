@@ -77,9 +77,10 @@ extension HDF5File {
     func readAll(path: String, bytes: Int) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: bytes)
         var result = ckpt_h5g_result()
+        var image = image
         try HDF5Library.locked {
             out.withUnsafeMutableBytes { dest in
-                ckpt_h5g_read(start, size, path, dest.baseAddress, bytes, HDF5File.readCPUMilliseconds(bytes),
+                ckpt_h5g_read(&image, path, dest.baseAddress, bytes, HDF5File.readCPUMilliseconds(bytes),
                               HDF5File.readLimitMilliseconds, &result)
             }
         }

@@ -4,18 +4,21 @@ import CkptCore
 import Foundation
 
 /// An HDF5 file read from bytes in memory: a region of a mapped file (a plain `.h5`, or a STORED
-/// `model.weights.h5` inside a `.keras` zip) or bytes it owns (an inflated member). libhdf5 reads it only in a
-/// guarded child process (CHDF5Support): `description` is what the child found; contiguous datasets are then
-/// mapped straight from the file at their offset, others read by another child when asked.
+/// `model.weights.h5` inside a `.keras` zip) or bytes it owns (an inflated member, in a memory file). libhdf5 reads
+/// it only in a guarded child process (CHDF5Support), which is given the file's descriptor, not this process's
+/// memory: `description` is what the child found; contiguous datasets are then mapped straight from the file at
+/// their offset, others read by another child when asked.
 final class HDF5File: @unchecked Sendable {
-    /// Where the image lives: a region of a mapped file, or bytes owned by this object (an inflated member).
+    /// Where the image lives: a region of a mapped file, or a copy owned by `image` (an inflated member).
     enum Backing {
         case mapped(MappedFile, base: Int)
-        case owned(UnsafeMutableRawBufferPointer)
+        case owned
     }
     let backing: Backing
+    /// The image as the guard takes it: its bytes here, and a descriptor the children map them from.
+    let image: ckpt_h5g_image
     /// Size of the image in bytes.
-    let size: Int
+    var size: Int { image.size }
     /// The image's first byte, valid while `self` lives.
     let start: UnsafeRawPointer
     let description: HDF5Description
@@ -34,40 +37,48 @@ final class HDF5File: @unchecked Sendable {
         guard size >= 8 else { throw CheckpointError.truncated("HDF5 file of \(size) bytes is too short") }
         let bytes = try mapped.unsafeBytes(offset: base, count: size)  // `backing` keeps `mapped` alive
         guard let start = bytes.baseAddress else { throw CheckpointError.truncated("empty HDF5 image") }
-        try self.init(backing: .mapped(mapped, base: base), start: start, size: size)
+        // Without a descriptor (the path names another file by now) the guard forks this process instead.
+        let image = ckpt_h5g_image(start: start, size: size, fd: mapped.reopen() ?? -1, offset: UInt64(base), owned: 0)
+        try self.init(backing: .mapped(mapped, base: base), start: start, image: image)
     }
 
     /// Reads a copy of `bytes` (an inflated zip member).
     convenience init(bytes: [UInt8]) throws {
         guard bytes.count >= 8 else { throw CheckpointError.truncated("HDF5 file of \(bytes.count) bytes is too short") }
-        let owned = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
-        bytes.withUnsafeBytes { owned.copyMemory(from: $0) }
-        guard let start = owned.baseAddress else { throw CheckpointError.truncated("empty HDF5 image") }
+        var image = ckpt_h5g_image()
+        let copied = bytes.withUnsafeBytes { ckpt_h5g_image_copy($0.baseAddress, $0.count, &image) }
+        guard copied == 0, let start = image.start else {
+            throw CheckpointError.io("cannot hold the HDF5 file in memory: \(String(cString: strerror(errno)))")
+        }
+        try self.init(backing: .owned, start: start, image: image)
+    }
+
+    /// Takes ownership of `image` (released when this object goes, or now if describing it fails).
+    private init(backing: Backing, start: UnsafeRawPointer, image: ckpt_h5g_image) throws {
+        self.backing = backing
+        self.start = start
+        self.image = image
+        var result = ckpt_h5g_result()
         do {
-            try self.init(backing: .owned(owned), start: UnsafeRawPointer(start), size: bytes.count)
+            var image = image
+            try HDF5Library.locked {
+                ckpt_h5g_describe(&image, HDF5File.stallMilliseconds, HDF5File.walkLimitMilliseconds, &result)
+            }
+            defer { ckpt_h5g_free(&result) }
+            try HDF5File.check(result, what: "walking the file's metadata",
+                               stalled: "made no progress walking the file's metadata in \(HDF5File.stallMilliseconds) ms of CPU time")
+            guard let data = result.data else { throw CheckpointError.malformed("not a readable HDF5 file") }
+            description = try HDF5Description(UnsafeRawBufferPointer(start: data, count: result.size))
         } catch {
-            owned.deallocate()
+            var image = image
+            ckpt_h5g_image_release(&image)
             throw error
         }
     }
 
-    private init(backing: Backing, start: UnsafeRawPointer, size: Int) throws {
-        self.backing = backing
-        self.start = start
-        self.size = size
-        var result = ckpt_h5g_result()
-        try HDF5Library.locked {
-            ckpt_h5g_describe(start, size, HDF5File.stallMilliseconds, HDF5File.walkLimitMilliseconds, &result)
-        }
-        defer { ckpt_h5g_free(&result) }
-        try HDF5File.check(result, what: "walking the file's metadata",
-                           stalled: "made no progress walking the file's metadata in \(HDF5File.stallMilliseconds) ms of CPU time")
-        guard let data = result.data else { throw CheckpointError.malformed("not a readable HDF5 file") }
-        description = try HDF5Description(UnsafeRawBufferPointer(start: data, count: result.size))
-    }
-
     deinit {
-        if case .owned(let buffer) = backing { buffer.deallocate() }
+        var image = image
+        ckpt_h5g_image_release(&image)
     }
 
     /// Throws the error for a guarded call that did not succeed.
