@@ -29,9 +29,18 @@ public enum Comparison {
 
         /// Reads `a` and `b` (`FILE[#ENTRY]`); the `REGEX=REPLACEMENT` maps are parsed before any file is read.
         public init(_ a: String, _ b: String, mapA: [String] = [], mapB: [String] = []) throws {
-            keyMapA = try KeyMap(mapA)
-            keyMapB = try KeyMap(mapB)
-            let readA = try Checkpoint.read(reference: a), readB = try Checkpoint.read(reference: b)
+            let (keyMapA, keyMapB) = (try KeyMap(mapA), try KeyMap(mapB))
+            try self.init(a, b, read: try Checkpoint.read(reference: a), try Checkpoint.read(reference: b), keyMapA, keyMapB)
+        }
+
+        /// Both sides of checkpoints already read from `a` and `b` (one read compared in several ways).
+        public init(_ a: String, _ b: String, read readA: Checkpoint, _ readB: Checkpoint, mapA: [String] = [], mapB: [String] = []) throws {
+            try self.init(a, b, read: readA, readB, try KeyMap(mapA), try KeyMap(mapB))
+        }
+
+        private init(_ a: String, _ b: String, read readA: Checkpoint, _ readB: Checkpoint, _ keyMapA: KeyMap, _ keyMapB: KeyMap) throws {
+            self.keyMapA = keyMapA
+            self.keyMapB = keyMapB
             self.a = a
             self.b = b
             checkpointA = try readA.aligned(with: readB)

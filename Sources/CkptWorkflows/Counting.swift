@@ -26,7 +26,11 @@ public enum Counting {
     /// Counts a model's parameters and buffers as PyTorch's `parameters()` and `buffers()` give them, with a note
     /// when modules of classes ckpt does not implement were counted as parameter-free.
     public static func count(_ model: ModelSource, depth: Int = 1) throws -> CountReport {
-        let module = try model.build(initialized: false)
+        count(try model.build(initialized: false), depth: depth)
+    }
+
+    /// Counts a built module as `count(_:depth:)` counts the model it builds.
+    public static func count(_ module: Module, depth: Int = 1) -> CountReport {
         var report = CountReport(module: module, depth: depth)
         report.notes = opaqueNote(module).map { [$0] } ?? []
         return report

@@ -53,12 +53,13 @@ public enum ModelSource: Sendable, Equatable, CustomStringConvertible {
     /// run, a model over `maxRunElements` is refused before anything is allocated. Random initial values come from
     /// the current engine context's generator.
     public func build(initialized: Bool = true) throws -> Module {
-        let shapes = try EngineContext.with(\.isShapesOnly, true) { try buildModule() }
+        let build = try builder()  // the file read and parsed once, for both builds
+        let shapes = try EngineContext.with(\.isShapesOnly, true) { try build() }
         guard initialized else { return shapes }
         let elements = (shapes.parameters() + shapes.namedBuffers().map(\.1)).reduce(0) { $0 + $1.numel }
         let limit = Self.maxRunElements
         guard elements <= limit else { throw PathError(path: path, .modelTooLarge(elements: elements, limit: limit)) }
-        return try buildModule()
+        return try build()
     }
 
     /// Whether a session loading this source builds it without values and gives it the checkpoint's tensors as they
@@ -73,26 +74,32 @@ public enum ModelSource: Sendable, Equatable, CustomStringConvertible {
     /// no parameter memory touched, so its size is not limited here; what the load leaves unset is initialised after
     /// it, within `maxRunElements`.
     public func buildForLoading() throws -> Module {
-        try EngineContext.with(\.isShapesOnly, true) { try buildModule() }
+        let build = try builder()
+        return try EngineContext.with(\.isShapesOnly, true) { try build() }
     }
 
-    private func buildModule() throws -> Module {
+    /// Reads the source (a model file's text, parsed; a folder's config) and returns what builds a module from it,
+    /// a new one at each call.
+    private func builder() throws -> () throws -> Module {
         switch self {
         case .modelFile(let path):
             let text: String
             do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
                 throw PathError(path: path, FileManager.default.fileExists(atPath: path) ? .notText : .noSuchFile)
             }
-            return try Self.build(text: text, path: path)
+            let (file, builder) = try Self.namingErrors(path) { (try ModelFile.parse(text), ModelBuilder(catalog: Self.catalog(beside: path))) }
+            return { try Self.namingErrors(path) { try builder.build(file) } }
         case .folder(let path):
             guard let configPath = ModelFolder.configPath(path) else { throw PathError(path: path, .noSuchFile) }
-            do {
-                return try PretrainedArchitectures.build(try PretrainedConfig(contentsOf: configPath))
-            } catch let e as PretrainedConfigError {
-                throw PathError(path: e.path, .modelFile(e.message))
-            } catch let e as NNError {
-                throw PathError(path: configPath, .modelFile(e.description))
+            func namingErrors<T>(_ body: () throws -> T) throws -> T {
+                do { return try body() } catch let e as PretrainedConfigError {
+                    throw PathError(path: e.path, .modelFile(e.message))
+                } catch let e as NNError {
+                    throw PathError(path: configPath, .modelFile(e.description))
+                }
             }
+            let config = try namingErrors { try PretrainedConfig(contentsOf: configPath) }
+            return { try namingErrors { try PretrainedArchitectures.build(config) } }
         }
     }
 
@@ -107,7 +114,12 @@ public enum ModelSource: Sendable, Equatable, CustomStringConvertible {
 
     /// Builds model-file `text` as the file at `path` (a `config.json` beside it gives what its printout hides).
     static func build(text: String, path: String) throws -> Module {
-        do { return try ModelBuilder(catalog: catalog(beside: path)).build(ModelFile.parse(text)) } catch let e as ModelFileError {
+        try namingErrors(path) { try ModelBuilder(catalog: catalog(beside: path)).build(ModelFile.parse(text)) }
+    }
+
+    /// Runs `body`, turning the model-file parser's and builder's errors into errors naming `path`.
+    private static func namingErrors<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as ModelFileError {
             throw PathError(path: path, .modelFile(e.description))
         } catch let e as NNError {
             throw PathError(path: path, .modelFile(e.description))

@@ -57,12 +57,20 @@ import Testing
     }
 
     /// The LSTM's recorded path (the kernel keeping its gates and cell states) at every instruction level against the
-    /// graph of per-step `lstmCell` nodes: output, h_n, c_n and all seven gradients, in both directions.
+    /// graph of per-step `lstmCell` nodes: output, h_n, c_n and all seven gradients, in both directions. Hidden 48 at
+    /// batch 7 runs the packed forward product on one core, 64 at batch 16 splits it across cores.
     @Test func lstmLayerNodeMatchesTheGraphOfCellsAtEveryInstructionLevel() throws {
         let best = RecurrentKernel.instructionLevel
         defer { RecurrentKernel.instructionLevel = best }
+        for size in [(steps: 5, batch: 7, hidden: 48), (4, 16, 64)] {
+            try Self.checkLSTMLayerAgainstCells(size, levels: best)
+        }
+    }
+
+    /// One size of the check above, at every level from `best` down.
+    static func checkLSTMLayerAgainstCells(_ size: (steps: Int, batch: Int, hidden: Int), levels best: Int) throws {
         let gen = Generator(seed: 11)
-        let (steps, batch, hidden) = (5, 7, 48)
+        let (steps, batch, hidden) = size
         let leaves = [[steps, batch, 5], [4 * hidden, 5], [4 * hidden, hidden], [4 * hidden], [4 * hidden], [batch, hidden], [batch, hidden]].map {
             let t = Tensor.randn($0, generator: gen)
             t.requiresGrad = true

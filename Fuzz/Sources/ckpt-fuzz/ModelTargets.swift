@@ -5,7 +5,7 @@ import CkptWorkflows
 import Foundation
 
 /// The model-file targets. The input is a model file; `printout` does what `count` and `summary` do with it
-/// (parse, build from shapes only, count, print); `forward` builds it to run and runs its forward (pasted or
+/// (parse, build from shapes only, count, print, from one build); `forward` builds it to run and runs its forward (pasted or
 /// Sequential) on seeded random input, under engine limits small enough that one input stays fast.
 enum ModelTargets {
     /// Builds, counts and runs a small model once before the first input, so that the one-time set-up of layer
@@ -18,11 +18,12 @@ enum ModelTargets {
         _ = try? ModelSummary(.modelFile(path: path), inputs: ForwardInputs(shapes: ["2,4"], seed: 1))
     }
 
+    /// What `count` and `summary` do with a model file, from one build (both build it from shapes only).
     static let printout = FuzzTarget(name: "model-printout", setUp: warmUp) { bytes in
         let path = FuzzScratch.write("m.model", bytes)
-        let source = ModelSource.modelFile(path: path)
-        _ = try? Counting.count(source, depth: 2)
-        if let summary = try? ModelSummary(source) { _ = summary.repr }
+        guard let module = try? ModelSource.modelFile(path: path).build(initialized: false) else { return }
+        _ = Counting.count(module, depth: 2)
+        _ = ModelSummary(model: path, module: module).repr
     }
 
     /// Limits for `forward`: 2^20 elements a model, a layer or an op.

@@ -10,11 +10,24 @@ struct PyToken: Equatable, Sendable {
 
 /// Splits one logical line of Python into tokens. Comments (`# …`) end the line.
 enum PythonLexer {
-    /// Multi-character operators, longest first.
-    private static let operators = ["**=", "//=", "->", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=",
-                                    "%=", "@=", "&=", "|=", "^=", "<<", ">>", "...",
-                                    "(", ")", "[", "]", "{", "}", ",", ":", ".", "=", "+", "-", "*", "/", "%", "@",
-                                    "<", ">", "&", "|", "^", "~", ";"]
+    /// Every operator, by its first scalar, longest first.
+    private static let operators: [Unicode.Scalar: [(text: String, scalars: [Unicode.Scalar])]] = {
+        let all = ["**=", "//=", "->", "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "@=", "&=", "|=",
+                   "^=", "<<", ">>", "...", "(", ")", "[", "]", "{", "}", ",", ":", ".", "=", "+", "-", "*", "/", "%", "@",
+                   "<", ">", "&", "|", "^", "~", ";"]
+        let entries = all.map { (text: $0, scalars: Array($0.unicodeScalars)) }.sorted { $0.scalars.count > $1.scalars.count }
+        return Dictionary(grouping: entries) { $0.scalars[0] }
+    }()
+
+    /// The longest operator starting at `chars[i]`, compared scalar by scalar (no string is made: the lexer runs on
+    /// every line of a model file).
+    private static func longestOperator(_ chars: [Unicode.Scalar], at i: Int) -> String? {
+        guard let candidates = operators[chars[i]] else { return nil }
+        for op in candidates where i + op.scalars.count <= chars.count {
+            if op.scalars.indices.allSatisfy({ chars[i + $0] == op.scalars[$0] }) { return op.text }
+        }
+        return nil
+    }
 
     /// Tokens of `text`, which starts at `line`/`column`; always ends with an `.end` token.
     static func tokenize(_ text: String, line: Int, column: Int = 1) throws -> [PyToken] {
@@ -69,8 +82,7 @@ enum PythonLexer {
                 tokens.append(PyToken(kind: .string, text: String(value), line: line, column: col(start)))
                 continue
             }
-            let rest = String(String.UnicodeScalarView(chars[i..<min(chars.count, i + 3)]))
-            guard let op = operators.first(where: { rest.hasPrefix($0) }) else {
+            guard let op = longestOperator(chars, at: i) else {
                 throw ModelFileError(line: line, column: col(start), "unexpected character '\(Character(c))'")
             }
             tokens.append(PyToken(kind: .op, text: op, line: line, column: col(start)))

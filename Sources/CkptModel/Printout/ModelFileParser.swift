@@ -81,22 +81,23 @@ struct ModelFileParser {
 
     /// Parses the module whose header is `text` (the current line) and, for a container, its body; leaves
     /// `index` on the line after the module.
-    private mutating func parseModule(_ text: String, line: Int, column: Int) throws -> ModuleSpec {
+    /// `tokens` are the header's tokens when already read.
+    private mutating func parseModule(_ text: String, line: Int, column: Int, tokens: [PyToken]? = nil) throws -> ModuleSpec {
         index += 1
         depth += 1
         defer { depth -= 1 }
         guard depth <= Self.maxDepth else { throw ModelFileError(line: line, column: column, "modules nested deeper than \(Self.maxDepth)") }
-        guard case .module(let className, let arguments, let argumentsColumn, let closed) = try PrintoutLine.read(text, line: line, column: column) else {
+        guard case .module(let className, let arguments, let argumentsColumn, let closed) = try PrintoutLine.read(text, line: line, column: column, tokens: tokens) else {
             throw ModelFileError(line: line, column: column, "expected a module such as Linear(...) or Net(")
         }
         var spec = ModuleSpec(className: className, line: line)
         if closed {
             let body = arguments.trimmingCharacters(in: .whitespaces)
-            if case .child = try PrintoutLine.read(body, line: line, column: argumentsColumn) {
+            if case .child(let name, let rest, let restColumn, let restTokens) = try PrintoutLine.read(body, line: line, column: argumentsColumn) {
                 // ParameterList/ParameterDict with one entry print it inline: `ParameterDict(  (a): Parameter …)`.
                 spec.isContainer = true
                 let next = index
-                spec.children += try parseChild(body, line: line, column: argumentsColumn)
+                spec.children += try parseChild(name, rest, restColumn: restColumn, restTokens: restTokens, line: line, column: argumentsColumn)
                 index = next
             } else {
                 (spec.args, spec.kwargs) = try ReprArguments.parse(String(arguments), line: line, column: argumentsColumn)
@@ -121,8 +122,8 @@ struct ModelFileParser {
                 }
                 if !extra.isEmpty { (spec.args, spec.kwargs) = try ReprArguments.parse(extra, line: line, column: argumentsColumn) }
                 return spec
-            case .child:
-                children += try parseChild(current.text, line: current.number, column: current.indent + 1)
+            case .child(let name, let rest, let restColumn, let restTokens):
+                children += try parseChild(name, rest, restColumn: restColumn, restTokens: restTokens, line: current.number, column: current.indent + 1)
             case .module, .extra:
                 // A container's own extra_repr lines (custom modules that print arguments and children).
                 extra += (extra.isEmpty ? "" : ", ") + current.text
@@ -131,13 +132,11 @@ struct ModelFileParser {
         }
     }
 
-    /// Parses a `(name): …` line (and, for a submodule that is a container, its body).
-    private mutating func parseChild(_ text: String, line: Int, column: Int) throws -> [ChildSpec] {
-        guard case .child(let name, let rest, let restColumn) = try PrintoutLine.read(text, line: line, column: column) else {
-            throw ModelFileError(line: line, column: column, "expected '(name): …'")
-        }
+    /// Parses a `(name): rest` line, read by `PrintoutLine.read` (and, for a submodule that is a container, its body).
+    private mutating func parseChild(_ name: String, _ rest: Substring, restColumn: Int, restTokens: [PyToken], line: Int,
+                                     column: Int) throws -> [ChildSpec] {
         guard !name.isEmpty else { throw ModelFileError(line: line, column: column, "empty child name") }
-        switch try PrintoutLine.childKind(rest, line: line, column: restColumn) {
+        switch try PrintoutLine.childKind(rest, tokens: restTokens, line: line, column: restColumn) {
         case .parameterDescription(let description):
             index += 1
             let (shape, dtype) = try Self.tensorDescription(String(description), line: line, column: restColumn)
@@ -160,7 +159,7 @@ struct ModelFileParser {
         case .tie(let path):
             index += 1
             return [ChildSpec(name: name, entry: .tie(path), line: line)]
-        case .repeated(let count, let moduleText, let moduleColumn):
+        case .repeated(let count, let moduleText, let moduleColumn, let moduleTokens):
             // `(0-3): 4 x Linear(…)`: PyTorch 2 folds identical ModuleList children; they are separate copies.
             let parts = name.split(separator: "-")
             guard parts.count == 2, let first = Int(parts[0]), let last = Int(parts[1]), last.subtractingReportingOverflow(first) == (count - 1, false),
@@ -170,10 +169,10 @@ struct ModelFileParser {
             guard count <= Self.maxRepeat else {
                 throw ModelFileError(line: line, column: column, "\(count) repeated children: ckpt builds at most \(Self.maxRepeat) copies of one module")
             }
-            let module = try parseModule(String(moduleText), line: line, column: moduleColumn)
+            let module = try parseModule(String(moduleText), line: line, column: moduleColumn, tokens: moduleTokens)
             return (first...last).map { ChildSpec(name: String($0), entry: .module(module), line: line) }
         case .module:
-            return [ChildSpec(name: name, entry: .module(try parseModule(String(rest), line: line, column: restColumn)), line: line)]
+            return [ChildSpec(name: name, entry: .module(try parseModule(String(rest), line: line, column: restColumn, tokens: restTokens)), line: line)]
         }
     }
 

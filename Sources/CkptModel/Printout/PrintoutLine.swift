@@ -5,8 +5,8 @@ import CkptCore
 enum PrintoutLine {
     /// `Name(` with the text after the parenthesis; `closed` when the arguments end on this line.
     case module(className: String, arguments: Substring, argumentsColumn: Int, closed: Bool)
-    /// `(name): rest`.
-    case child(name: String, rest: Substring, restColumn: Int)
+    /// `(name): rest`, with the tokens of `rest` (the line's last ones: read once, not again by who parses `rest`).
+    case child(name: String, rest: Substring, restColumn: Int, restTokens: [PyToken])
     case close
     case extra(String)
 
@@ -19,13 +19,13 @@ enum PrintoutLine {
         /// `(2)` or `(embed.weight)`: the same object as the one at that path.
         case tie(String)
         /// `4 x Linear(…)`: PyTorch 2's folded run of identical children, `count` copies.
-        case repeated(count: Int, module: Substring, column: Int)
+        case repeated(count: Int, module: Substring, column: Int, tokens: [PyToken])
         case module
     }
 
-    /// Reads `text`, which starts at `line`/`column` of the file.
-    static func read(_ text: String, line: Int, column: Int) throws -> PrintoutLine {
-        let tokens = try PythonLexer.tokenize(text, line: line, column: column)
+    /// Reads `text`, which starts at `line`/`column` of the file; `tokens` are its tokens when already known.
+    static func read(_ text: String, line: Int, column: Int, tokens known: [PyToken]? = nil) throws -> PrintoutLine {
+        let tokens = try known ?? PythonLexer.tokenize(text, line: line, column: column)
         let scalars = text.unicodeScalars
         func offset(_ t: PyToken) -> String.Index { scalars.index(scalars.startIndex, offsetBy: t.column - column) }
         guard let first = tokens.first, first.kind != .end else { return .extra(text) }
@@ -34,7 +34,7 @@ enum PrintoutLine {
             let rest = tokens[close + 2]
             let restStart = rest.kind == .end ? text.endIndex : offset(rest)
             return .child(name: String(text[text.index(after: text.startIndex)..<offset(tokens[close])]),
-                          rest: text[restStart...], restColumn: rest.column)
+                          rest: text[restStart...], restColumn: rest.column, restTokens: Array(tokens[(close + 2)...]))
         }
         // A class name (dotted names allowed), then `(`.
         var i = 0
@@ -69,9 +69,8 @@ enum PrintoutLine {
         return nil
     }
 
-    /// What the text after a child's `(name):` holds.
-    static func childKind(_ rest: Substring, line: Int, column: Int) throws -> ChildKind {
-        let tokens = try PythonLexer.tokenize(String(rest), line: line, column: column)
+    /// What the text after a child's `(name):` holds, from its tokens.
+    static func childKind(_ rest: Substring, tokens: [PyToken], line: Int, column: Int) throws -> ChildKind {
         let scalars = rest.unicodeScalars
         func offset(_ t: PyToken) -> String.Index { scalars.index(scalars.startIndex, offsetBy: t.column - column) }
         guard tokens.count >= 2 else { return .module }
@@ -91,7 +90,7 @@ enum PrintoutLine {
             }
         }
         if a.kind == .int, b.kind == .name, b.text == "x", tokens.count > 2, tokens[2].kind == .name, let count = Int(a.text) {
-            return .repeated(count: count, module: rest[offset(tokens[2])...], column: tokens[2].column)
+            return .repeated(count: count, module: rest[offset(tokens[2])...], column: tokens[2].column, tokens: Array(tokens[2...]))
         }
         return .module
     }
