@@ -42,14 +42,12 @@ fuzz: fuzz-build
 # The test suite under AddressSanitizer (Swift and C) and UndefinedBehaviorSanitizer (the C targets: swiftc has no
 # -sanitize=undefined on Linux; Swift traps on overflow by itself), in a build folder of its own; the CLI tests run
 # the sanitized ckpt binary, with Fuzz/lsan.supp (what it lists lives for the process); print_suppressions=0 keeps
-# LeakSanitizer's table of suppressed allocations out of the stderr the CLI tests compare; one OpenBLAS thread (set
-# when `make test` needed it against the HDF5 guard's forks; `make test` no longer does since the HDF5 helper, and
-# this line can go once `make sanitize` has passed without it).
+# LeakSanitizer's table of suppressed allocations out of the stderr the CLI tests compare.
 SANITIZE_FLAGS := --scratch-path .build-sanitize --sanitize=address -Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=undefined
 sanitize: deps
 	$(SWIFT) build --build-tests $(SANITIZE_FLAGS)
 	$(SWIFT) build --product ckpt $(SANITIZE_FLAGS)
-	OPENBLAS_NUM_THREADS=1 LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan.supp:print_suppressions=0 CKPT_TEST_BINARY=$(CURDIR)/.build-sanitize/debug/ckpt \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan.supp:print_suppressions=0 CKPT_TEST_BINARY=$(CURDIR)/.build-sanitize/debug/ckpt \
 	  $(SWIFT) test --skip-build $(SANITIZE_FLAGS) --parallel --num-workers 2
 
 # The README's two report screenshots (docs/report.png, docs/diff.png), taken by the browser tests themselves.
