@@ -1,4 +1,9 @@
 import CkptCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The engine's modes for the code running now: grad recording, shapes-only building, size limits, the default
 /// random generator, the depth of nested forward calls, and values other targets attach (CkptNN's forward hooks).
@@ -159,11 +164,25 @@ public struct EngineLimits: Sendable, Equatable {
     /// when the layer is built to run: keeps a hostile file from asking for tens of gigabytes.
     public var maxLayerElements = 1 << 31
     /// The same when built for keys and shapes only (no memory is touched): as large as any real layer, such as a
-    /// 405B model's 128256 × 16384 head.
-    public var maxShapesOnlyLayerElements = 1 << 36
+    /// 405B model's 128256 × 16384 head — but no more float32 elements than the process's address space holds
+    /// when it is limited (`ulimit -v`): the untouched zero pages still take address space, and a mapping that
+    /// cannot be made would end the process instead of refusing the file.
+    public var maxShapesOnlyLayerElements = EngineLimits.addressSpaceElements(atMost: 1 << 36)
     /// Deepest nesting of pasted forward methods calling one another.
     public var maxCallDepth = 200
 
     /// The standard limits.
     public init() {}
+
+    /// `bound`, or fewer: the float32 elements the address space limit (RLIMIT_AS) holds, when one is set.
+    static func addressSpaceElements(atMost bound: Int) -> Int {
+        var limit = rlimit()
+        #if os(Linux)
+        let resource = __rlimit_resource_t(RLIMIT_AS.rawValue)
+        #else
+        let resource = RLIMIT_AS
+        #endif
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur != rlim_t.max else { return bound }
+        return Swift.min(bound, Int(clamping: limit.rlim_cur) / MemoryLayout<Float>.stride)
+    }
 }

@@ -18,16 +18,22 @@ enum CLIRunner {
         ?? Fixtures.packageRoot.appendingPathComponent(".build/debug/ckpt")
 
     /// Runs `ckpt args…` with `NO_COLOR` set, stdout and stderr captured through files (no pipe deadlocks), in
-    /// `directory` when given.
-    static func run(_ args: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Result {
+    /// `directory` when given, under an address-space limit of `addressSpaceKiB` (`ulimit -v`) when given.
+    static func run(_ args: [String], environment: [String: String] = [:], directory: URL? = nil,
+                    addressSpaceKiB: Int? = nil) throws -> Result {
         let dir = try Temporary.folder()
         defer { Temporary.remove(dir) }
         let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let p = Process()
-        p.executableURL = binary
-        p.arguments = args
+        if let addressSpaceKiB {
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "ulimit -v \(addressSpaceKiB) && exec \"$0\" \"$@\"", binary.path] + args
+        } else {
+            p.executableURL = binary
+            p.arguments = args
+        }
         if let directory { p.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"

@@ -54,7 +54,8 @@ public struct LayerArguments {
 
     /// Sizes from a file are checked before any layer allocates: none negative, and no layer whose sizes multiply
     /// (times 16, room for LSTM's four gates and two directions) past 2^31, or 2^36 when only shapes are built — a
-    /// layer built for keys and shapes touches no memory and may be as large as a 405B model's 128256 × 16384 head.
+    /// layer built for keys and shapes touches no memory and may be as large as a 405B model's 128256 × 16384 head
+    /// (less under an address-space limit: `EngineLimits.maxShapesOnlyLayerElements`).
     private func checkSizes() throws {
         var product = 1.0
         for (name, v) in given {
