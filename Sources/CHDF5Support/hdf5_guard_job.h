@@ -40,9 +40,6 @@ static inline char *ckpt_h5g_job_path(ckpt_h5g_control *control) {
     return (char *)control + CKPT_H5G_DATA + control->bytes;
 }
 
-/// The guard's lock (hdf5_guard.c), held for each job: 0 when taken.
-int ckpt_h5g_guard_trylock(void);
-void ckpt_h5g_guard_unlock(void);
 
 // ---- the child (hdf5_guard_child.c) ----------------------------------------------------------------------
 
