@@ -138,9 +138,13 @@ public struct EngineContext: Sendable {
         set { attached[ObjectIdentifier(key)] = newValue }
     }
 
-    /// The largest product of one layer's sizes that may be built now: `limits.maxShapesOnlyLayerElements` when
-    /// building shapes only, `limits.maxLayerElements` otherwise.
-    public var maxLayerElements: Int { isShapesOnly ? limits.maxShapesOnlyLayerElements : limits.maxLayerElements }
+    /// The largest product of one layer's sizes that may be built now: `limits.maxLayerElements`; when building
+    /// shapes only, `limits.maxShapesOnlyLayerElements` or the float32 elements the address space still holds
+    /// under a limit (`ulimit -v`), whichever is less.
+    public var maxLayerElements: Int {
+        isShapesOnly ? Swift.min(limits.maxShapesOnlyLayerElements, EngineLimits.addressSpaceLeftElements())
+            : limits.maxLayerElements
+    }
 }
 
 /// A typed slot in `EngineContext` for a value a target above the engine owns, as SwiftUI's environment keys:
@@ -164,25 +168,35 @@ public struct EngineLimits: Sendable, Equatable {
     /// when the layer is built to run: keeps a hostile file from asking for tens of gigabytes.
     public var maxLayerElements = 1 << 31
     /// The same when built for keys and shapes only (no memory is touched): as large as any real layer, such as a
-    /// 405B model's 128256 × 16384 head — but no more float32 elements than the process's address space holds
-    /// when it is limited (`ulimit -v`): the untouched zero pages still take address space, and a mapping that
+    /// 405B model's 128256 × 16384 head. Under an address-space limit (`ulimit -v`) a layer is also bounded by the
+    /// room left (`addressSpaceLeftElements`): untouched zero pages still take address space, and a mapping that
     /// cannot be made would end the process instead of refusing the file.
-    public var maxShapesOnlyLayerElements = EngineLimits.addressSpaceElements(atMost: 1 << 36)
+    public var maxShapesOnlyLayerElements = 1 << 36
     /// Deepest nesting of pasted forward methods calling one another.
     public var maxCallDepth = 200
 
     /// The standard limits.
     public init() {}
 
-    /// `bound`, or fewer: the float32 elements the address space limit (RLIMIT_AS) holds, when one is set.
-    static func addressSpaceElements(atMost bound: Int) -> Int {
+    /// The float32 elements that still fit in the address space under its limit (RLIMIT_AS): the limit less what
+    /// the process has mapped now (`/proc/self/statm`), so that the layers of one model, each under the limit,
+    /// cannot together outgrow it. `Int.max` when there is no limit.
+    static func addressSpaceLeftElements() -> Int {
         var limit = rlimit()
         #if os(Linux)
         let resource = __rlimit_resource_t(RLIMIT_AS.rawValue)
         #else
         let resource = RLIMIT_AS
         #endif
-        guard getrlimit(resource, &limit) == 0, limit.rlim_cur != rlim_t.max else { return bound }
-        return Swift.min(bound, Int(clamping: limit.rlim_cur) / MemoryLayout<Float>.stride)
+        guard getrlimit(resource, &limit) == 0, limit.rlim_cur != rlim_t.max else { return .max }
+        let bytes = Int(clamping: limit.rlim_cur) - mappedBytes()
+        return Swift.max(0, bytes) / MemoryLayout<Float>.stride
+    }
+
+    /// The process's mapped size in bytes (the first field of `/proc/self/statm`, in pages); 0 where unknown.
+    private static func mappedBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .ascii),
+              let pages = text.split(separator: " ").first.flatMap({ Int($0) }) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

@@ -8,8 +8,8 @@ import Testing
 /// failure is a `ModelFileError` naming the line, never a trap or an allocation.
 @Suite struct ModelFileLimitTests {
     /// Refused when built to run and when built for shapes only (count, summary, load-into; larger layers allowed).
-    func expectRefused(_ text: String, _ what: String, line: Int? = nil, message: String) {
-        for shapesOnly in [false, true] {
+    func expectRefused(_ text: String, _ what: String, line: Int? = nil, message: String, shapesOnly modes: [Bool] = [false, true]) {
+        for shapesOnly in modes {
             do {
                 _ = try EngineContext.with(\.isShapesOnly, shapesOnly) { try ModelBuilder(catalog: .standard).build(ModelFile.parse(text)) }
                 Issue.record("\(what) was accepted (shapes only: \(shapesOnly))")
@@ -51,5 +51,39 @@ import Testing
                       "TransformerEncoderLayer(d_model=2147483648, nhead=2, dim_feedforward=1)"] {
             expectRefused("Net(\n  (x): \(layer)\n)\n", layer, line: 2, message: "too large")
         }
+    }
+
+    /// A size taken from a printed child enters its parent squared: `linear1`'s 65,536 input features (a 1M-element
+    /// Linear) made TransformerEncoderLayer's attention `[3 × 65536, 65536]`, and `verify` aborted on a 48 GiB
+    /// allocation (Fuzz/mutate.py). So did a MultiheadAttention sized by its `out_proj`. Built for shapes only, both
+    /// are within the larger bound (nothing is touched) and are counted.
+    @Test func sizesFromPrintedChildrenAreBoundedSquared() {
+        let encoder = """
+            Net(
+              (layer): TransformerEncoderLayer(nhead=2, batch_first=True
+                (self_attn): MultiheadAttention(
+                  (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)
+                )
+                (linear1): Linear(in_features=65536, out_features=16, bias=True)
+                (dropout): Dropout(p=0.1, inplace=False)
+                (linear2): Linear(in_features=16, out_features=8, bias=True)
+              )
+            )
+
+            """
+        expectRefused(encoder, "d_model from linear1", message: "too large", shapesOnly: [false])
+        let attention = """
+            Net(
+              (attn): MultiheadAttention(
+                (out_proj): NonDynamicallyQuantizableLinear(in_features=65536, out_features=4, bias=True)
+              )
+            )
+
+            """
+        expectRefused(attention, "embed_dim from out_proj", message: "too large", shapesOnly: [false])
+        let counted = try? EngineContext.with(\.isShapesOnly, true) {
+            try ModelBuilder(catalog: .standard).build(ModelFile.parse(attention)).stateDict().count
+        }
+        #expect(counted == 4)
     }
 }

@@ -34,6 +34,7 @@ public final class MultiheadAttention: Module {
         guard embedDim > 0 else { throw NNError.invalidArgument("embed_dim must be positive") }
         if let h = numHeads, h <= 0 || embedDim % h != 0 { throw NNError.invalidArgument("embed_dim must be divisible by num_heads") }
         guard (0 ... 1).contains(dropout) else { throw NNError.invalidArgument("dropout probability has to be between 0 and 1, but got \(dropout)") }
+        try LayerArguments.checkSquaredSize(embedDim, callee: "MultiheadAttention")
         self.embedDim = embedDim; self.numHeads = numHeads; self.batchFirst = batchFirst; self.dropout = dropout
         super.init()
         let bound = Float((6.0 / Double(embedDim + 3 * embedDim)).squareRoot())  // xavier_uniform_ on [3E, E]

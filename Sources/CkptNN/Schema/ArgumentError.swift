@@ -7,6 +7,8 @@ public enum ArgumentError: Error, CustomStringConvertible, Equatable, Sendable {
     case wrongType(callee: String, name: String, expected: String, got: String)
     case belowMinimum(callee: String, name: String, minimum: Int, got: Int)
     case tooLarge(callee: String, elements: Double)
+    /// Too large for what is left of the address space under its limit (`ulimit -v`), built for shapes only.
+    case tooLargeForAddressSpace(callee: String, elements: Double)
 
     public var description: String {
         switch self {
@@ -18,7 +20,14 @@ public enum ArgumentError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .wrongType(callee, name, expected, got): return "\(callee)(): '\(name)' must be \(expected), got \(got)"
         case let .belowMinimum(callee, name, minimum, got): return "\(callee)(): '\(name)' must be at least \(minimum), got \(got)"
         case let .tooLarge(callee, elements):
-            return "\(callee)(…) is too large for ckpt's engine (sizes multiply to \(elements < 9.2e18 ? String(Int(elements)) : "\(elements)"))"
+            return "\(callee)(…) is too large for ckpt's engine (sizes multiply to \(Self.format(elements)))"
+        case let .tooLargeForAddressSpace(callee, elements):
+            return "\(callee)(…) is too large for the address space left under its limit (ulimit -v; sizes multiply to "
+                + "\(Self.format(elements)))"
         }
+    }
+
+    private static func format(_ elements: Double) -> String {
+        elements < 9.2e18 ? String(Int(elements)) : "\(elements)"
     }
 }

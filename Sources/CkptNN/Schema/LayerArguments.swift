@@ -55,7 +55,7 @@ public struct LayerArguments {
     /// Sizes from a file are checked before any layer allocates: none negative, and no layer whose sizes multiply
     /// (times 16, room for LSTM's four gates and two directions) past 2^31, or 2^36 when only shapes are built — a
     /// layer built for keys and shapes touches no memory and may be as large as a 405B model's 128256 × 16384 head
-    /// (less under an address-space limit: `EngineLimits.maxShapesOnlyLayerElements`).
+    /// (less under an address-space limit: `EngineContext.maxLayerElements`).
     private func checkSizes() throws {
         var product = 1.0
         for (name, v) in given {
@@ -68,13 +68,29 @@ public struct LayerArguments {
                 if inProduct { product *= Double(max(x, 1)) }
             }
         }
-        let limit = Double(EngineContext.current.maxLayerElements)
-        guard product * 16 <= limit else { throw ArgumentError.tooLarge(callee: className, elements: product) }
+        try Self.checkLayerSize(product, times: 16, callee: className)
         // A size that is both sides of a matrix (LSTM's [4H, H], attention's [3E, E]) enters the layer squared.
         for name in Self.squared {
             guard let x = given[name]?.intList?.first else { continue }
-            let square = Double(x) * Double(x)
-            guard square * 8 <= limit else { throw ArgumentError.tooLarge(callee: className, elements: square) }
+            try Self.checkSquaredSize(x, callee: className)
         }
+    }
+
+    /// Throws `tooLarge` when `elements` times `times` (room for the layer's other tensors) is past what may be
+    /// built now (`EngineContext.maxLayerElements`).
+    static func checkLayerSize(_ elements: Double, times: Double, callee: String) throws {
+        let context = EngineContext.current
+        let maxElements = context.maxLayerElements
+        guard elements * times > Double(maxElements) else { return }
+        let addressSpaceBound = context.isShapesOnly && maxElements < context.limits.maxShapesOnlyLayerElements
+        throw addressSpaceBound ? ArgumentError.tooLargeForAddressSpace(callee: callee, elements: elements)
+            : ArgumentError.tooLarge(callee: callee, elements: elements)
+    }
+
+    /// The same for a size that is both sides of a weight matrix. Layers whose size may come from a printed child
+    /// (MultiheadAttention's `embed_dim` from `out_proj`, TransformerEncoderLayer's `d_model` from `linear1`) check it
+    /// again where they allocate: the child's own check saw it only once.
+    static func checkSquaredSize(_ size: Int, callee: String) throws {
+        try checkLayerSize(Double(size) * Double(size), times: 8, callee: callee)
     }
 }
