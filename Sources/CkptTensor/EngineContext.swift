@@ -172,6 +172,8 @@ public struct EngineLimits: Sendable, Equatable {
     /// room left (`addressSpaceLeftElements`): untouched zero pages still take address space, and a mapping that
     /// cannot be made would end the process instead of refusing the file.
     public var maxShapesOnlyLayerElements = 1 << 36
+    /// Most tensors one op may return (`unbind`, `split`, `chunk`): each is an object even when it holds nothing.
+    public var maxPieces = 1 << 20
     /// Deepest nesting of pasted forward methods calling one another.
     public var maxCallDepth = 200
 

@@ -57,6 +57,7 @@ extension Tensor {
         let d = try normalizeDim(dim)
         guard size > 0 || shape[d] == 0 else { throw TensorError.invalidArgument("split_size can only be 0 if dimension size is 0, but got dimension size of \(shape[d])") }
         if shape[d] == 0 { return [self] }
+        try Self.checkPieceCount((shape[d] + size - 1) / size, "split")
         let sizes = stride(from: 0, to: shape[d], by: size).map { Swift.min(size, shape[d] - $0) }
         return try split(sizes: sizes, dim: d, name: .splitBackward0)
     }
@@ -71,6 +72,7 @@ extension Tensor {
         guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[d] else {
             throw TensorError.shapeMismatch("split_with_sizes expects split_sizes to sum exactly to \(shape[d]) (input tensor's size at dimension \(d)), but got split_sizes=\(sizes)")
         }
+        try Self.checkPieceCount(sizes.count, "split")
         return pieces(sizes: sizes, dim: d, keepDim: true, name: name)
     }
 
@@ -79,7 +81,15 @@ extension Tensor {
     public func unbind(dim: Int = 0) throws -> [Tensor] {
         guard rank > 0 else { throw TensorError.invalidArgument("Dimension specified as 0 but tensor has no dimensions") }
         let d = try normalizeDim(dim)
+        try Self.checkPieceCount(shape[d], "unbind")
         return pieces(sizes: Array(repeating: 1, count: shape[d]), dim: d, keepDim: false, name: .unbindBackward0)
+    }
+
+    /// Throws when an op would return more tensors than `EngineLimits.maxPieces`: a dim of a million slices of
+    /// nothing (`zeros(1000000000, 0).unbind()`, `chunk` of an empty dim) allocates no elements, only tensors.
+    private static func checkPieceCount(_ count: Int, _ op: String) throws {
+        let limit = EngineContext.current.limits.maxPieces
+        guard count <= limit else { throw TensorError.invalidArgument("\(op) would return \(count) tensors, more than ckpt's limit of \(limit)") }
     }
 
     /// Consecutive pieces of `sizes` along `d` (without that dim when not `keepDim`: then every size is 1), copied
@@ -118,10 +128,16 @@ extension Tensor {
         return pieces
     }
 
-    /// `chunks` nearly equal pieces along `dim` (each `ceil(n / chunks)` long, as PyTorch; maybe fewer pieces).
+    /// `chunks` nearly equal pieces along `dim` (each `ceil(n / chunks)` long, as PyTorch; maybe fewer pieces; `chunks`
+    /// empty ones from a dim of length 0).
     public func chunk(_ chunks: Int, dim: Int = 0) throws -> [Tensor] {
         guard chunks > 0 else { throw TensorError.invalidArgument("chunk expects `chunks` to be greater than 0, got: \(chunks)") }
         let d = try normalizeDim(dim)
+        // A dim of length 0 gives `chunks` empty pieces, as ATen's chunk does (split would give one).
+        if shape[d] == 0 {
+            try Self.checkPieceCount(chunks, "chunk")
+            return try split(sizes: Array(repeating: 0, count: chunks), dim: d)
+        }
         return try split((shape[d] + chunks - 1) / chunks, dim: d)
     }
 

@@ -166,4 +166,23 @@ import Testing
         #expect(throws: ModelFileError.self) { try ModelBuilder.build(text: "Sequential(\n  (0): Swish(3)\n)") }
         #expect(throws: ModelFileError.self) { try ModelBuilder.build(text: "Linear(in_features=4, out_features=2, bias=True, foo=1)") }
     }
+    /// A layer with no outputs runs as in PyTorch: `Linear(6, 0)` gives `[3, 0]`, and `F.glu` of it is `[3, 0]`.
+    /// Found by the model-forward fuzz target: glu trapped, as chunk of an empty dim gave one piece, not two.
+    @Test func emptyFeaturesRunAsInPyTorch() throws {
+        let model = try ModelBuilder.build(text: """
+            Net(
+              (fc): Linear(in_features=6, out_features=0, bias=True)
+            )
+
+                def forward(self, x):
+                    h = self.fc(x)
+                    return F.glu(h, dim=-1), h.chunk(2, dim=1)
+            """)
+        guard case .tuple(let out) = try model.call([.tensor(Tensor.zeros([3, 6]))]), out.count == 2,
+              case .tensor(let glu) = out[0], case .tuple(let chunks) = out[1] else {
+            Issue.record("expected (glu, chunks)")
+            return
+        }
+        #expect(glu.shape == [3, 0] && chunks.count == 2)
+    }
 }

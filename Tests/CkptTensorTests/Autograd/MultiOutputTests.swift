@@ -37,6 +37,28 @@ import Testing
         } == nil)
     }
 
+    /// As ATen: `chunk` of a dim of length 0 gives `chunks` empty pieces (`split` gives the tensor itself), so
+    /// `glu` of an empty last dim is empty. ckpt's chunk gave one piece, and glu trapped indexing the second
+    /// (found by the model-forward fuzz target: a `Linear(6, 0)` output through `F.glu`).
+    @Test func emptyDimsChunkAsATenDoes() throws {
+        let x = Tensor.zeros([3, 0])
+        #expect(try x.chunk(2, dim: 1).map(\.shape) == [[3, 0], [3, 0]])
+        #expect(try x.chunk(3, dim: -1).count == 3)
+        #expect(try x.split(2, dim: 1).map(\.shape) == [[3, 0]])
+        #expect(try x.glu(dim: -1).shape == [3, 0])
+        #expect(try Tensor.zeros([0]).chunk(4).map(\.shape) == Array(repeating: [0], count: 4))
+    }
+
+    /// An op may return at most `EngineLimits.maxPieces` tensors: slices of nothing cost no elements, only objects.
+    @Test func pieceCountsAreBounded() throws {
+        let limit = EngineLimits().maxPieces
+        #expect(throws: TensorError.self) { try Tensor.zeros([limit + 1, 0]).unbind() }
+        #expect(throws: TensorError.self) { try Tensor.zeros([2, 0]).chunk(Int.max, dim: 1) }
+        #expect(throws: TensorError.self) { try Tensor.zeros([limit + 1]).split(1) }
+        #expect(throws: TensorError.self) { try Tensor.zeros([limit + 1]).split(sizes: Array(repeating: 1, count: limit + 1)) }
+        #expect(try Tensor.zeros([4, 0]).unbind().count == 4)
+    }
+
     @Test func splitAndChunkPiecesShareOneNode() throws {
         let x = GradCheck.leaf([6, 2], seed: 3)
         let halves = try x.chunk(2)
