@@ -273,6 +273,10 @@ def main():
     ap.add_argument("--formats", default="", help="comma-separated formats to draw from (model-file included); all by default")
     ap.add_argument("--out", default=os.path.join(tempfile.gettempdir(), "ckpt-mutate"))
     args = ap.parse_args()
+    # One reproducer per signature is kept, the first met: a folder holding an earlier run's would hide this run's
+    # reproducers behind the old ones of the same signature.
+    if os.path.isdir(args.out) and os.listdir(args.out):
+        sys.exit(f"mutate.py: {args.out} holds an earlier run's findings: remove it or give another --out")
     os.makedirs(args.out, exist_ok=True)
     runner = Runner(os.path.abspath(args.ckpt), args.seconds, int(args.memory_gib * (1 << 30)))
     formats = [f for f in args.formats.split(",") if f]

@@ -53,6 +53,18 @@ import Testing
         }
     }
 
+    /// An int argument that a Double cannot hold exactly prints back as written: `Threshold(…, value=2^63 − 1)`;
+    /// the signature match of an unknown class over such an argument trapped converting the Double (2^63) back to
+    /// Int (both model fuzz targets, from `XeLU(9223372036854775807)` and `yMe(9223372036854775807)`).
+    @Test func intArgumentsPrintBackExactly() throws {
+        let line = "Threshold(threshold=-9223372036854775807, value=9223372036854775807)"
+        let model = try ModelBuilder(catalog: .standard).build(ModelFile.parse("Net(\n  (x): \(line)\n)\n"))
+        #expect(model.description.contains(line), "\(model.description)")
+        // Refused (no layer's signature fits) or built as a module of its own: either way no trap.
+        #expect(throws: ModelFileError.self) { try ModelBuilder(catalog: .standard).build(ModelFile.parse("XeLU(9223372036854775807)")) }
+        #expect(try ModelBuilder(catalog: .standard).build(ModelFile.parse("yMe(9223372036854775807\n)")).stateDict().isEmpty)
+    }
+
     /// A size taken from a printed child enters its parent squared: `linear1`'s 65,536 input features (a 1M-element
     /// Linear) made TransformerEncoderLayer's attention `[3 × 65536, 65536]`, and `verify` aborted on a 48 GiB
     /// allocation (Fuzz/mutate.py). So did a MultiheadAttention sized by its `out_proj`. Built for shapes only, both

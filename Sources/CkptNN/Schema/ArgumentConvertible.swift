@@ -103,7 +103,7 @@ extension NumberArgument: ArgumentConvertible {
         default: return nil
         }
     }
-    public var argument: ArgumentValue { isInteger ? .int(Int(value)) : .float(value) }
+    public var argument: ArgumentValue { integer.map { .int($0) } ?? .float(value) }
     public static var expected: String { "a number" }
 }
 

@@ -3,13 +3,15 @@
 /// so the repr needs to know which it was.
 public struct NumberArgument: Equatable, Sendable, CustomStringConvertible, ExpressibleByFloatLiteral,
                               ExpressibleByIntegerLiteral {
-    public var value: Double
-    public var isInteger: Bool
+    public let value: Double
+    /// The int as written, for an int argument: a Double does not hold every Int (`Int.max` rounds up past it).
+    public let integer: Int?
+    public var isInteger: Bool { integer != nil }
 
     /// A float argument (`0.5`).
-    public init(_ value: Double) { self.value = value; isInteger = false }
+    public init(_ value: Double) { self.value = value; integer = nil }
     /// An int argument (`2`).
-    public init(integer value: Int) { self.value = Double(value); isInteger = true }
+    public init(integer value: Int) { self.value = Double(value); integer = value }
     public init(floatLiteral value: Double) { self.init(value) }
     public init(integerLiteral value: Int) { self.init(integer: value) }
 
@@ -17,5 +19,5 @@ public struct NumberArgument: Equatable, Sendable, CustomStringConvertible, Expr
     public var float: Float { Float(value) }
 
     /// Python's repr: `2` for an int, `2.0`, `1e-05` for a float.
-    public var description: String { isInteger ? String(Int(value)) : Module.floatRepr(value) }
+    public var description: String { integer.map { String($0) } ?? Module.floatRepr(value) }
 }
