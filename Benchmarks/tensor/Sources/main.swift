@@ -6,7 +6,7 @@ import COpenBLAS
 import Foundation
 
 if CommandLine.arguments.dropFirst().first == "core" {
-    // The OpenBLAS core as ckpt's executables run it (CKernels' openblas_core.c may choose another than OpenBLAS).
+    // The OpenBLAS core as ckpt's executables run it (OpenBLAS's own choice, or OPENBLAS_CORETYPE).
     print(openblas_get_corename().map { String(cString: $0) } ?? "unknown")
     exit(0)
 }
