@@ -16,7 +16,6 @@
 /// One job at a time per process: the helper serves one, and a child may need all of the memory allowance.
 static pthread_mutex_t guard_lock = PTHREAD_MUTEX_INITIALIZER;
 
-
 /// Memory shared with a child: a memory file mapped here (fd >= 0), or an anonymous shared mapping that only a
 /// forked child can see (fd -1, where memory files do not exist).
 typedef struct {

@@ -40,7 +40,6 @@ static inline char *ckpt_h5g_job_path(ckpt_h5g_control *control) {
     return (char *)control + CKPT_H5G_DATA + control->bytes;
 }
 
-
 // ---- the child (hdf5_guard_child.c) ----------------------------------------------------------------------
 
 /// A child's first steps: death with `parent`, no core files, default crash handlers (no Swift backtracer, no

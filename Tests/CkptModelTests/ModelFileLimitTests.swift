@@ -60,7 +60,7 @@ import Testing
         let line = "Threshold(threshold=-9223372036854775807, value=9223372036854775807)"
         let model = try ModelBuilder(catalog: .standard).build(ModelFile.parse("Net(\n  (x): \(line)\n)\n"))
         #expect(model.description.contains(line), "\(model.description)")
-        // Refused (no layer's signature fits) or built as a module of its own: either way no trap.
+        // Refused (the argument fits several layers' signatures) or built as a module of its own: no trap.
         #expect(throws: ModelFileError.self) { try ModelBuilder(catalog: .standard).build(ModelFile.parse("XeLU(9223372036854775807)")) }
         #expect(try ModelBuilder(catalog: .standard).build(ModelFile.parse("yMe(9223372036854775807\n)")).stateDict().isEmpty)
     }

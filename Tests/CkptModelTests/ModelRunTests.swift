@@ -166,6 +166,7 @@ import Testing
         #expect(throws: ModelFileError.self) { try ModelBuilder.build(text: "Sequential(\n  (0): Swish(3)\n)") }
         #expect(throws: ModelFileError.self) { try ModelBuilder.build(text: "Linear(in_features=4, out_features=2, bias=True, foo=1)") }
     }
+
     /// A layer with no outputs runs as in PyTorch: `Linear(6, 0)` gives `[3, 0]`, and `F.glu` of it is `[3, 0]`.
     /// Found by the model-forward fuzz target: glu trapped, as chunk of an empty dim gave one piece, not two.
     @Test func emptyFeaturesRunAsInPyTorch() throws {
