@@ -159,7 +159,8 @@ public protocol EngineContextKey {
 /// Size limits for shapes that come from checkpoints and model files: past them an op or a builder throws instead
 /// of exhausting memory. A context raises them where a workload is known to need it.
 public struct EngineLimits: Sendable, Equatable {
-    /// Largest element count one op may allocate (2^30 floats, 4 GiB).
+    /// Largest element count one op may allocate, its result or a scratch buffer such as a convolution's column
+    /// matrix (2^30 floats, 4 GiB).
     public var maxOpElements = 1 << 30
     /// Most parameter and buffer elements a model built to run may hold (2^31: 8 GiB of float32), and the largest
     /// tensor a model file may declare.

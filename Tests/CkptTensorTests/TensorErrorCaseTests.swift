@@ -50,6 +50,26 @@ import CkptTensor
         }
     }
 
+    /// So is the spatial kernels' limit on what an op allocates beyond its inputs: a convolution's column matrix
+    /// (`in_channels · kernel taps · output pixels`) and an output grown by padding, each larger than the op limit
+    /// while the input is not. Both run under the standard limits.
+    @Test func spatialKernelBuffersObeyTheContextsLimit() throws {
+        let image = Tensor.ones([1, 4, 8, 8]), weight = Tensor.ones([1, 4, 3, 3])
+        expect(.kernel(.tooManyElements(what: "convolution column buffer", factors: [4, 3, 3, 6, 6])),
+               "convolution column buffer of [4, 3, 3, 6, 6] elements is too large") {
+            try EngineContext.with({ $0.limits.maxOpElements = 1000 }) { _ = try image.conv2d(weight: weight) }
+        }
+        #expect(try image.conv2d(weight: weight).shape == [1, 1, 6, 6])
+        let pointwise = Tensor.ones([1, 1, 1, 1])
+        expect(.kernel(.tooManyElements(what: "convolution output", factors: [1, 1, 41, 41])),
+               "convolution output of [1, 1, 41, 41] elements is too large") {
+            try EngineContext.with({ $0.limits.maxOpElements = 1000 }) {
+                _ = try Tensor.ones([1, 1, 1, 1]).conv2d(weight: pointwise, padding: .explicit([20, 20]))
+            }
+        }
+        #expect(try Tensor.ones([1, 1, 1, 1]).conv2d(weight: pointwise, padding: .explicit([20, 20])).shape == [1, 1, 41, 41])
+    }
+
     /// Kernel setup errors keep their own structure inside `TensorError.kernel`.
     @Test func kernelErrorsKeepTheirStructure() {
         expect(.kernel(.groups(inChannels: 2, outChannels: 3, groups: 2)),

@@ -8,7 +8,8 @@ public enum KernelError: Error, CustomStringConvertible, Equatable, Sendable {
     case belowMinimum(what: String, minimum: Int, values: [Int])
     /// Sizes whose product is asked for, one of them negative.
     case negativeSize(what: String, factors: [Int])
-    /// Sizes whose product overflows or passes the kernels' element limit (2^30).
+    /// Sizes whose product overflows or passes the kernels' element limit (2^30, or the engine context's
+    /// `maxOpElements` when lower).
     case tooManyElements(what: String, factors: [Int])
     /// An input with `dims` spatial dimensions where `op` takes 1 to 3.
     case spatialDims(op: String, dims: Int)

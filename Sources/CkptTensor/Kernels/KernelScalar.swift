@@ -82,13 +82,16 @@ func padTo3(_ values: [Int], fill: Int) -> [Int] {
 /// mistaken sizes (a padding of 10⁹ in a model file) and are refused before anything is allocated.
 let kernelElementLimit = 1 << 30
 
-/// The product of `factors`, or a thrown error when it overflows or passes `kernelElementLimit`.
+/// The product of `factors`, or a thrown error when it overflows or passes `kernelElementLimit` or the engine
+/// context's `maxOpElements`: a kernel's output and scratch buffers (a convolution's column matrix) are what its op
+/// allocates.
 func checkedProduct(_ factors: [Int], _ what: String) throws(KernelError) -> Int {
+    let limit = Swift.min(kernelElementLimit, EngineContext.maxOpElementsNow)
     var total = 1
     for f in factors {
         guard f >= 0 else { throw .negativeSize(what: what, factors: factors) }
         let (p, overflow) = total.multipliedReportingOverflow(by: f)
-        guard !overflow, p <= kernelElementLimit else {
+        guard !overflow, p <= limit else {
             throw .tooManyElements(what: what, factors: factors)
         }
         total = p
