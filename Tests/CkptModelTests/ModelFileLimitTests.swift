@@ -33,6 +33,16 @@ import Testing
         #expect((try? ModelBuilder(catalog: .standard).build(ModelFile.parse(fine)).stateDict().count) == 50)
     }
 
+    /// A layer's own tensors count too: `LSTM(8, 6, 655366)` built 2.6 million tensors (2.2 GB, 40 s; model-printout
+    /// fuzz target), and 65,536 copies of a 4,096-layer LSTM, each within the bound, would build a billion.
+    @Test func layersStackedOrRepeatedCountTheirTensors() {
+        expectRefused("Net(\n  (lstm): LSTM(8, 6, 655366, bias=True)\n)\n", "655366 layers", line: 2,
+                      message: "LSTM(): 'num_layers' is 655366; ckpt builds at most 4096")
+        expectRefused("Net(\n  (rnns): ModuleList(\n    (0-65535): 65536 x GRU(2, 2, num_layers=4096)\n  )\n)\n",
+                      "65536 × 4096 layers", line: 3, message: "more than \(ModelFileParser.maxModules) modules and parameters")
+        #expect((try? ModelBuilder(catalog: .standard).build(ModelFile.parse("LSTM(8, 6, 4096)")).stateDict().count) == 4 * 4096)
+    }
+
     @Test func parameterShapesAreBoundedInRankAndSize() {
         let rank = "Net(\n  (p): Parameter containing: [torch.float32 of size \(Array(repeating: "1", count: 65).joined(separator: "x"))]\n)\n"
         expectRefused(rank, "rank 65", line: 2, message: "rank 65")

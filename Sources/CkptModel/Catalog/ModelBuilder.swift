@@ -11,7 +11,8 @@ public struct ModelBuilder {
     /// The root module of `file`; with a pasted forward, the root runs it, and every module of a pasted class runs
     /// that class's forward.
     public func build(_ file: ModelFile) throws -> Module {
-        let root = try build(file.root, classMethods: file.classMethods, rootMethods: file.rootMethods)
+        var made = file.root.moduleCount
+        let root = try build(file.root, classMethods: file.classMethods, rootMethods: file.rootMethods, made: &made)
         if let method = file.forward, !(root is CustomModule) {
             throw ModelFileError(line: method.line, "a forward method needs a container module such as Net( … )")
         }
@@ -21,15 +22,17 @@ public struct ModelBuilder {
     /// Parses and builds model-file text.
     public static func build(text: String) throws -> Module { try ModelBuilder().build(ModelFile.parse(text)) }
 
-    /// Builds `spec`; `rootMethods` is non-nil only for the root.
+    /// Builds `spec`; `rootMethods` is non-nil only for the root. `made` counts the modules and tensors built so far
+    /// (the file's lines, then what each layer makes of its own).
     private func build(_ spec: ModuleSpec, classMethods: [String: [String: ForwardMethod]],
-                       rootMethods: [String: ForwardMethod]? = nil) throws -> Module {
+                       rootMethods: [String: ForwardMethod]? = nil, made: inout Int) throws -> Module {
         let methods = rootMethods ?? classMethods[spec.className] ?? [:]
         let module: Module
         if methods["forward"] != nil, rootMethods != nil || catalog.schema(named: spec.className) == nil {
             module = CustomModule(className: spec.className, methods: methods)
         } else if let arguments = try catalog.arguments(for: spec) {
             let layer = try catalog.build(arguments, printedAt: spec)
+            try count(layer, builtAt: spec, into: &made)
             guard arguments.schema.children == .printed else {
                 // A layer builds its own submodules (MultiheadAttention's out_proj); printed children must be among them.
                 for child in spec.children where layer[child.name] == nil && layer.parameter(child.name) == nil {
@@ -43,15 +46,25 @@ public struct ModelBuilder {
         } else {
             return OpaqueModule(className: spec.className, line: spec.line)
         }
-        try addChildren(spec, to: module, classMethods: classMethods)
+        try addChildren(spec, to: module, classMethods: classMethods, made: &made)
         return module
     }
 
-    private func addChildren(_ spec: ModuleSpec, to module: Module, classMethods: [String: [String: ForwardMethod]]) throws {
+    /// Adds the submodules and tensors `layer` made of its own accord (an LSTM's weights for each of its `num_layers`,
+    /// an attention's `out_proj`) to `made`: the bound on what a model file describes covers them too, so that many
+    /// layers, each within its own bounds, cannot together build millions of tensors. (Children printed under a
+    /// layer are counted twice, in the file and in what the layer made: a bound, not a census.)
+    private func count(_ layer: Module, builtAt spec: ModuleSpec, into made: inout Int) throws {
+        made += layer.namedModules().count - 1 + layer.stateDict().count
+        guard made <= ModelFileParser.maxModules else { throw ModelFileParser.tooManyModules(line: spec.line) }
+    }
+
+    private func addChildren(_ spec: ModuleSpec, to module: Module, classMethods: [String: [String: ForwardMethod]],
+                             made: inout Int) throws {
         for child in spec.children {
             switch child.entry {
             case .module(let childSpec):
-                module.addModule(child.name, try build(childSpec, classMethods: classMethods))
+                module.addModule(child.name, try build(childSpec, classMethods: classMethods, made: &made))
             case .parameter(let shape, let dtype):
                 module.registerParameter(child.name, try ModelBuilder.emptyTensor(shape, dtype, line: child.line))
             case .buffer(let shape, let dtype):

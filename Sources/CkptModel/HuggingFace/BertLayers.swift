@@ -21,16 +21,16 @@ public struct BertConfig: Sendable {
     public var isDecoder: Bool
 
     public init(_ config: PretrainedConfig) throws {
-        vocabSize = try config.int("vocab_size") ?? 30522
-        hidden = try config.int("hidden_size") ?? 768
-        layers = try config.int("num_hidden_layers") ?? 12
-        heads = try config.int("num_attention_heads") ?? 12
-        intermediate = try config.int("intermediate_size") ?? 3072
+        vocabSize = try config.size(["vocab_size"], default: 30522)
+        hidden = try config.size(["hidden_size"], default: 768)
+        layers = try config.layerCount(["num_hidden_layers"], default: 12)
+        heads = try config.size(["num_attention_heads"], default: 12)
+        intermediate = try config.size(["intermediate_size"], default: 3072)
         hiddenAct = try config.string("hidden_act") ?? "gelu"
         hiddenDropout = try config.double("hidden_dropout_prob") ?? 0.1
         attentionDropout = try config.double("attention_probs_dropout_prob") ?? 0.1
-        maxPositions = try config.int("max_position_embeddings") ?? 512
-        typeVocabSize = try config.int("type_vocab_size") ?? 2
+        maxPositions = try config.size(["max_position_embeddings"], default: 512)
+        typeVocabSize = try config.size(["type_vocab_size"], default: 2)
         layerNormEps = try config.double("layer_norm_eps") ?? 1e-12
         padTokenId = config.values["pad_token_id"] == nil ? 0 : try config.int("pad_token_id")
         isDecoder = try config.bool("is_decoder") ?? false
@@ -38,7 +38,19 @@ public struct BertConfig: Sendable {
             throw config.error("hidden_size (\(hidden)) must be a multiple of num_attention_heads (\(heads))")
         }
         if try config.bool("add_cross_attention") == true { throw config.error("BERT with cross-attention is not implemented in ckpt") }
+        guard maxPositions <= Self.maxPositions else {
+            throw config.error("'max_position_embeddings' is \(maxPositions); ckpt builds at most \(Self.maxPositions)")
+        }
+        try config.checkWeight(["vocab_size": vocabSize, "hidden_size": hidden])
+        try config.checkWeight(["type_vocab_size": typeVocabSize, "hidden_size": hidden])
+        try config.checkWeight(["hidden_size": hidden, "hidden_size": hidden])
+        try config.checkWeight(["hidden_size": hidden, "intermediate_size": intermediate])
+        try config.checkWeight(["max_position_embeddings": maxPositions, "hidden_size": hidden])
     }
+
+    /// The most positions ckpt builds BERT embeddings for (BERTs use 512 to 8,192): the embeddings fill two buffers
+    /// of `max_position_embeddings` entries (`position_ids`, `token_type_ids`) even when built for shapes only.
+    public static let maxPositions = 1 << 24
 }
 
 /// `BertEmbeddings(config)`: `word_embeddings`, `position_embeddings`, `token_type_embeddings`, `LayerNorm`,

@@ -44,14 +44,18 @@ public struct DecoderConfig: Sendable {
     public var rope: RopeParameters
     public var initializerRange: Double
 
+    /// The largest `head_dim` ckpt builds (real models use 64 to 256): the rotary embedding computes `head_dim / 2`
+    /// inverse frequencies even when built for shapes only.
+    public static let maxHeadDim = 1 << 16
+
     /// Reads `config` for `family`.
     public init(_ config: PretrainedConfig, family: Family) throws {
         self.family = family
-        vocabSize = try config.required("vocab_size")
-        hiddenSize = try config.required("hidden_size")
-        intermediateSize = try config.required("intermediate_size")
-        layers = try config.required("num_hidden_layers")
-        heads = try config.required("num_attention_heads")
+        vocabSize = try config.size(["vocab_size"])
+        hiddenSize = try config.size(["hidden_size"])
+        intermediateSize = try config.size(["intermediate_size"])
+        layers = try config.layerCount(["num_hidden_layers"])
+        heads = try config.size(["num_attention_heads"])
         // Absent, MistralConfig's default is 8; null (or absent elsewhere) means one key/value head per query head.
         let absentDefault = family == .mistral && config.values["num_key_value_heads"] == nil ? 8 : heads
         keyValueHeads = try config.int("num_key_value_heads") ?? absentDefault
@@ -60,6 +64,7 @@ public struct DecoderConfig: Sendable {
         }
         headDim = try config.int("head_dim") ?? (family == .qwen3 ? 128 : hiddenSize / heads)
         guard headDim > 0, headDim % 2 == 0 else { throw config.error("head_dim \(headDim) must be even and positive") }
+        guard headDim <= Self.maxHeadDim else { throw config.error("head_dim \(headDim) is more than the \(Self.maxHeadDim) ckpt builds") }
         rmsNormEps = try config.double("rms_norm_eps") ?? 1e-6
         hiddenAct = try config.string("hidden_act") ?? "silu"
         maxPositionEmbeddings = try config.int("max_position_embeddings")
@@ -77,10 +82,9 @@ public struct DecoderConfig: Sendable {
         slidingWindows = try Self.slidingWindows(config, family: family, layers: layers)
         rope = try RopeParameters(config, maxPositionEmbeddings: maxPositionEmbeddings)
         initializerRange = try config.double("initializer_range") ?? 0.02
-        for (name, v) in [("vocab_size", vocabSize), ("hidden_size", hiddenSize), ("intermediate_size", intermediateSize),
-                          ("num_hidden_layers", layers)] where v <= 0 {
-            throw config.error("'\(name)' must be positive, got \(v)")
-        }
+        try config.checkWeight(["vocab_size": vocabSize, "hidden_size": hiddenSize])
+        try config.checkWeight(["hidden_size": hiddenSize, "intermediate_size": intermediateSize])
+        try config.checkWeight(["hidden_size": hiddenSize, "num_attention_heads": heads, "head_dim": headDim])
     }
 
     /// Mistral applies `sliding_window` (default 4096; null for none) to every layer; Qwen2 and Qwen3 to the layers

@@ -19,12 +19,12 @@ public struct GPT2Config: Sendable {
     public var tieWordEmbeddings: Bool
 
     public init(_ config: PretrainedConfig) throws {
-        vocabSize = try config.int("vocab_size") ?? 50257
-        positions = try config.int(["n_positions", "max_position_embeddings"]) ?? 1024
-        hidden = try config.int(["n_embd", "hidden_size"]) ?? 768
-        layers = try config.int(["n_layer", "num_hidden_layers"]) ?? 12
-        heads = try config.int(["n_head", "num_attention_heads"]) ?? 12
-        inner = try config.int("n_inner") ?? 4 * hidden
+        vocabSize = try config.size(["vocab_size"], default: 50257)
+        positions = try config.size(["n_positions", "max_position_embeddings"], default: 1024)
+        hidden = try config.size(["n_embd", "hidden_size"], default: 768)
+        layers = try config.layerCount(["n_layer", "num_hidden_layers"], default: 12)
+        heads = try config.size(["n_head", "num_attention_heads"], default: 12)
+        inner = try config.size(["n_inner"], default: 4 * hidden)
         activation = try config.string("activation_function") ?? "gelu_new"
         layerNormEpsilon = try config.double("layer_norm_epsilon") ?? 1e-5
         embdPdrop = try config.double("embd_pdrop") ?? 0.1
@@ -37,6 +37,10 @@ public struct GPT2Config: Sendable {
             throw config.error("n_embd (\(hidden)) must be a multiple of n_head (\(heads))")
         }
         if try config.bool("add_cross_attention") == true { throw config.error("GPT-2 with cross-attention is not implemented in ckpt") }
+        try config.checkWeight(["vocab_size": vocabSize, "n_embd": hidden])
+        try config.checkWeight(["n_positions": positions, "n_embd": hidden])
+        try config.checkWeight(["n_embd": hidden, "3 × n_embd": 3 * hidden])
+        try config.checkWeight(["n_embd": hidden, "n_inner": inner])
     }
 }
 

@@ -1,3 +1,5 @@
+import CkptNN
+import CkptTensor
 import Foundation
 
 /// A Hugging Face `config.json`, read as transformers reads it: typed values by key, a class's default where the file
@@ -77,6 +79,42 @@ public struct PretrainedConfig: @unchecked Sendable {
     public func int(_ keys: [String]) throws -> Int? {
         for key in keys { if let v = try int(key) { return v } }
         return nil
+    }
+
+    /// The number of layers under the first of `keys` present, else `fallback`: at least 1 and at most
+    /// `LayerArguments.maxStackedLayers`, far above any real model's depth. Each layer is modules and tensors of its
+    /// own however small its sizes: `num_hidden_layers: 2000000` took over 60 s and 9.6 GB before it was bounded.
+    public func layerCount(_ keys: [String], default fallback: Int? = nil) throws -> Int {
+        let n = try size(keys, default: fallback)
+        guard n <= LayerArguments.maxStackedLayers else {
+            throw error("'\(presentKey(keys))' is \(n); ckpt builds at most \(LayerArguments.maxStackedLayers) layers")
+        }
+        return n
+    }
+
+    /// A size the architecture builds from (`hidden_size`, `vocab_size`): the int under the first of `keys` present,
+    /// else `fallback`, at least `minimum`. How large the weights made of it may be is `checkWeight`'s.
+    public func size(_ keys: [String], default fallback: Int? = nil, minimum: Int = 1) throws -> Int {
+        let key = presentKey(keys)
+        guard let n = try int(key) ?? fallback else { throw error("'\(key)' is missing") }
+        guard n >= minimum else { throw error("'\(key)' must be at least \(minimum), got \(n)") }
+        return n
+    }
+
+    /// Refuses a weight whose sizes, named by their keys, multiply past what the engine builds now
+    /// (`EngineContext.maxLayerElements`: larger when built for keys and shapes only, less under an address-space
+    /// limit), before anything is allocated: `checkWeight(["vocab_size": v, "hidden_size": h])`.
+    public func checkWeight(_ factors: KeyValuePairs<String, Int>) throws {
+        let elements = factors.reduce(1.0) { $0 * Double($1.value) }
+        let limit = EngineContext.current.maxLayerElements
+        guard elements > Double(limit) else { return }
+        let names = factors.map { "'\($0.key)'" }.joined(separator: " × "), sizes = factors.map { "\($0.value)" }.joined(separator: " × ")
+        throw error("a weight of \(names) (\(sizes)) is too large for ckpt's engine (at most \(limit) elements)")
+    }
+
+    /// The first of `keys` the file gives (not null), else the first.
+    private func presentKey(_ keys: [String]) -> String {
+        keys.first { values[$0] != nil && !(values[$0] is NSNull) } ?? keys[0]
     }
 
     // MARK: Conversions (JSON numbers arrive as NSNumber; a bool is not a number here, nor a fraction an int)

@@ -22,6 +22,11 @@ struct ModelFileParser {
     /// 256 experts in each of 61 layers, describes about 50,000): refused before anything is built.
     public static let maxModules = 1 << 18
 
+    /// The error for a model file past `maxModules`, reported at the module whose line passes it.
+    static func tooManyModules(line: Int, column: Int = 1) -> ModelFileError {
+        ModelFileError(line: line, column: column, "the model file describes more than \(maxModules) modules and parameters")
+    }
+
     init(text: String) {
         var currentClass: (name: String, indent: Int)?
         var currentMethod: (indent: Int, slot: Int)?
@@ -117,9 +122,7 @@ struct ModelFileParser {
                 spec.endLine = current.number
                 index += 1
                 spec.children = children
-                guard spec.moduleCount <= Self.maxModules else {
-                    throw ModelFileError(line: line, column: column, "the model file describes more than \(Self.maxModules) modules and parameters")
-                }
+                guard spec.moduleCount <= Self.maxModules else { throw Self.tooManyModules(line: line, column: column) }
                 if !extra.isEmpty { (spec.args, spec.kwargs) = try ReprArguments.parse(extra, line: line, column: argumentsColumn) }
                 return spec
             case .child(let name, let rest, let restColumn, let restTokens):

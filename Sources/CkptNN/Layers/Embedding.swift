@@ -25,7 +25,8 @@ public final class Embedding: UnaryModule {
         self.numEmbeddings = numEmbeddings; self.embeddingDim = embeddingDim; self.paddingIdx = pad
         super.init()
         let w = Tensor.randn([numEmbeddings, embeddingDim])
-        if let p = pad { for j in 0 ..< embeddingDim { w.buffer[p * embeddingDim + j] = 0 } }
+        // Built for shapes only, the weight is untouched zero pages: writing the padding row would touch them.
+        if let p = pad, !EngineContext.current.isShapesOnly { for j in 0 ..< embeddingDim { w.buffer[p * embeddingDim + j] = 0 } }
         registerParameter("weight", w)
     }
 

@@ -6,6 +6,8 @@ public enum ArgumentError: Error, CustomStringConvertible, Equatable, Sendable {
     case missing(callee: String, name: String)
     case wrongType(callee: String, name: String, expected: String, got: String)
     case belowMinimum(callee: String, name: String, minimum: Int, got: Int)
+    /// A count past what ckpt builds (PyTorch has no such bound): each unit is tensors and objects, however small.
+    case aboveMaximum(callee: String, name: String, maximum: Int, got: Int)
     case tooLarge(callee: String, elements: Double)
     /// Too large for what is left of the address space under its limit (`ulimit -v`), built for shapes only.
     case tooLargeForAddressSpace(callee: String, elements: Double)
@@ -19,6 +21,8 @@ public enum ArgumentError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .missing(callee, name): return "\(callee)() missing required argument '\(name)'"
         case let .wrongType(callee, name, expected, got): return "\(callee)(): '\(name)' must be \(expected), got \(got)"
         case let .belowMinimum(callee, name, minimum, got): return "\(callee)(): '\(name)' must be at least \(minimum), got \(got)"
+        case let .aboveMaximum(callee, name, maximum, got):
+            return "\(callee)(): '\(name)' is \(got); ckpt builds at most \(maximum)"
         case let .tooLarge(callee, elements):
             return "\(callee)(…) is too large for ckpt's engine (sizes multiply to \(Self.format(elements)))"
         case let .tooLargeForAddressSpace(callee, elements):

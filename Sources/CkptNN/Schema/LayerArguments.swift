@@ -47,6 +47,10 @@ public struct LayerArguments {
                                      "normalized_shape", "output_size", "embed_dim", "num_parameters", "nf", "nx", "d_model",
                                      "dim_feedforward"]
     static let factors: Set<String> = ["kernel_size", "num_layers"]
+    /// The most layers one module stacks (an RNN's `num_layers`, a Hugging Face config's `num_hidden_layers`): far
+    /// above any real model's depth. Each layer is tensors and objects of its own however small its sizes, so the
+    /// element bound alone let `LSTM(8, 6, 655366)` build 2.6 million tensors (2.2 GB, 40 s).
+    public static let maxStackedLayers = 1 << 12
     /// Sizes that are both dimensions of a weight (recurrent hidden-to-hidden, attention and transformer projections).
     static let squared: [String] = ["hidden_size", "embed_dim", "d_model"]
     static let positive: Set<String> = ["stride", "dilation", "groups", "num_groups", "upscale_factor", "downscale_factor"]
@@ -69,6 +73,9 @@ public struct LayerArguments {
             }
         }
         try Self.checkLayerSize(product, times: 16, callee: className)
+        if let layers = given["num_layers"]?.intList?.first, layers > Self.maxStackedLayers {
+            throw ArgumentError.aboveMaximum(callee: className, name: "num_layers", maximum: Self.maxStackedLayers, got: layers)
+        }
         // A size that is both sides of a matrix (LSTM's [4H, H], attention's [3E, E]) enters the layer squared.
         for name in Self.squared {
             guard let x = given[name]?.intList?.first else { continue }
