@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Process-level mutation run: ckpt's commands on mutants of every format and of model files.
+"""Process-level mutation run: ckpt's commands on mutants of every format, of model files and of Hugging Face
+folders' config.json.
 
 Each run takes a seed from Fixtures/, changes a few bytes (or, for model files, a few tokens), and runs one
 command on it through the built binary under a time cap and an address-space cap. A run is a finding when
@@ -47,6 +48,8 @@ CHECKPOINT_GLOBS = {
     "onnx": ["onnx_files/exported.onnx", "onnx_files/types.onnx"],
 }
 SHARDED_DIR = "flat/sharded"
+# Hugging Face model folders: config.json is mutated as text (its numbers above all), the weights kept.
+HF_FOLDERS = ["hf_models/llama", "hf_models/gpt2", "hf_models/bert", "hf_models/qwen3", "hf_models/mistral", "hf_models/qwen2"]
 MODELS = [("models/lenet.model", "models/lenet.pt", "models/lenet.input.npy"),
           ("models/cnn_tutorial.model", "models/cnn_tutorial.pt", "models/cnn_tutorial.input.npy"),
           ("models/attn.model", "models/attn.pt", "models/attn.input.npy"),
@@ -147,7 +150,7 @@ class Runner:
 
 def plan(rng, runner, formats):
     """One run: (label, format, files to write {name: bytes}, argv, expected outputs)."""
-    choices = [f for f in list(CHECKPOINT_GLOBS) + ["sharded"] if not formats or f in formats]
+    choices = [f for f in list(CHECKPOINT_GLOBS) + ["sharded", "hf-folder"] if not formats or f in formats]
     if (not formats or "model-file" in formats) and (rng.random() < 0.3 or not choices):
         model, weights, inp = rng.choice(MODELS)
         text = open(os.path.join(FIX, model), encoding="utf-8").read()
@@ -161,6 +164,15 @@ def plan(rng, runner, formats):
         outputs = {"init": ["out.pt"], "load-into-complete": ["out.model"]}.get(cmd, [])
         return cmd, "model-file", files, argv, outputs
     fmt = rng.choice(choices)
+    if fmt == "hf-folder":
+        src = os.path.join(FIX, rng.choice(HF_FOLDERS))
+        files = {"hf/" + n: open(os.path.join(src, n), "rb").read() for n in sorted(os.listdir(src))}
+        files["hf/config.json"] = mutate_text(files["hf/config.json"].decode(), rng)
+        cmd = rng.choice(["count", "summary", "inspect", "verify", "load-into"])
+        argv = {"count": ["count", "hf"], "summary": ["summary", "hf"], "inspect": ["inspect", "hf"],
+                "verify": ["verify", "hf", "--tokens", "1,2,3"],
+                "load-into": ["load-into", "hf"]}[cmd]
+        return cmd, fmt, files, argv, []
     if fmt == "sharded":
         src = os.path.join(FIX, SHARDED_DIR)
         names = sorted(os.listdir(src))
@@ -221,7 +233,10 @@ def judge(rc, out, err, files, outputs, folder, is_json):
         problems.append("raw control character on stdout")
     if b"Fatal error" in err or b"AddressSanitizer" in err:
         problems.append("fatal error text")
-    left = sorted(set(os.listdir(folder)) - set(files) - set(outputs))
+    given = {n.split("/")[0] for n in files} | set(outputs)
+    left = sorted(set(os.listdir(folder)) - given)
+    for sub in {n.split("/")[0] for n in files if "/" in n}:
+        left += sorted(sub + "/" + n for n in set(os.listdir(os.path.join(folder, sub))) - {n.split("/", 1)[1] for n in files if n.startswith(sub + "/")})
     if left:
         problems.append("left behind: " + ",".join(n if not n.startswith(".") else n.split("-")[0] + "-*" for n in left))
     return problems
@@ -234,14 +249,19 @@ def signature(cmd, fmt, problem, err):
     return f"{cmd} | {fmt} | {problem} | {line}"
 
 
+def write_files(folder, files):
+    for name, data in files.items():
+        os.makedirs(os.path.dirname(os.path.join(folder, name)), exist_ok=True)
+        with open(os.path.join(folder, name), "wb") as f:
+            f.write(data)
+
+
 def one(seed, runner, out_dir, formats):
     rng = random.Random(seed)
     cmd, fmt, files, argv, outputs = plan(rng, runner, formats)
     folder = tempfile.mkdtemp(prefix="ckpt-mut-")
     try:
-        for name, data in files.items():
-            with open(os.path.join(folder, name), "wb") as f:
-                f.write(data)
+        write_files(folder, files)
         rc, out, err, secs = runner.run(argv, folder)
         problems = judge(rc, out, err, files, outputs, folder, "--json" in argv)
         found = []
@@ -251,9 +271,7 @@ def one(seed, runner, out_dir, formats):
             case = os.path.join(out_dir, re.sub(r"[^A-Za-z0-9]+", "_", sig)[:120])
             if not os.path.exists(case):
                 os.makedirs(case)
-                for name, data in files.items():
-                    with open(os.path.join(case, name), "wb") as f:
-                        f.write(data)
+                write_files(case, files)
                 with open(os.path.join(case, "README"), "w") as f:
                     f.write(f"seed {seed}\nckpt {' '.join(argv)}\n{p}\nexit {rc}, {secs:.1f} s\nstderr: {err[:2000]!r}\n")
         return cmd, fmt, found, secs
