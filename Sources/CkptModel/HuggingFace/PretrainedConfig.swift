@@ -69,18 +69,6 @@ public struct PretrainedConfig: @unchecked Sendable {
         return list.compactMap { $0 as? String }
     }
 
-    /// The int `key`, which the architecture needs.
-    public func required(_ key: String) throws -> Int {
-        guard let v = try int(key) else { throw error("'\(key)' is missing") }
-        return v
-    }
-
-    /// The first of `keys` present, as an int (`n_embd` / `hidden_size`).
-    public func int(_ keys: [String]) throws -> Int? {
-        for key in keys { if let v = try int(key) { return v } }
-        return nil
-    }
-
     /// The number of layers under the first of `keys` present, else `fallback`: at least 1 and at most
     /// `LayerArguments.maxStackedLayers`, far above any real model's depth. Each layer is modules and tensors of its
     /// own however small its sizes: `num_hidden_layers: 2000000` took over 60 s and 9.6 GB before it was bounded.
