@@ -8,7 +8,8 @@ import Foundation
 /// On Linux the file is written unnamed (`O_TMPFILE` in the target's folder, reached by writers as
 /// `/proc/self/fd/N`) and given its name only when complete: `linkat(2)` when the target does not exist, else
 /// `linkat` to a temporary name and `rename(2)` over the target, two calls during which SIGINT, SIGTERM and
-/// SIGHUP are held back in the writing thread and, taken by any other, remove the temporary name. A SIGKILL (or a crash) before that leaves nothing: the kernel frees an unnamed file
+/// SIGHUP are held back in the writing thread and, taken by any other, remove the temporary name. A SIGKILL (or a
+/// crash) before that leaves nothing: the kernel frees an unnamed file
 /// with its last descriptor. Elsewhere (or on a file system without `O_TMPFILE`) the file is written under a
 /// hidden temporary name that a SIGINT/SIGTERM/SIGHUP handler removes (a SIGKILL there leaves it behind).
 /// What a SIGKILL leaves behind is removed by the next write to the same target (`removeStaleTemporaries`).
@@ -34,7 +35,7 @@ public enum AtomicFile {
                 if ckpt_link_unnamed(fd, path) == 0 { return }
                 guard errno == EEXIST else { throw failure("cannot give the new file its name") }
                 // Held back in this thread only: a signal sent to the process may be taken by another thread (a
-                // worker, the HDF5 helper's reader), whose handler then removes the temporary name.
+                // Dispatch worker, OpenBLAS's), whose handler then removes the temporary name.
                 let slot = ckpt_cleanup_register(temporary)
                 defer { ckpt_cleanup_unregister(slot) }
                 guard ckpt_link_unnamed(fd, temporary) == 0 else { throw failure("cannot give the new file a name") }

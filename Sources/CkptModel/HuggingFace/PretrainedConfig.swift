@@ -81,11 +81,11 @@ public struct PretrainedConfig: @unchecked Sendable {
     }
 
     /// A size the architecture builds from (`hidden_size`, `vocab_size`): the int under the first of `keys` present,
-    /// else `fallback`, at least `minimum`. How large the weights made of it may be is `checkWeight`'s.
-    public func size(_ keys: [String], default fallback: Int? = nil, minimum: Int = 1) throws -> Int {
+    /// else `fallback`, at least 1. How large the weights made of it may be is `checkWeight`'s.
+    public func size(_ keys: [String], default fallback: Int? = nil) throws -> Int {
         let key = presentKey(keys)
         guard let n = try int(key) ?? fallback else { throw error("'\(key)' is missing") }
-        guard n >= minimum else { throw error("'\(key)' must be at least \(minimum), got \(n)") }
+        guard n >= 1 else { throw error("'\(key)' must be at least 1, got \(n)") }
         return n
     }
 

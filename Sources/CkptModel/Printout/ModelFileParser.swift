@@ -18,8 +18,10 @@ struct ModelFileParser {
     /// The most copies a folded run (`(0-3): 4 x Linear(…)`) may ask for: far above any real model's layer or
     /// expert count, far below what a hostile file could make ckpt allocate.
     static let maxRepeat = 1 << 16
-    /// The most modules a model file may describe, folded runs counted copy by copy (a DeepSeek-V3 printout, with
-    /// 256 experts in each of 61 layers, describes about 50,000): refused before anything is built.
+    /// The most modules and tensors a model file may describe, folded runs counted copy by copy: refused before
+    /// anything is built, and again while building for the tensors each layer makes of its own (`ModelBuilder`). A
+    /// DeepSeek-V3 printout, with 256 experts in each of 61 layers, is about 120,000 of them (counted by hand from its
+    /// structure; it builds).
     public static let maxModules = 1 << 18
 
     /// The error for a model file past `maxModules`, reported at the module whose line passes it.
