@@ -236,9 +236,12 @@ def judge(rc, out, err, files, outputs, folder, is_json):
     given = {n.split("/")[0] for n in files} | set(outputs)
     left = sorted(set(os.listdir(folder)) - given)
     for sub in {n.split("/")[0] for n in files if "/" in n}:
-        left += sorted(sub + "/" + n for n in set(os.listdir(os.path.join(folder, sub))) - {n.split("/", 1)[1] for n in files if n.startswith(sub + "/")})
+        inside = {n.split("/", 1)[1] for n in files if n.startswith(sub + "/")}
+        left += sorted(f"{sub}/{n}" for n in set(os.listdir(os.path.join(folder, sub))) - inside)
     if left:
-        problems.append("left behind: " + ",".join(n if not n.startswith(".") else n.split("-")[0] + "-*" for n in left))
+        # A hidden temporary's random suffix is left out, so that one cause is one signature.
+        hidden = re.compile(r"((?:^|/)\.[^/-]*)-[^/]*$")
+        problems.append("left behind: " + ",".join(hidden.sub(r"\1-*", n) for n in left))
     return problems
 
 

@@ -9,9 +9,9 @@ import Foundation
 /// `/proc/self/fd/N`) and given its name only when complete: `linkat(2)` when the target does not exist, else
 /// `linkat` to a temporary name and `rename(2)` over the target, two calls during which SIGINT, SIGTERM and
 /// SIGHUP are held back in the writing thread and, taken by any other, remove the temporary name. A SIGKILL (or a
-/// crash) before that leaves nothing: the kernel frees an unnamed file
-/// with its last descriptor. Elsewhere (or on a file system without `O_TMPFILE`) the file is written under a
-/// hidden temporary name that a SIGINT/SIGTERM/SIGHUP handler removes (a SIGKILL there leaves it behind).
+/// crash) before that leaves nothing: the kernel frees an unnamed file with its last descriptor. Elsewhere (or on
+/// a file system without `O_TMPFILE`) the file is written under a hidden temporary name that a SIGINT/SIGTERM/SIGHUP
+/// handler removes (a SIGKILL there leaves it behind).
 /// What a SIGKILL leaves behind is removed by the next write to the same target (`removeStaleTemporaries`).
 public enum AtomicFile {
     /// Calls `body` with a path to write the new file to, then puts the file in place at `path`. On error nothing
